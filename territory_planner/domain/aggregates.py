@@ -1,0 +1,156 @@
+"""Per-territory unit aggregates (unit count, potential, pieces), kept up to date by delta on every edit.
+
+The funnel itself works on a handful of numbers per territory and is cheap; what costs at ZIP scale is anything
+per unit. This cache turns a reassignment of ``k`` units into O(k) work plus a contiguity check of the two
+territories involved.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .model import ChangeEvent, Layer, Scenario, StructureChanged, TerritoryRenamed, UnitsMoved
+
+UNASSIGNED = -1
+
+
+class TerritoryAggregates:
+    """Unit counts, potential sums and number of pieces per territory of one scenario.
+
+    Subscribe it to the scenario (``attach``) and it follows every change; ``rebuild`` recomputes from scratch.
+    """
+
+    def __init__(self, layer: Layer, scenario: Scenario) -> None:
+        self.layer = layer
+        self._potential = layer.potential()
+        self._codes_of: dict[str, int] = {}
+        self._names: list[str] = []
+        self.codes = np.full(len(layer), UNASSIGNED, dtype=np.int32)
+        self.unit_count = np.zeros(0, dtype=np.int64)
+        self.potential_sum = np.zeros(0, dtype=float)
+        self._pieces: dict[str, int] = {}
+        self.rebuild(scenario)
+
+    # --- building ------------------------------------------------------------------------------------------
+    def rebuild(self, scenario: Scenario) -> None:
+        self._codes_of = {}
+        self._names = []
+        for name in scenario.territories:
+            self._code(name)
+        self.codes[:] = UNASSIGNED
+        if scenario.assignment:
+            units = list(scenario.assignment.keys())
+            positions = self.layer.unit_ids.get_indexer(units)
+            codes = np.fromiter((self._code(scenario.assignment[u]) for u in units), dtype=np.int32, count=len(units))
+            known = positions >= 0
+            self.codes[positions[known]] = codes[known]
+        self._recount()
+        self._pieces = {}
+
+    def _code(self, name: str) -> int:
+        code = self._codes_of.get(name)
+        if code is None:
+            code = len(self._names)
+            self._codes_of[name] = code
+            self._names.append(name)
+            self.unit_count = np.append(self.unit_count, 0)
+            self.potential_sum = np.append(self.potential_sum, 0.0)
+        return code
+
+    def _recount(self) -> None:
+        n = len(self._names)
+        assigned = self.codes >= 0
+        self.unit_count = np.bincount(self.codes[assigned], minlength=n).astype(np.int64)
+        self.potential_sum = np.bincount(self.codes[assigned], weights=self._potential[assigned], minlength=n)
+
+    def attach(self, scenario: Scenario) -> None:
+        scenario.listeners.append(self.on_change)
+
+    def detach(self, scenario: Scenario) -> None:
+        if self.on_change in scenario.listeners:
+            scenario.listeners.remove(self.on_change)
+
+    # --- following edits -----------------------------------------------------------------------------------
+    def on_change(self, scenario: Scenario, event: ChangeEvent) -> None:
+        if isinstance(event, UnitsMoved):
+            self.move(event.unit_ids, event.new)
+        elif isinstance(event, TerritoryRenamed):
+            code = self._codes_of.pop(event.old)
+            self._codes_of[event.new] = code
+            self._names[code] = event.new
+            if event.old in self._pieces:
+                self._pieces[event.new] = self._pieces.pop(event.old)
+        elif isinstance(event, StructureChanged) and event.what == "territory added":
+            for name in event.territories:
+                self._code(name)
+
+    def move(self, unit_ids: tuple[str, ...], territory: str | None) -> None:
+        positions = self.layer.unit_ids.get_indexer(list(unit_ids))
+        positions = positions[positions >= 0]
+        if len(positions) == 0:
+            return
+        new_code = UNASSIGNED if territory is None else self._code(territory)
+        old_codes = self.codes[positions]
+        moving = old_codes != new_code
+        positions, old_codes = positions[moving], old_codes[moving]
+        if len(positions) == 0:
+            return
+        weights = self._potential[positions]
+        for code in np.unique(old_codes[old_codes >= 0]):
+            mask = old_codes == code
+            self.unit_count[code] -= int(mask.sum())
+            self.potential_sum[code] -= float(weights[mask].sum())
+            self._pieces.pop(self._names[code], None)
+        if new_code >= 0:
+            self.unit_count[new_code] += len(positions)
+            self.potential_sum[new_code] += float(weights.sum())
+            self._pieces.pop(self._names[new_code], None)
+        self.codes[positions] = new_code
+
+    # --- reading -------------------------------------------------------------------------------------------
+    def units(self, territory: str) -> int:
+        code = self._codes_of.get(territory)
+        return 0 if code is None else int(self.unit_count[code])
+
+    def potential(self, territory: str) -> float:
+        code = self._codes_of.get(territory)
+        return 0.0 if code is None else float(self.potential_sum[code])
+
+    def unassigned_positions(self) -> np.ndarray:
+        return np.flatnonzero(self.codes == UNASSIGNED)
+
+    def unassigned_potential(self) -> float:
+        return float(self._potential[self.codes == UNASSIGNED].sum())
+
+    def positions_of(self, territory: str) -> np.ndarray:
+        code = self._codes_of.get(territory)
+        if code is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.codes == code)
+
+    def pieces(self, territory: str) -> int | None:
+        """Number of disconnected pieces (None when the layer has no adjacency); cached until the next edit."""
+        if self.layer.adjacency is None:
+            return None
+        cached = self._pieces.get(territory)
+        if cached is None:
+            cached = count_pieces(self.positions_of(territory), self.layer.adjacency, len(self.layer))
+            self._pieces[territory] = cached
+        return cached
+
+
+def count_pieces(positions: np.ndarray, adjacency: np.ndarray, n_units: int) -> int:
+    """Connected components among ``positions`` using only adjacency pairs inside that set."""
+    k = len(positions)
+    if k <= 1:
+        return k
+    local = np.full(n_units, -1, dtype=np.int64)
+    local[positions] = np.arange(k)
+    a = local[adjacency[:, 0]]
+    b = local[adjacency[:, 1]]
+    inside = (a >= 0) & (b >= 0)
+    graph = coo_matrix((np.ones(int(inside.sum()), dtype=np.int8), (a[inside], b[inside])), shape=(k, k))
+    n_components, _ = connected_components(graph, directed=False)
+    return int(n_components)

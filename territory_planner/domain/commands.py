@@ -1,0 +1,534 @@
+"""Every change to a plan is a small immutable command that applies itself and returns its inverse.
+
+The GUI wraps these in one QUndoStack per plan; the CLI and imports apply the same values, so everything the GUI can
+undo is scriptable and testable without Qt. A command validates before it changes anything: when ``apply`` raises,
+the plan is exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from .errors import PlanError, UnknownName
+from .model import Allocation, Plan, Region, Scenario, Seller, Territory
+
+
+class Command(Protocol):
+    @property
+    def label(self) -> str: ...
+
+    def apply(self, plan: Plan) -> Command: ...
+
+
+def _plural(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+
+
+# --- assignments -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignUnits:
+    """Put units into territories; each group is ``(territory or None, unit ids)``."""
+
+    scenario: str
+    groups: tuple[tuple[str | None, tuple[str, ...]], ...]
+    noun: str = "unit"
+    text: str = ""
+
+    @classmethod
+    def to(cls, scenario: str, unit_ids: Iterable[str], territory: str | None, noun: str = "unit") -> AssignUnits:
+        return cls(scenario, ((territory, tuple(dict.fromkeys(unit_ids))),), noun)
+
+    @property
+    def label(self) -> str:
+        if self.text:
+            return self.text
+        n = sum(len(units) for _, units in self.groups)
+        if len(self.groups) == 1:
+            territory = self.groups[0][0]
+            if territory is None:
+                return f"Unassign {_plural(n, self.noun)}"
+            return f"Assign {_plural(n, self.noun)} to {territory}"
+        return f"Reassign {_plural(n, self.noun)}"
+
+    def apply(self, plan: Plan) -> AssignUnits:
+        scenario = plan.scenario(self.scenario)
+        for territory, units in self.groups:
+            if territory is not None:
+                scenario.territory(territory)
+            unknown = [u for u in units if not plan.layer.has_unit(u)]
+            if unknown:
+                shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+                raise UnknownName(f"Layer '{plan.layer.name}' has no unit with id {shown}.")
+        inverse: dict[str | None, list[str]] = {}
+        for territory, units in self.groups:
+            old = scenario.set_assignments(units, territory)
+            for unit, previous in zip(units, old, strict=True):
+                inverse.setdefault(previous, []).append(unit)
+        groups = tuple((t, tuple(u)) for t, u in inverse.items())
+        return AssignUnits(self.scenario, tuple(reversed(groups)), self.noun, self.text and f"Undo {self.text}")
+
+
+# --- territories -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateTerritory:
+    scenario: str
+    territory: Territory
+
+    @property
+    def label(self) -> str:
+        return f"Create territory {self.territory.name}"
+
+    def apply(self, plan: Plan) -> DeleteTerritory:
+        plan.scenario(self.scenario).add_territory(self.territory)
+        return DeleteTerritory(self.scenario, self.territory.name)
+
+
+@dataclass(frozen=True)
+class DeleteTerritory:
+    """Delete a territory: its units become unassigned, its sellers lose their territory, its allocation and
+    overrides go. The inverse puts everything back."""
+
+    scenario: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"Delete territory {self.name}"
+
+    def apply(self, plan: Plan) -> RestoreTerritory:
+        s = plan.scenario(self.scenario)
+        territory = s.territory(self.name)
+        position = list(s.territories).index(self.name)
+        units = tuple(s.units_of(self.name))
+        sellers = tuple(x for x in s.sellers.values() if x.territory == self.name)
+        allocation = s.allocations.get(("territory", self.name))
+        overrides = dict(s.assumptions.territory_overrides.get(self.name, {}))
+        if units:
+            s.set_assignments(units, None)
+        for seller in sellers:
+            s.put_seller(seller.name, replace(seller, territory=None))
+        if allocation is not None:
+            s.put_allocation("territory", self.name, None)
+        s.assumptions.territory_overrides.pop(self.name, None)
+        s.remove_territory(self.name)
+        return RestoreTerritory(self.scenario, territory, position, units, sellers, allocation, overrides)
+
+
+@dataclass(frozen=True)
+class RestoreTerritory:
+    """Inverse of DeleteTerritory: the territory with its units, sellers, allocation and overrides."""
+
+    scenario: str
+    territory: Territory
+    position: int
+    units: tuple[str, ...]
+    sellers: tuple[Seller, ...]
+    allocation: Allocation | None
+    overrides: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"Restore territory {self.territory.name}"
+
+    def apply(self, plan: Plan) -> DeleteTerritory:
+        s = plan.scenario(self.scenario)
+        s.add_territory(self.territory)
+        items = list(s.territories.items())
+        moved = items.pop()
+        items.insert(min(self.position, len(items)), moved)
+        s.territories = dict(items)
+        if self.units:
+            s.set_assignments(self.units, self.territory.name)
+        for seller in self.sellers:
+            s.put_seller(seller.name, seller)
+        if self.allocation is not None:
+            s.put_allocation("territory", self.territory.name, self.allocation)
+        if self.overrides:
+            s.assumptions.territory_overrides[self.territory.name] = dict(self.overrides)
+        return DeleteTerritory(self.scenario, self.territory.name)
+
+
+@dataclass(frozen=True)
+class _EditTerritoryField:
+    scenario: str
+    name: str
+
+    def _change(self, plan: Plan, **changes: Any) -> Territory:
+        s = plan.scenario(self.scenario)
+        old = s.territory(self.name)
+        s.replace_territory(self.name, replace(old, **changes))
+        return old
+
+
+@dataclass(frozen=True)
+class RenameTerritory(_EditTerritoryField):
+    new_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"Rename territory {self.name} to {self.new_name}"
+
+    def apply(self, plan: Plan) -> RenameTerritory:
+        self._change(plan, name=self.new_name.strip())
+        return RenameTerritory(self.scenario, self.new_name.strip(), self.name)
+
+
+@dataclass(frozen=True)
+class RecolourTerritory(_EditTerritoryField):
+    color: str = "#000000"
+
+    @property
+    def label(self) -> str:
+        return f"Recolour territory {self.name}"
+
+    def apply(self, plan: Plan) -> RecolourTerritory:
+        old = self._change(plan, color=self.color.lower())
+        return RecolourTerritory(self.scenario, self.name, old.color)
+
+
+@dataclass(frozen=True)
+class MoveTerritoryToRegion(_EditTerritoryField):
+    region: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.region is None:
+            return f"Take territory {self.name} out of its region"
+        return f"Move territory {self.name} to region {self.region}"
+
+    def apply(self, plan: Plan) -> MoveTerritoryToRegion:
+        old = self._change(plan, region=self.region)
+        return MoveTerritoryToRegion(self.scenario, self.name, old.region)
+
+
+@dataclass(frozen=True)
+class LockTerritory(_EditTerritoryField):
+    locked: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{'Lock' if self.locked else 'Unlock'} territory {self.name}"
+
+    def apply(self, plan: Plan) -> LockTerritory:
+        old = self._change(plan, locked=self.locked)
+        return LockTerritory(self.scenario, self.name, old.locked)
+
+
+# --- regions -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateRegion:
+    scenario: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"Create region {self.name}"
+
+    def apply(self, plan: Plan) -> DeleteRegion:
+        plan.scenario(self.scenario).add_region(Region(self.name.strip()))
+        return DeleteRegion(self.scenario, self.name.strip())
+
+
+@dataclass(frozen=True)
+class DeleteRegion:
+    """Delete a region; its territories stay, in no region. The inverse restores all of it."""
+
+    scenario: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"Delete region {self.name}"
+
+    def apply(self, plan: Plan) -> RestoreRegion:
+        s = plan.scenario(self.scenario)
+        s.region(self.name)
+        members = tuple(t.name for t in s.territories_of(self.name))
+        allocation = s.allocations.get(("region", self.name))
+        overrides = dict(s.assumptions.region_overrides.get(self.name, {}))
+        position = list(s.regions).index(self.name)
+        for t in members:
+            s.replace_territory(t, replace(s.territories[t], region=None))
+        if allocation is not None:
+            s.put_allocation("region", self.name, None)
+        s.assumptions.region_overrides.pop(self.name, None)
+        s.remove_region(self.name)
+        return RestoreRegion(self.scenario, self.name, position, members, allocation, overrides)
+
+
+@dataclass(frozen=True)
+class RestoreRegion:
+    scenario: str
+    name: str
+    position: int
+    members: tuple[str, ...]
+    allocation: Allocation | None
+    overrides: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"Restore region {self.name}"
+
+    def apply(self, plan: Plan) -> DeleteRegion:
+        s = plan.scenario(self.scenario)
+        s.add_region(Region(self.name))
+        items = list(s.regions.items())
+        moved = items.pop()
+        items.insert(min(self.position, len(items)), moved)
+        s.regions = dict(items)
+        for t in self.members:
+            s.replace_territory(t, replace(s.territory(t), region=self.name))
+        if self.allocation is not None:
+            s.put_allocation("region", self.name, self.allocation)
+        if self.overrides:
+            s.assumptions.region_overrides[self.name] = dict(self.overrides)
+        return DeleteRegion(self.scenario, self.name)
+
+
+@dataclass(frozen=True)
+class RenameRegion:
+    scenario: str
+    name: str
+    new_name: str
+
+    @property
+    def label(self) -> str:
+        return f"Rename region {self.name} to {self.new_name}"
+
+    def apply(self, plan: Plan) -> RenameRegion:
+        plan.scenario(self.scenario).rename_region(self.name, self.new_name.strip())
+        return RenameRegion(self.scenario, self.new_name.strip(), self.name)
+
+
+# --- sellers -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddSeller:
+    scenario: str
+    seller: Seller
+
+    @property
+    def label(self) -> str:
+        kind = "planned hire" if self.seller.is_hire else "seller"
+        where = f" to {self.seller.territory}" if self.seller.territory else ""
+        return f"Add {kind} {self.seller.name}{where}"
+
+    def apply(self, plan: Plan) -> RemoveSeller:
+        plan.scenario(self.scenario).put_seller(None, self.seller)
+        return RemoveSeller(self.scenario, self.seller.name)
+
+
+@dataclass(frozen=True)
+class RemoveSeller:
+    scenario: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"Remove seller {self.name}"
+
+    def apply(self, plan: Plan) -> AddSeller:
+        previous = plan.scenario(self.scenario).put_seller(self.name, None)
+        if previous is None:  # put_seller raises for unknown names; this keeps mypy honest
+            raise UnknownName(f"There is no seller named '{self.name}'.")
+        return AddSeller(self.scenario, previous)
+
+
+@dataclass(frozen=True)
+class EditSeller:
+    """Replace a seller's details (name, territory, status, start, ramp, quota, cost)."""
+
+    scenario: str
+    name: str
+    seller: Seller
+
+    @property
+    def label(self) -> str:
+        if self.seller.name != self.name:
+            return f"Rename seller {self.name} to {self.seller.name}"
+        return f"Edit seller {self.name}"
+
+    def apply(self, plan: Plan) -> EditSeller:
+        previous = plan.scenario(self.scenario).put_seller(self.name, self.seller)
+        if previous is None:
+            raise UnknownName(f"There is no seller named '{self.name}'.")
+        return EditSeller(self.scenario, self.seller.name, previous)
+
+
+# --- money and assumptions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetAllocation:
+    """Set (or with ``allocation=None`` remove) the allocation of a region or territory."""
+
+    scenario: str
+    level: str
+    name: str
+    allocation: Allocation | None
+
+    @property
+    def label(self) -> str:
+        if self.allocation is None:
+            return f"Remove the allocation of {self.level} {self.name}"
+        return f"Set the allocation of {self.level} {self.name}"
+
+    def apply(self, plan: Plan) -> SetAllocation:
+        previous = plan.scenario(self.scenario).put_allocation(self.level, self.name, self.allocation)
+        return SetAllocation(self.scenario, self.level, self.name, previous)
+
+
+@dataclass(frozen=True)
+class SetAssumption:
+    """Set one assumption at plan, region or territory level (``None`` removes a region/territory override)."""
+
+    scenario: str
+    level: str
+    name: str | None
+    key: str
+    value: Any
+
+    @property
+    def label(self) -> str:
+        where = "the plan" if self.level == "plan" else f"{self.level} {self.name}"
+        if self.value is None:
+            return f"Remove the {self.key} override of {where}"
+        return f"Set {self.key} of {where} to {self.value}"
+
+    def apply(self, plan: Plan) -> SetAssumption:
+        previous = plan.scenario(self.scenario).set_assumption(self.level, self.name, self.key, self.value)
+        return SetAssumption(self.scenario, self.level, self.name, self.key, previous)
+
+
+# --- scenarios ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyScenario:
+    source: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"Copy scenario {self.source} to {self.name}"
+
+    def apply(self, plan: Plan) -> DeleteScenario:
+        plan.add_scenario(plan.scenario(self.source).clone(self.name.strip()))
+        return DeleteScenario(self.name.strip())
+
+
+@dataclass(frozen=True)
+class DeleteScenario:
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"Delete scenario {self.name}"
+
+    def apply(self, plan: Plan) -> RestoreScenario:
+        scenario, position = plan.remove_scenario(self.name)
+        return RestoreScenario(scenario.clone(scenario.name), position)
+
+
+@dataclass(frozen=True)
+class RestoreScenario:
+    scenario: Scenario
+    position: int
+
+    @property
+    def label(self) -> str:
+        return f"Restore scenario {self.scenario.name}"
+
+    def apply(self, plan: Plan) -> DeleteScenario:
+        plan.add_scenario(self.scenario.clone(self.scenario.name), self.position)
+        return DeleteScenario(self.scenario.name)
+
+
+@dataclass(frozen=True)
+class RenameScenario:
+    name: str
+    new_name: str
+
+    @property
+    def label(self) -> str:
+        return f"Rename scenario {self.name} to {self.new_name}"
+
+    def apply(self, plan: Plan) -> RenameScenario:
+        plan.rename_scenario(self.name, self.new_name.strip())
+        return RenameScenario(self.new_name.strip(), self.name)
+
+
+# --- grouping ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Several commands as one undo entry. All-or-nothing: if one fails, the ones before it are undone."""
+
+    text: str
+    commands: tuple[Command, ...]
+
+    @property
+    def label(self) -> str:
+        return self.text
+
+    def apply(self, plan: Plan) -> Batch:
+        inverses: list[Command] = []
+        try:
+            for command in self.commands:
+                inverses.append(command.apply(plan))
+        except Exception:
+            for inverse in reversed(inverses):
+                inverse.apply(plan)
+            raise
+        return Batch(f"Undo {self.text}", tuple(reversed(inverses)))
+
+
+SCENARIO_LEVEL_COMMANDS = (CopyScenario, DeleteScenario, RestoreScenario, RenameScenario)
+
+
+def touches_scenario_list(command: Command) -> bool:
+    """True when a command adds, removes or renames scenarios (views of the scenario list must refresh)."""
+    if isinstance(command, Batch):
+        return any(touches_scenario_list(c) for c in command.commands)
+    return isinstance(command, SCENARIO_LEVEL_COMMANDS)
+
+
+__all__ = [
+    "AddSeller",
+    "AssignUnits",
+    "Batch",
+    "Command",
+    "CopyScenario",
+    "CreateRegion",
+    "CreateTerritory",
+    "DeleteRegion",
+    "DeleteScenario",
+    "DeleteTerritory",
+    "EditSeller",
+    "LockTerritory",
+    "MoveTerritoryToRegion",
+    "PlanError",
+    "RecolourTerritory",
+    "RemoveSeller",
+    "RenameRegion",
+    "RenameScenario",
+    "RenameTerritory",
+    "RestoreRegion",
+    "RestoreScenario",
+    "RestoreTerritory",
+    "SetAllocation",
+    "SetAssumption",
+    "touches_scenario_list",
+]
