@@ -469,6 +469,47 @@ class RenameScenario:
         return RenameScenario(self.new_name.strip(), self.name)
 
 
+# --- layer attributes ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetUnitAttributes:
+    """Set numeric unit attributes of the plan's layer (shared by every scenario).
+
+    ``columns`` is ``((column, ((unit_id, value or None), ...)), ...)``; a column the layer lacks is added.
+    """
+
+    columns: tuple[tuple[str, tuple[tuple[str, float | None], ...]], ...]
+    drop: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        names = ", ".join(c for c, _ in self.columns) or ", ".join(self.drop)
+        return f"Set unit attributes {names}"
+
+    def apply(self, plan: Plan) -> SetUnitAttributes:
+        layer = plan.layer
+        for _, pairs in self.columns:
+            layer.positions(u for u, _ in pairs)  # raises before anything changes
+        inverse_cols: list[tuple[str, tuple[tuple[str, float | None], ...]]] = []
+        inverse_drop: list[str] = []
+        restored = []
+        for column in self.drop:
+            if column in layer.units.columns:
+                series = layer.units[column]
+                restored.append((column, tuple((str(u), None if v != v else float(v)) for u, v in series.items())))
+                layer.drop_attribute(column)
+        for column, pairs in self.columns:
+            if column in layer.units.columns:
+                old = layer.units[column]
+                inverse_cols.append((column, tuple((u, None if old[u] != old[u] else float(old[u])) for u, _ in pairs)))
+            else:
+                inverse_drop.append(column)
+            layer.set_attribute_values(column, dict(pairs))
+        plan.notify("attributes")
+        return SetUnitAttributes(tuple(restored) + tuple(inverse_cols), tuple(inverse_drop))
+
+
 # --- grouping ----------------------------------------------------------------------------------------------
 
 
@@ -530,5 +571,6 @@ __all__ = [
     "RestoreTerritory",
     "SetAllocation",
     "SetAssumption",
+    "SetUnitAttributes",
     "touches_scenario_list",
 ]

@@ -22,10 +22,27 @@ _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 #: A palette of 20 distinguishable fills, used for new territories in order.
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-    "#bab0ac", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-    "#aec7e8", "#ffbb78",
-)  # fmt: skip
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#1f77b4",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#aec7e8",
+    "#ffbb78",
+)
 
 
 def check_color(color: str) -> str:
@@ -91,6 +108,24 @@ class Layer:
             missing = [u for u, p in zip(ids, pos, strict=True) if p < 0][:5]
             raise UnknownName(f"Unknown unit id(s) in layer '{self.name}': {', '.join(missing)}.")
         return np.asarray(pos, dtype=np.int64)
+
+    def set_attribute_values(self, column: str, values: dict[str, float | None]) -> None:
+        """Set one numeric attribute for some units (``None`` = missing); a new column starts as missing."""
+        if column == "name":
+            raise PlanError("'name' is the unit name, not a numeric attribute.")
+        if column not in self.units.columns:
+            self.units[column] = np.nan
+        positions = self.positions(values.keys())
+        self.units.iloc[positions, self.units.columns.get_loc(column)] = [
+            np.nan if v is None else float(v) for v in values.values()
+        ]
+        if self.potential_column is None and column in ("potential", "population"):
+            self.potential_column = column
+
+    def drop_attribute(self, column: str) -> None:
+        self.units = self.units.drop(columns=[column])
+        if self.potential_column == column:
+            self.potential_column = None
 
     def numeric_columns(self) -> list[str]:
         return [c for c in self.units.columns if pd.api.types.is_numeric_dtype(self.units[c])]
@@ -431,6 +466,12 @@ class Plan:
     name: str
     layer: Layer
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    listeners: list[Callable[[Plan, str], None]] = field(default_factory=list, repr=False, compare=False)
+
+    def notify(self, what: str) -> None:
+        """Tell plan-level listeners that something outside one scenario changed (layer attributes, scenarios)."""
+        for listener in list(self.listeners):
+            listener(self, what)
 
     def __post_init__(self) -> None:
         if BASELINE not in self.scenarios:
@@ -452,6 +493,7 @@ class Plan:
         index = len(items) if position is None else position
         items.insert(index, (scenario.name, scenario))
         self.scenarios = dict(items)
+        self.notify("scenarios")
 
     def remove_scenario(self, name: str) -> tuple[Scenario, int]:
         if name == BASELINE:
@@ -459,6 +501,7 @@ class Plan:
         scenario = self.scenario(name)
         position = list(self.scenarios).index(name)
         del self.scenarios[name]
+        self.notify("scenarios")
         return scenario, position
 
     def rename_scenario(self, old: str, new: str) -> None:
@@ -471,6 +514,7 @@ class Plan:
         items = [(new if k == old else k, v) for k, v in self.scenarios.items()]
         self.scenarios = dict(items)
         self.scenarios[new].name = new
+        self.notify("scenarios")
 
     def deepcopy(self) -> Plan:
         """A copy sharing the (read-only) layer but with independent scenarios."""

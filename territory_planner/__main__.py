@@ -1,0 +1,3 @@
+from territory_planner.cli import main
+
+main()

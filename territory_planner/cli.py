@@ -1,0 +1,272 @@
+"""The ``territory-planner`` command line: the same services as the desktop app, for scripts and RevOps."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from .domain import BASELINE, PlanError
+from .domain.commands import Batch, Command, CopyScenario, DeleteScenario, RenameScenario
+
+log = logging.getLogger("territory_planner")
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_BLOCKING, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn the project's typed errors (and missing files) into a message on stderr and exit status 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PlanError as exc:
+            _fail(str(exc))
+        except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))
+        except OSError as exc:
+            _fail(f"{exc}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _load(plan: str) -> Any:
+    from .persistence import load_plan
+
+    return load_plan(plan)
+
+
+def _save(plan_obj: Any, plan: str) -> None:
+    from .persistence import save_plan
+
+    save_plan(plan_obj, plan)
+
+
+def _refuse_overwrite(plan: str, force: bool) -> None:
+    if "://" not in plan and Path(plan).exists() and not force:
+        _fail(f"{plan} already exists. Choose another file name, or add --force to replace it.")
+
+
+def _apply_and_save(plan_obj: Any, plan: str, command: Command) -> None:
+    command.apply(plan_obj)
+    _save(plan_obj, plan)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="territory-planner")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Territory Planner: map territories and hires, agree the funnel, and see what marketing can fund.
+
+    With no command, opens the desktop app on the last plan used (the bundled demo plan the first time).
+    PLAN is a .tplan file or a database URL (postgresql+psycopg://user:pass@host/db).
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui, plan=None)
+
+
+@cli.command()
+@click.argument("plan", required=False)
+@friendly_errors
+def gui(plan: str | None) -> None:
+    """Open the desktop app (on PLAN, or the last plan used, or the demo plan)."""
+    try:
+        from .gui.app import run
+    except ImportError as exc:
+        _fail(f"The desktop app cannot start: {exc}. Install the Qt libraries listed in the README.")
+    sys.exit(run(plan))
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--force", is_flag=True, help="Replace PLAN if it exists.")
+@friendly_errors
+def demo(plan: str, force: bool) -> None:
+    """Write the demo plan (US counties, 3 regions, 11 territories, 5 planned hires, a what-if) to PLAN."""
+    from .services.demo import build_demo_plan
+
+    _refuse_overwrite(plan, force)
+    plan_obj = build_demo_plan()
+    _save(plan_obj, plan)
+    click.echo(f"Wrote the demo plan to {plan} (scenarios: {', '.join(plan_obj.scenarios)}).")
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--layer", "layer_name", required=True, help="us-states, us-counties, world-countries or a file.")
+@click.option("--id-column", help="Column of unit ids in a boundary file.")
+@click.option("--name-column", help="Column of unit names in a boundary file.")
+@click.option("--file-layer", help="Layer inside a GeoPackage.")
+@click.option("--source-crs", help="CRS of a boundary file that does not say (e.g. EPSG:4326).")
+@click.option("--name", "plan_name", help="Title of the plan.")
+@click.option("--force", is_flag=True, help="Replace PLAN if it exists.")
+@friendly_errors
+def new(
+    plan: str,
+    layer_name: str,
+    id_column: str | None,
+    name_column: str | None,
+    file_layer: str | None,
+    source_crs: str | None,
+    plan_name: str | None,
+    force: bool,
+) -> None:
+    """Create an empty plan on a bundled layer or on your own boundary file."""
+    from .domain import Plan
+    from .services.layers import bundled_layer, bundled_layer_names, layer_from_file
+
+    _refuse_overwrite(plan, force)
+    if layer_name in bundled_layer_names():
+        layer = bundled_layer(layer_name)
+    elif Path(layer_name).exists():
+        if not id_column:
+            _fail(f"{layer_name} is a boundary file: name its unit id column with --id-column.")
+        layer, warnings = layer_from_file(layer_name, id_column, name_column, file_layer, source_crs)
+        for warning in warnings:
+            click.echo(f"Note: {warning}", err=True)
+    else:
+        known = ", ".join(bundled_layer_names())
+        _fail(f"'{layer_name}' is neither a bundled layer ({known}) nor an existing file.")
+    plan_obj = Plan(plan_name or Path(plan).stem, layer)
+    _save(plan_obj, plan)
+    click.echo(f"Created {plan} on layer {layer.name} ({len(layer):,} {layer.unit_noun}s).")
+
+
+SHEET_KINDS = ["assignments", "territories", "sellers", "allocations", "assumptions", "attributes"]
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(SHEET_KINDS))
+@click.argument("plan")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--scenario", default=BASELINE, show_default=True)
+@friendly_errors
+def import_(kind: str, plan: str, file: str, scenario: str) -> None:
+    """Import a plan sheet (CSV or XLSX) into a scenario. All or nothing: on any problem nothing changes."""
+    from .readers.sheets import read_sheet
+
+    plan_obj = _load(plan)
+    batch = read_sheet(kind, plan_obj, scenario, file)
+    _apply_and_save(plan_obj, plan, batch)
+    click.echo(f"{batch.label} into scenario {scenario}.")
+
+
+@cli.command("export-data")
+@click.argument("plan")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--scenario", default=BASELINE, show_default=True)
+@friendly_errors
+def export_data(plan: str, folder: str, scenario: str) -> None:
+    """Write the scenario as the CSV sheets that `import` reads."""
+    from .exporters.sheets import export_sheets
+
+    written = export_sheets(_load(plan), scenario, folder)
+    click.echo("Wrote " + ", ".join(str(p) for p in written))
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--scenario", default=BASELINE, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (schema in the README).")
+@friendly_errors
+def check(plan: str, scenario: str, as_json: bool) -> None:
+    """Check a scenario: funding of every territory and hire, and all flags. Exit 1 if anything is blocking."""
+    from .services.reporting import report_to_dict, report_to_text
+    from .services.session import PlanSession
+
+    report = PlanSession(_load(plan), plan).report(scenario)
+    if as_json:
+        click.echo(json.dumps(report_to_dict(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report_to_text(report))
+    sys.exit(EXIT_BLOCKING if report.has_blocking else EXIT_OK)
+
+
+@cli.group()
+def scenario() -> None:
+    """List, copy, rename, delete and compare scenarios."""
+
+
+@scenario.command("list")
+@click.argument("plan")
+@friendly_errors
+def scenario_list(plan: str) -> None:
+    """List the scenarios with their verdicts."""
+    from .services.session import PlanSession
+
+    session = PlanSession(_load(plan), plan)
+    for name in session.plan.scenarios:
+        click.echo(f"{name}: {session.report(name).verdict()}")
+
+
+@scenario.command("copy")
+@click.argument("plan")
+@click.argument("source")
+@click.argument("target")
+@friendly_errors
+def scenario_copy(plan: str, source: str, target: str) -> None:
+    """Copy scenario SOURCE into a new what-if TARGET."""
+    _apply_and_save(_load(plan), plan, CopyScenario(source, target))
+    click.echo(f"Copied {source} to {target}.")
+
+
+@scenario.command("rename")
+@click.argument("plan")
+@click.argument("name")
+@click.argument("new_name")
+@friendly_errors
+def scenario_rename(plan: str, name: str, new_name: str) -> None:
+    """Rename a what-if scenario."""
+    _apply_and_save(_load(plan), plan, RenameScenario(name, new_name))
+    click.echo(f"Renamed {name} to {new_name}.")
+
+
+@scenario.command("delete")
+@click.argument("plan")
+@click.argument("name")
+@friendly_errors
+def scenario_delete(plan: str, name: str) -> None:
+    """Delete a what-if scenario (the baseline cannot be deleted)."""
+    _apply_and_save(_load(plan), plan, DeleteScenario(name))
+    click.echo(f"Deleted scenario {name}.")
+
+
+@scenario.command("compare")
+@click.argument("plan")
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True)
+@friendly_errors
+def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
+    """Compare scenario A with B: totals and every territory or hire whose status or numbers changed."""
+    from .services.reporting import compare_reports, comparison_to_text
+    from .services.session import PlanSession
+
+    session = PlanSession(_load(plan), plan)
+    ra, rb = session.report(a), session.report(b)
+    result = compare_reports(ra, rb)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(comparison_to_text(result, ra.currency))
+
+
+def main() -> None:
+    cli(prog_name="territory-planner")
+
+
+__all__ = ["Batch", "cli", "main"]

@@ -1,0 +1,405 @@
+"""The plan sheets (CSV or XLSX): territories, assignments, sellers, allocations, assumptions, attributes.
+
+Each reader checks the whole file against the plan first, collects every problem with its row and column, and
+returns the commands that make the change; nothing touches the plan until all of it is known to be good. The
+column formats are documented in the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from ..domain import PALETTE, Allocation, Month, Plan, PlanError, Seller, Territory
+from ..domain.assumptions import ALL_KEYS, FUNNEL_KEYS, TEXT_PLAN_KEYS, validate_value
+from ..domain.commands import (
+    AddSeller,
+    AssignUnits,
+    Batch,
+    Command,
+    CreateRegion,
+    CreateTerritory,
+    DeleteRegion,
+    DeleteTerritory,
+    LockTerritory,
+    MoveTerritoryToRegion,
+    RecolourTerritory,
+    RemoveSeller,
+    SetAllocation,
+    SetAssumption,
+    SetUnitAttributes,
+)
+from ..domain.model import check_color
+from .errors import InputFileError, Problem
+from .table import Table, parse_amount, parse_rate, read_table
+
+SHEETS = ("territories", "assignments", "sellers", "allocations", "assumptions", "attributes")
+
+COLUMNS = {
+    "assignments": ("unit_id", "territory"),
+    "territories": ("territory", "region", "color"),
+    "sellers": ("seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost"),
+    "allocations": ("level", "name", "budget", "hours", "start_month"),
+    "assumptions": ("level", "name", "key", "value"),
+    "attributes": ("unit_id",),
+}
+
+
+class _Collector:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.problems: list[Problem] = []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.table.file, row, column, message))
+
+    def amount(self, row: int, values: dict[str, str], column: str, required: bool = True) -> float | None:
+        text = values.get(column, "")
+        if not text:
+            if required:
+                self.add(row, column, "is empty; enter an amount (0 if none).")
+            return None
+        try:
+            value = parse_amount(text)
+        except ValueError:
+            self.add(row, column, f"'{text}' is not a number; write an amount such as 120000.")
+            return None
+        if value < 0:
+            self.add(row, column, f"{text} is negative; amounts must be 0 or more.")
+            return None
+        return value
+
+    def month(self, row: int, values: dict[str, str], column: str) -> Month | None:
+        text = values.get(column, "")
+        if not text:
+            return None
+        try:
+            return Month.parse(text)
+        except PlanError:
+            self.add(row, column, f"'{text}' is not a month; write it as YYYY-MM, for example 2027-04.")
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputFileError(self.table.file, self.problems)
+
+
+def _unit_ids(plan: Plan, c: _Collector, table: Table) -> list[tuple[int, str]]:
+    """Unit ids of the rows, with leading zeros restored when the layer's ids all have one length."""
+    ids = plan.layer.unit_ids
+    lengths = {len(str(u)) for u in ids[:1000]}
+    width = lengths.pop() if len(lengths) == 1 else None
+    out = []
+    for row, values in table.rows:
+        raw = values.get("unit_id", "")
+        if not raw:
+            c.add(row, "unit_id", "is empty; every row needs the id of a unit of the plan's layer.")
+            continue
+        unit = raw
+        if not plan.layer.has_unit(unit) and width and raw.isdigit() and len(raw) < width:
+            unit = raw.zfill(width)  # a spreadsheet dropped the leading zero
+        if not plan.layer.has_unit(unit):
+            example = ", ".join(map(str, ids[:3]))
+            c.add(row, "unit_id", f"'{raw}' is not a unit of layer '{plan.layer.name}' (ids look like {example}).")
+            continue
+        out.append((row, unit))
+    return out
+
+
+def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territories: set[str] | None = None) -> Batch:
+    table = read_table(path)
+    table.require(*COLUMNS["assignments"])
+    c = _Collector(table)
+    s = plan.scenario(scenario)
+    territories = set(s.territories) if known_territories is None else known_territories
+    groups: dict[str | None, list[str]] = {}
+    seen: dict[str, int] = {}
+    units = dict(_unit_ids(plan, c, table))
+    for row, values in table.rows:
+        if row not in units:
+            continue
+        unit = units[row]
+        territory = values.get("territory", "") or None
+        if territory is not None and territory not in territories:
+            c.add(
+                row,
+                "territory",
+                f"'{territory}' is not a territory of scenario '{scenario}'. "
+                "Import the territories sheet first or fix the name.",
+            )
+            continue
+        if unit in seen:
+            c.add(row, "unit_id", f"unit {unit} is listed twice (also row {seen[unit]}); keep one row per unit.")
+            continue
+        seen[unit] = row
+        groups.setdefault(territory, []).append(unit)
+    c.raise_if_any()
+    noun = plan.layer.unit_noun
+    commands = tuple(AssignUnits(scenario, ((t, tuple(u)),), noun) for t, u in groups.items())
+    return Batch(f"Import {len(seen):,} assignments from {Path(path).name}", commands)
+
+
+def read_territories(plan: Plan, scenario: str, path: str | Path) -> Batch:
+    table = read_table(path)
+    table.require("territory")
+    c = _Collector(table)
+    s = plan.scenario(scenario)
+    wanted: dict[str, tuple[str | None, str | None, bool | None]] = {}
+    for row, values in table.rows:
+        name = values.get("territory", "")
+        if not name:
+            c.add(row, "territory", "is empty; every territory needs a name.")
+            continue
+        if name in wanted:
+            c.add(row, "territory", f"'{name}' is listed twice; territory names must be unique.")
+            continue
+        color = values.get("color", "") or None
+        if color is not None:
+            try:
+                color = check_color(color if color.startswith("#") else "#" + color)
+            except PlanError:
+                c.add(row, "color", f"'{color}' is not a colour; write it as #rrggbb, for example #4e79a7.")
+                continue
+        locked_text = values.get("locked", "").lower()
+        if locked_text not in ("", "yes", "no", "true", "false", "1", "0"):
+            c.add(row, "locked", f"'{locked_text}' should be yes or no.")
+            continue
+        locked = None if not locked_text else locked_text in ("yes", "true", "1")
+        wanted[name] = (values.get("region", "") or None, color, locked)
+    c.raise_if_any()
+    commands: list[Command] = []
+    regions_wanted = list(dict.fromkeys(r for r, _, _ in wanted.values() if r))
+    for region in regions_wanted:
+        if region not in s.regions:
+            commands.append(CreateRegion(scenario, region))
+    for name in s.territories:
+        if name not in wanted:
+            commands.append(DeleteTerritory(scenario, name))
+    used_colors = {t.color for n, t in s.territories.items() if n in wanted}
+    palette = iter([p for p in PALETTE if p not in used_colors] + list(PALETTE) * 10)
+    for name, (t_region, color, locked) in wanted.items():
+        if name not in s.territories:
+            commands.append(CreateTerritory(scenario, Territory(name, t_region, color or next(palette), bool(locked))))
+            continue
+        current = s.territories[name]
+        if current.region != t_region:
+            commands.append(MoveTerritoryToRegion(scenario, name, t_region))
+        if color is not None and current.color != color:
+            commands.append(RecolourTerritory(scenario, name, color))
+        if locked is not None and current.locked != locked:
+            commands.append(LockTerritory(scenario, name, locked))
+    for region in s.regions:
+        if region not in regions_wanted:
+            commands.append(DeleteRegion(scenario, region))
+    return Batch(f"Import {len(wanted)} territories from {Path(path).name}", tuple(commands))
+
+
+def read_sellers(plan: Plan, scenario: str, path: str | Path, known_territories: set[str] | None = None) -> Batch:
+    table = read_table(path)
+    table.require("seller", "territory", "status", "annual_quota")
+    c = _Collector(table)
+    s = plan.scenario(scenario)
+    territories = set(s.territories) if known_territories is None else known_territories
+    sellers: dict[str, Seller] = {}
+    for row, values in table.rows:
+        name = values.get("seller", "")
+        if not name:
+            c.add(row, "seller", "is empty; every seller needs a name.")
+            continue
+        if name in sellers:
+            c.add(row, "seller", f"'{name}' is listed twice; seller names must be unique.")
+            continue
+        territory = values.get("territory", "") or None
+        if territory is not None and territory not in territories:
+            c.add(
+                row,
+                "territory",
+                f"'{territory}' is not a territory of scenario '{scenario}'. "
+                "Import the territories sheet first or fix the name.",
+            )
+            continue
+        status = values.get("status", "").lower() or "existing"
+        if status in ("hire", "planned hire", "tbh"):
+            status = "planned"
+        if status not in ("existing", "planned"):
+            c.add(row, "status", f"'{values.get('status')}' should be existing or planned.")
+            continue
+        start = c.month(row, values, "start_month")
+        if values.get("start_month") and start is None:
+            continue
+        ramp_text = values.get("ramp_months", "") or "0"
+        try:
+            ramp_months = int(float(ramp_text))
+            if not 0 <= ramp_months <= 60 or float(ramp_text) != ramp_months:
+                raise ValueError
+        except ValueError:
+            c.add(row, "ramp_months", f"'{ramp_text}' should be a whole number of months from 0 to 60.")
+            continue
+        quota = c.amount(row, values, "annual_quota")
+        cost = c.amount(row, values, "annual_cost", required=False)
+        if quota is None or (values.get("annual_cost") and cost is None):
+            continue
+        sellers[name] = Seller(name, territory, status, start, ramp_months, quota, cost or 0.0)  # type: ignore[arg-type]
+    c.raise_if_any()
+    commands: list[Command] = [RemoveSeller(scenario, n) for n in s.sellers]
+    commands += [AddSeller(scenario, seller) for seller in sellers.values()]
+    return Batch(f"Import {len(sellers)} sellers from {Path(path).name}", tuple(commands))
+
+
+def read_allocations(plan: Plan, scenario: str, path: str | Path) -> Batch:
+    table = read_table(path)
+    table.require("level", "name", "budget")
+    c = _Collector(table)
+    s = plan.scenario(scenario)
+    allocations: dict[tuple[str, str], Allocation] = {}
+    for row, values in table.rows:
+        level = values.get("level", "").lower()
+        name = values.get("name", "")
+        if level not in ("region", "territory"):
+            c.add(row, "level", f"'{values.get('level')}' should be region or territory.")
+            continue
+        known = s.regions if level == "region" else s.territories
+        if name not in known:
+            c.add(
+                row,
+                "name",
+                f"'{name}' is not a {level} of scenario '{scenario}'. "
+                "Import the territories sheet first or fix the name.",
+            )
+            continue
+        if (level, name) in allocations:
+            c.add(row, "name", f"{level} '{name}' has two allocations; keep one row per {level}.")
+            continue
+        budget = c.amount(row, values, "budget")
+        hours = c.amount(row, values, "hours", required=False)
+        start = c.month(row, values, "start_month")
+        if budget is None or (values.get("hours") and hours is None) or (values.get("start_month") and not start):
+            continue
+        allocations[(level, name)] = Allocation(level, name, budget, hours or 0.0, start)  # type: ignore[arg-type]
+    c.raise_if_any()
+    commands: list[Command] = [SetAllocation(scenario, lv, n, None) for (lv, n) in s.allocations]
+    commands += [SetAllocation(scenario, lv, n, a) for (lv, n), a in allocations.items()]
+    return Batch(f"Import {len(allocations)} allocations from {Path(path).name}", tuple(commands))
+
+
+def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
+    table = read_table(path)
+    table.require("level", "key", "value")
+    c = _Collector(table)
+    s = plan.scenario(scenario)
+    values_out: dict[tuple[str, str | None, str], object] = {}
+    for row, values in table.rows:
+        level = values.get("level", "").lower()
+        name = values.get("name", "") or None
+        key = values.get("key", "").lower()
+        text = values.get("value", "")
+        if level not in ("plan", "region", "territory"):
+            c.add(row, "level", f"'{values.get('level')}' should be plan, region or territory.")
+            continue
+        if key not in ALL_KEYS:
+            c.add(row, "key", f"'{key}' is not an assumption. Known keys: {', '.join(ALL_KEYS)}.")
+            continue
+        if level != "plan":
+            known = s.regions if level == "region" else s.territories
+            if name not in known:
+                c.add(row, "name", f"'{name or ''}' is not a {level} of scenario '{scenario}'.")
+                continue
+            if key not in FUNNEL_KEYS:
+                c.add(row, "key", f"'{key}' can only be set at plan level.")
+                continue
+        else:
+            name = None
+        where = f" (level {level}{', ' + name if name else ''})"
+        value: object
+        if key in TEXT_PLAN_KEYS:
+            value = text
+            if key == "period_start":
+                try:
+                    value = Month.parse(text)
+                except PlanError:
+                    c.add(row, "value", f"'{text}' is not a month; write it as YYYY-MM, for example 2027-01.")
+                    continue
+            elif not (len(text) == 3 and text.isalpha()):
+                c.add(row, "value", f"'{text}' is not a 3-letter currency code such as USD.")
+                continue
+            value = text.upper() if key == "currency" else value
+        else:
+            try:
+                number = parse_rate(text)
+                value = validate_value(key, number, where)
+            except ValueError as exc:
+                msg = str(exc) if isinstance(exc, PlanError) else f"'{text}' is not a number."
+                c.add(row, "value", msg)
+                continue
+        if (level, name, key) in values_out:
+            c.add(row, "key", f"'{key}' is set twice for this {level}; keep one row.")
+            continue
+        values_out[(level, name, key)] = value
+    c.raise_if_any()
+    commands: list[Command] = []
+    for table_level, overrides in (
+        ("region", s.assumptions.region_overrides),
+        ("territory", s.assumptions.territory_overrides),
+    ):
+        for oname, keys in overrides.items():
+            for key in keys:
+                if (table_level, oname, key) not in values_out:
+                    commands.append(SetAssumption(scenario, table_level, oname, key, None))
+    commands += [SetAssumption(scenario, lv, n, k, v) for (lv, n, k), v in values_out.items()]
+    return Batch(f"Import {len(values_out)} assumptions from {Path(path).name}", tuple(commands))
+
+
+def read_attributes(plan: Plan, scenario: str, path: str | Path) -> Batch:
+    table = read_table(path)
+    table.require("unit_id")
+    c = _Collector(table)
+    columns = [col for col in table.columns if col not in ("unit_id", "name", "")]
+    if not columns:
+        c.add(None, None, "has no attribute columns; add one or more numeric columns after unit_id.")
+        c.raise_if_any()
+    data: dict[str, dict[str, float]] = {col: {} for col in columns}
+    text_columns = {
+        col
+        for col in columns
+        if col in plan.layer.units.columns and not pd.api.types.is_numeric_dtype(plan.layer.units[col])
+    }
+    units = dict(_unit_ids(plan, c, table))
+    for row, values in table.rows:
+        if row not in units:
+            continue
+        for col in columns:
+            if col in text_columns:
+                continue
+            text = values.get(col, "")
+            if not text:
+                continue
+            try:
+                data[col][units[row]] = parse_amount(text)
+            except ValueError:
+                c.add(row, col, f"'{text}' is not a number; attribute columns must be numeric.")
+    c.raise_if_any()
+    numeric = {col: vals for col, vals in data.items() if col not in text_columns}
+    return Batch(
+        f"Import {len(numeric)} attribute column(s) from {Path(path).name}",
+        (SetUnitAttributes(tuple((col, tuple(vals.items())) for col, vals in numeric.items())),),
+    )
+
+
+READERS: dict[str, Callable[..., Batch]] = {
+    "assignments": read_assignments,
+    "territories": read_territories,
+    "sellers": read_sellers,
+    "allocations": read_allocations,
+    "assumptions": read_assumptions,
+    "attributes": read_attributes,
+}
+
+
+def read_sheet(kind: str, plan: Plan, scenario: str, path: str | Path) -> Batch:
+    """Read one plan sheet and return the batch of commands that would apply it (nothing is changed yet)."""
+    if kind not in READERS:
+        raise PlanError(f"Unknown sheet '{kind}'. Use one of: {', '.join(SHEETS)}.")
+    plan.scenario(scenario)
+    return READERS[kind](plan, scenario, path)

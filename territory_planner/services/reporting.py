@@ -1,0 +1,302 @@
+"""Reports as plain data: the ``check --json`` document, readable tables, and scenario comparisons."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, fields
+from typing import Any
+
+from ..domain import Report
+from ..domain.formatting import hours, money, percent
+
+STATUS_LABEL = {"funded": "Funded", "at_risk": "At risk", "unfunded": "Unfunded"}
+
+TERRITORY_FIELDS = (
+    "territory",
+    "region",
+    "units",
+    "sellers",
+    "planned_hires",
+    "target",
+    "leads",
+    "mqls",
+    "required_spend",
+    "allocated_budget",
+    "gap",
+    "break_even_cpl",
+    "required_hours",
+    "allocated_hours",
+    "status",
+)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 2)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if value is not None and not isinstance(value, str | int | bool):
+        return str(value)
+    return value
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The JSON document of ``territory-planner check --json`` (schema in the README)."""
+    return {
+        "scenario": report.scenario,
+        "currency": report.currency,
+        "period_start": str(report.period_start),
+        "verdict": report.verdict(),
+        "flags": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "subject_type": f.subject_type,
+                "subject": f.subject,
+                "message": f.message,
+                "numbers": _clean(f.numbers),
+            }
+            for f in report.flags
+        ],
+        "territories": [
+            {k: _clean(getattr(t, k)) for k in TERRITORY_FIELDS}
+            | {"pieces": t.pieces, "potential": _clean(t.potential)}
+            for t in report.territories
+        ],
+        "hires": [
+            {
+                "seller": h.seller,
+                "territory": h.territory,
+                "start_month": str(h.start_month) if h.start_month else None,
+                "ramp_months": h.ramp_months,
+                "annual_quota": _clean(h.annual_quota),
+                "period_quota": _clean(h.period_quota),
+                "marginal_spend": _clean(h.marginal_spend),
+                "fund_by_month": str(h.fund_by_month) if h.fund_by_month else None,
+                "status": h.status,
+            }
+            for h in report.hires
+        ],
+        "totals": {f.name: _clean(getattr(report.totals, f.name)) for f in fields(report.totals)},
+    }
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def report_to_text(report: Report) -> str:
+    """A readable check report for the terminal."""
+    cur = report.currency
+    lines = [f"Scenario {report.scenario} — plan period from {report.period_start.label()}", report.verdict(), ""]
+    rows = [
+        [
+            t.territory,
+            t.region or "-",
+            f"{t.sellers}+{t.planned_hires}",
+            money(t.target, cur),
+            money(t.required_spend, cur),
+            money(t.allocated_budget, cur),
+            money(t.gap, cur),
+            money(t.break_even_cpl, cur),
+            hours(t.required_hours),
+            STATUS_LABEL[t.status],
+        ]
+        for t in report.territories
+    ]
+    headers = [
+        "Territory",
+        "Region",
+        "Sellers+hires",
+        "Target",
+        "Needs",
+        "Has",
+        "Gap",
+        "Break-even CPL",
+        "Hours",
+        "Status",
+    ]
+    lines.append(_table(headers, rows, {2, 3, 4, 5, 6, 7, 8}))
+    if report.hires:
+        lines.append("")
+        rows = [
+            [
+                h.seller,
+                h.territory or "-",
+                str(h.start_month or "-"),
+                str(h.fund_by_month or "-"),
+                money(h.period_quota, cur),
+                money(h.marginal_spend, cur),
+                STATUS_LABEL[h.status],
+            ]
+            for h in report.hires
+        ]
+        lines.append(
+            _table(["Planned hire", "Territory", "Starts", "Fund by", "Period quota", "Needs", "Status"], rows, {4, 5})
+        )
+    t = report.totals
+    lines += [
+        "",
+        f"Revenue target {money(t.revenue_target, cur)}; marketing budget {money(t.marketing_budget, cur)} "
+        f"({percent(t.spend_ratio)} of target); allocated {money(t.allocated_budget, cur)}; "
+        f"required {money(t.required_spend, cur)}.",
+        f"Marketing hours: {hours(t.required_hours)} needed of {hours(t.marketing_hours)} available.",
+        "",
+    ]
+    if report.flags:
+        lines.append(f"Flags ({t.blocking_flags} blocking, {t.warning_flags} warnings):")
+        for f in report.flags:
+            marker = "BLOCKING" if f.blocking else "warning "
+            lines.append(f"  {marker} {f.code:<19} {f.message}")
+    else:
+        lines.append("No flags.")
+    return "\n".join(lines)
+
+
+def compare_reports(a: Report, b: Report) -> dict[str, Any]:
+    """Totals side by side and every territory or hire whose status or numbers changed."""
+    totals = {}
+    for f in fields(a.totals):
+        va, vb = getattr(a.totals, f.name), getattr(b.totals, f.name)
+        totals[f.name] = {"a": _clean(va), "b": _clean(vb)}
+    ta = {t.territory: t for t in a.territories}
+    tb = {t.territory: t for t in b.territories}
+    changed_territories: list[dict[str, Any]] = []
+    for name in list(dict.fromkeys([*ta, *tb])):
+        x, y = ta.get(name), tb.get(name)
+        if x is None or y is None:
+            changed_territories.append(
+                {
+                    "territory": name,
+                    "only_in": a.scenario if y is None else b.scenario,
+                    "status_a": x.status if x else None,
+                    "status_b": y.status if y else None,
+                }
+            )
+            continue
+        diffs = {}
+        for key in (
+            "units",
+            "sellers",
+            "planned_hires",
+            "target",
+            "required_spend",
+            "allocated_budget",
+            "gap",
+            "required_hours",
+            "allocated_hours",
+            "status",
+            "region",
+        ):
+            va, vb = getattr(x, key), getattr(y, key)
+            same = math.isclose(va, vb, rel_tol=1e-9, abs_tol=0.005) if isinstance(va, float) else va == vb
+            if not same:
+                diffs[key] = {"a": _clean(va), "b": _clean(vb)}
+        if diffs:
+            changed_territories.append(
+                {"territory": name, "status_a": x.status, "status_b": y.status, "changes": diffs}
+            )
+    ha = {h.seller: h for h in a.hires}
+    hb = {h.seller: h for h in b.hires}
+    changed_hires: list[dict[str, Any]] = []
+    for name in list(dict.fromkeys([*ha, *hb])):
+        hx, hy = ha.get(name), hb.get(name)
+        if (
+            hx is None
+            or hy is None
+            or hx.status != hy.status
+            or hx.start_month != hy.start_month
+            or hx.territory != hy.territory
+        ):
+            changed_hires.append(
+                {
+                    "seller": name,
+                    "status_a": hx.status if hx else None,
+                    "status_b": hy.status if hy else None,
+                    "start_a": str(hx.start_month) if hx and hx.start_month else None,
+                    "start_b": str(hy.start_month) if hy and hy.start_month else None,
+                }
+            )
+    codes_a = {(f.code, f.subject) for f in a.flags}
+    codes_b = {(f.code, f.subject) for f in b.flags}
+    return {
+        "a": a.scenario,
+        "b": b.scenario,
+        "verdict_a": a.verdict(),
+        "verdict_b": b.verdict(),
+        "totals": totals,
+        "territories": changed_territories,
+        "hires": changed_hires,
+        "flags_resolved": sorted(f"{c} {s}" for c, s in codes_a - codes_b),
+        "flags_new": sorted(f"{c} {s}" for c, s in codes_b - codes_a),
+    }
+
+
+def comparison_to_text(cmp: dict[str, Any], currency: str = "USD") -> str:
+    lines = [
+        f"Compare {cmp['a']} → {cmp['b']}",
+        f"  {cmp['a']}: {cmp['verdict_a']}",
+        f"  {cmp['b']}: {cmp['verdict_b']}",
+        "",
+    ]
+    money_keys = ("revenue_target", "required_spend", "allocated_budget", "marketing_budget", "spend_shortfall")
+    for key in (
+        "funded",
+        "at_risk",
+        "unfunded",
+        "hires_funded",
+        "hires_unfunded",
+        *money_keys,
+        "required_hours",
+        "hours_shortfall",
+        "blocking_flags",
+        "warning_flags",
+    ):
+        va, vb = cmp["totals"][key]["a"], cmp["totals"][key]["b"]
+        fmt = (lambda v: money(v, currency)) if key in money_keys else (hours if "hours" in key else str)
+        mark = "" if va == vb else "   *"
+        lines.append(f"  {key.replace('_', ' '):<18} {fmt(va):>12} → {fmt(vb):<12}{mark}")
+    lines.append("")
+    if cmp["territories"]:
+        lines.append("Territories that changed:")
+        for t in cmp["territories"]:
+            sa, sb = STATUS_LABEL.get(t["status_a"], "-"), STATUS_LABEL.get(t["status_b"], "-")
+            detail = ""
+            if "changes" in t:
+                parts = []
+                for k, v in t["changes"].items():
+                    if k in ("required_spend", "allocated_budget", "gap", "target"):
+                        parts.append(f"{k.replace('_', ' ')} {money(v['a'], currency)} → {money(v['b'], currency)}")
+                    elif k != "status":
+                        parts.append(f"{k.replace('_', ' ')} {v['a']} → {v['b']}")
+                detail = "; ".join(parts)
+            elif "only_in" in t:
+                detail = f"only in {t['only_in']}"
+            lines.append(f"  {t['territory']}: {sa} → {sb}  {detail}")
+    if cmp["hires"]:
+        lines.append("Planned hires that changed:")
+        for h in cmp["hires"]:
+            sa, sb = STATUS_LABEL.get(h["status_a"], "absent"), STATUS_LABEL.get(h["status_b"], "absent")
+            start = f" (start {h['start_a'] or '-'} → {h['start_b'] or '-'})" if h["start_a"] != h["start_b"] else ""
+            lines.append(f"  {h['seller']}: {sa} → {sb}{start}")
+    if cmp["flags_resolved"]:
+        lines.append("Flags resolved: " + ", ".join(cmp["flags_resolved"]))
+    if cmp["flags_new"]:
+        lines.append("New flags: " + ", ".join(cmp["flags_new"]))
+    return "\n".join(lines)
+
+
+__all__ = ["asdict", "compare_reports", "comparison_to_text", "report_to_dict", "report_to_text"]
