@@ -84,11 +84,10 @@ def cli(ctx: click.Context) -> None:
 @friendly_errors
 def gui(plan: str | None) -> None:
     """Open the desktop app (on PLAN, or the last plan used, or the demo plan)."""
-    try:
-        from .gui.app import run
-    except ImportError as exc:
-        _fail(f"The desktop app cannot start: {exc}. Install the Qt libraries listed in the README.")
-    sys.exit(run(plan))
+    run_gui = click.get_current_context().obj.get("run_gui") if click.get_current_context().obj else None
+    if run_gui is None:
+        _fail("This build of Territory Planner has no desktop app; use the other commands.")
+    sys.exit(run_gui(plan))
 
 
 @cli.command()
@@ -265,8 +264,9 @@ def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
         click.echo(comparison_to_text(result, ra.currency))
 
 
-def main() -> None:
-    cli(prog_name="territory-planner")
+def main(run_gui: Callable[[str | None], int] | None = None) -> None:
+    """Run the command line; ``run_gui`` starts the desktop app (wired in ``territory_planner.__main__``)."""
+    cli(prog_name="territory-planner", obj={"run_gui": run_gui})
 
 
 __all__ = ["Batch", "cli", "main"]

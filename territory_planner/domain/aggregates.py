@@ -85,10 +85,14 @@ class TerritoryAggregates:
         elif isinstance(event, StructureChanged) and event.what == "territory added":
             for name in event.territories:
                 self._code(name)
+                self._pieces.pop(name, None)
+        elif isinstance(event, StructureChanged) and event.what == "territory removed":
+            for name in event.territories:
+                self._pieces.pop(name, None)
 
     def move(self, unit_ids: tuple[str, ...], territory: str | None) -> None:
         positions = self.layer.unit_ids.get_indexer(list(unit_ids))
-        positions = positions[positions >= 0]
+        positions = np.unique(positions[positions >= 0])
         if len(positions) == 0:
             return
         new_code = UNASSIGNED if territory is None else self._code(territory)

@@ -147,6 +147,15 @@ class Assumptions:
             territory_overrides={k: dict(v) for k, v in self.territory_overrides.items()},
         )
 
+    def check(self) -> None:
+        """Validate every stored value (values loaded from a file bypass ``set``); raises InvalidAssumption."""
+        for key, value in self.values.items():
+            validate_value(key, value)
+        for level, table in (("region", self.region_overrides), ("territory", self.territory_overrides)):
+            for name, overrides in table.items():
+                for key, value in overrides.items():
+                    validate_value(key, value, f" for {level} '{name}'")
+
     def plan_value(self, key: str) -> float:
         return self.values[key]
 

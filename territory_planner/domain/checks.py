@@ -7,7 +7,7 @@ from typing import Literal
 
 from .aggregates import TerritoryAggregates
 from .assumptions import FunnelAssumptions
-from .formatting import count, hours, money, percent
+from .formatting import count, hours, money, percent, plural_noun
 from .funnel import (
     break_even_cpl,
     counts_as_hire_in_period,
@@ -191,6 +191,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
     """
     agg = aggregates if aggregates is not None else TerritoryAggregates(layer, scenario)
     a_plan = scenario.assumptions
+    a_plan.check()
     period_start = a_plan.period_start
     currency = a_plan.currency
     values = a_plan.values
@@ -241,7 +242,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
             alloc_hours[m] = g.allocation.hours * share_h
         verdict = _judge(g.allocation.budget, req, g.tolerance)
         for m in g.members:
-            status[m] = verdict
+            status[m] = verdict if funnels[m].required_spend > EPS else "funded"
         if g.allocation.hours > 0 and req_h > g.allocation.hours + EPS:
             level, gname = key
             flags.append(
@@ -298,6 +299,8 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
             continue
         for m in g.members:
             r = by_name[m]
+            if r.required_spend <= EPS:
+                continue
             pool = "" if key[0] == "territory" else f" (its share of region {key[1]}'s shared budget)"
             flags.append(
                 Flag(
@@ -366,7 +369,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
                 reason = f"territory {s.territory} has no marketing allocation"
             else:
                 left = remaining[hire_group]
-                hire_status = _judge(left, marginal, groups[hire_group].tolerance)
+                hire_status = "funded" if marginal <= EPS else _judge(left, marginal, groups[hire_group].tolerance)
                 reason = (
                     f"needs {money(marginal, currency)} of extra program spend; "
                     f"{money(max(left, 0.0), currency)} is left after the sellers before them are covered"
@@ -498,7 +501,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
                     "warning",
                     "plan",
                     scenario.name,
-                    f"{count(n_open, noun, noun + 's' if not noun.endswith('y') else noun[:-1] + 'ies')} with "
+                    f"{count(n_open, noun)} with "
                     f"market potential are in no territory"
                     + (f" ({open_potential:,.0f} {layer.potential_column})." if layer.potential_column else "."),
                     {"units": n_open, "potential": open_potential},
@@ -512,7 +515,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
                     "warning",
                     "territory",
                     r.territory,
-                    f"{r.territory} has no {layer.unit_noun}s yet; paint some onto the map.",
+                    f"{r.territory} has no {plural_noun(layer.unit_noun)} yet; paint some onto the map.",
                     {"units": 0},
                 )
             )

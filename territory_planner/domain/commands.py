@@ -65,11 +65,14 @@ class AssignUnits:
             if unknown:
                 shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
                 raise UnknownName(f"Layer '{plan.layer.name}' has no unit with id {shown}.")
-        inverse: dict[str | None, list[str]] = {}
+        first_old: dict[str, str | None] = {}
         for territory, units in self.groups:
             old = scenario.set_assignments(units, territory)
             for unit, previous in zip(units, old, strict=True):
-                inverse.setdefault(previous, []).append(unit)
+                first_old.setdefault(unit, previous)
+        inverse: dict[str | None, list[str]] = {}
+        for unit, previous in first_old.items():
+            inverse.setdefault(previous, []).append(unit)
         groups = tuple((t, tuple(u)) for t, u in inverse.items())
         return AssignUnits(self.scenario, tuple(reversed(groups)), self.noun, self.text and f"Undo {self.text}")
 
@@ -88,7 +91,7 @@ class CreateTerritory:
 
     def apply(self, plan: Plan) -> DeleteTerritory:
         plan.scenario(self.scenario).add_territory(self.territory)
-        return DeleteTerritory(self.scenario, self.territory.name)
+        return DeleteTerritory(self.scenario, self.territory.name.strip())
 
 
 @dataclass(frozen=True)

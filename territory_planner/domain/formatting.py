@@ -53,9 +53,18 @@ def hours(value: float | None) -> str:
     return f"{value:,.0f} h"
 
 
+def plural_noun(noun: str) -> str:
+    """English plural of a unit noun: county -> counties, area -> areas, ZIP code -> ZIP codes."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
 def count(value: float, noun: str, plural: str | None = None) -> str:
     n = round(value)
-    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+    return f"{n:,} {noun if n == 1 else (plural or plural_noun(noun))}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -299,8 +299,7 @@ class Scenario:
         return old
 
     def add_territory(self, territory: Territory) -> None:
-        check_name("territory", territory.name)
-        check_color(territory.color)
+        territory = replace(territory, name=check_name("territory", territory.name), color=check_color(territory.color))
         if territory.name in self.territories:
             raise DuplicateName(f"There is already a territory named '{territory.name}'. Choose another name.")
         if territory.region is not None and territory.region not in self.regions:
@@ -322,7 +321,7 @@ class Scenario:
     def replace_territory(self, old_name: str, territory: Territory) -> Territory:
         """Replace a territory's properties; a changed name is carried through every reference."""
         old = self.territory(old_name)
-        check_color(territory.color)
+        territory = replace(territory, color=check_color(territory.color))
         if territory.region is not None and territory.region not in self.regions:
             raise UnknownName(self._unknown("region", territory.region, self.regions))
         if territory.name != old_name:
@@ -448,10 +447,10 @@ class Scenario:
         )
 
     def content_equals(self, other: Scenario) -> bool:
-        """Same content (ignoring listeners and dict order of everything but territories)."""
+        """Same content: territories in the same order; other collections compared as sets (listeners ignored)."""
         return (
             self.regions == other.regions
-            and self.territories == other.territories
+            and list(self.territories.items()) == list(other.territories.items())
             and self.assignment == other.assignment
             and self.sellers == other.sellers
             and self.allocations == other.allocations

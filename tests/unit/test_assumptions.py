@@ -1,0 +1,248 @@
+"""The funnel handshake: key ranges, clear messages, and plan -> region -> territory overrides."""
+
+from __future__ import annotations
+
+import pytest
+from factories import HANDSHAKE, existing, handshake_assumptions, make_layer, make_scenario
+
+from territory_planner.domain import (
+    FUNNEL_KEYS,
+    PLAN_KEYS,
+    Assumptions,
+    FunnelAssumptions,
+    InvalidAssumption,
+    Month,
+    PlanError,
+    Territory,
+    evaluate,
+    validate_value,
+)
+
+RATE_KEYS = ["win_rate", "sql_to_opp", "mql_to_sql", "lead_to_mql"]
+
+
+# --- defaults ------------------------------------------------------------------------------------------------
+
+
+def test_defaults_are_the_documented_benchmarks() -> None:
+    a = Assumptions()
+    # DESIGN §3 benchmarks: opp->won 20-30 %, SQL->opp 40-80 %, MQL->SQL 30-60 %, lead->MQL 20-40 %,
+    # cost per lead $150-$300; tolerance default 10 %; spend band 4-8 %.
+    assert 0.20 <= a.values["win_rate"] <= 0.30
+    assert 0.40 <= a.values["sql_to_opp"] <= 0.80
+    assert 0.30 <= a.values["mql_to_sql"] <= 0.60
+    assert 0.20 <= a.values["lead_to_mql"] <= 0.40
+    assert 150 <= a.values["cost_per_lead"] <= 300
+    assert a.values["at_risk_tolerance"] == 0.10
+    assert a.values["spend_ratio_min"] == 0.04
+    assert a.values["spend_ratio_max"] == 0.08
+    assert set(a.values) == set(FUNNEL_KEYS) | set(PLAN_KEYS)
+    assert a.currency == "USD"
+    assert a.region_overrides == {} and a.territory_overrides == {}
+
+
+def test_every_default_passes_its_own_validation() -> None:
+    for key, spec in {**FUNNEL_KEYS, **PLAN_KEYS}.items():
+        assert validate_value(key, spec.default) == spec.default
+
+
+# --- validation --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", RATE_KEYS)
+@pytest.mark.parametrize("value", [0, 0.0, 1.01, 1.5, 25, -0.2])
+def test_rate_of_zero_or_above_one_is_rejected_naming_the_key_and_how_to_write_a_rate(key: str, value: float) -> None:
+    with pytest.raises(InvalidAssumption) as info:
+        validate_value(key, value)
+    message = str(info.value)
+    assert key in message
+    assert FUNNEL_KEYS[key].label in message
+    assert "above 0 and at most 1" in message
+    assert "write 25 % as 0.25" in message
+
+
+@pytest.mark.parametrize("key", RATE_KEYS)
+@pytest.mark.parametrize("value", [1e-6, 0.25, 1, 1.0, "0.3"])
+def test_rates_in_range_are_accepted_as_float(key: str, value: object) -> None:
+    assert validate_value(key, value) == float(value)  # type: ignore[arg-type]
+
+
+def test_marketing_share_is_a_share_zero_allowed_above_one_refused() -> None:
+    # Decision: marketing_share may be 0 (marketing sources none of the pipeline); above 1 is impossible.
+    assert validate_value("marketing_share", 0) == 0.0
+    assert validate_value("marketing_share", 1) == 1.0
+    with pytest.raises(InvalidAssumption, match=r"marketing_share.*between 0 and 1 \(write 50 % as 0.5\)"):
+        validate_value("marketing_share", 1.2)
+
+
+@pytest.mark.parametrize("value", [0, -1])
+def test_deal_size_must_be_positive(value: float) -> None:
+    with pytest.raises(InvalidAssumption, match=r"avg_deal_size.*must be greater than 0"):
+        validate_value("avg_deal_size", value)
+
+
+@pytest.mark.parametrize("key", ["cost_per_lead", "hours_per_mql", "onboarding_hours_per_hire", "sales_cycle_days"])
+def test_amounts_may_be_zero_but_not_negative(key: str) -> None:
+    assert validate_value(key, 0) == 0.0
+    with pytest.raises(InvalidAssumption, match=rf"{key}.*cannot be negative"):
+        validate_value(key, -5)
+
+
+@pytest.mark.parametrize("value", [1, 1.5, -0.1])
+def test_tolerance_must_be_in_zero_to_one(value: float) -> None:
+    with pytest.raises(InvalidAssumption, match=r"at_risk_tolerance.*write 10 % as 0.1"):
+        validate_value("at_risk_tolerance", value)
+    assert validate_value("at_risk_tolerance", 0) == 0.0
+
+
+@pytest.mark.parametrize("value", ["abc", None, "", float("nan"), float("inf")])
+def test_non_numbers_are_refused(value: object) -> None:
+    with pytest.raises(InvalidAssumption, match="win_rate"):
+        validate_value("win_rate", value)
+
+
+def test_unknown_key_lists_the_known_ones() -> None:
+    with pytest.raises(PlanError, match=r"Unknown assumption 'win_ratio'.*win_rate"):
+        validate_value("win_ratio", 0.3)
+
+
+def test_where_is_named_in_override_errors() -> None:
+    a = Assumptions()
+    with pytest.raises(InvalidAssumption, match=r"win_rate\) for territory 'Boston' is 0"):
+        a.set("territory", "Boston", "win_rate", 0)
+    with pytest.raises(InvalidAssumption, match=r"lead_to_mql\) for region 'East' is 1.5"):
+        a.set("region", "East", "lead_to_mql", 1.5)
+
+
+def test_rejected_value_leaves_assumptions_unchanged() -> None:
+    a = handshake_assumptions()
+    a.set("territory", "Boston", "win_rate", 0.3)
+    before = a.copy()
+    for level, name in (("plan", None), ("region", "East"), ("territory", "Boston")):
+        with pytest.raises(InvalidAssumption):
+            a.set(level, name, "win_rate", 0)
+    assert a == before
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.5])
+def test_stored_invalid_rate_is_rejected_with_a_clear_error_not_used(bad: float) -> None:
+    # The issue: a rate of 0 or above 1 is rejected with a clear error naming the key. Wherever the check sits
+    # (Assumptions, resolve, FunnelAssumptions or evaluate), evaluating such a plan must say so, not divide by 0.
+    layer = make_layer()
+    with pytest.raises(InvalidAssumption, match="win_rate"):
+        assumptions = handshake_assumptions(win_rate=bad)
+        scenario = make_scenario(
+            territories=[Territory("Boston")], sellers=[existing("Ann", "Boston", 1_200_000)], assumptions=assumptions
+        )
+        evaluate(scenario, layer)
+
+
+# --- plan values, overrides, resolution --------------------------------------------------------------------
+
+
+def test_resolve_plan_then_region_then_territory() -> None:
+    a = handshake_assumptions()
+    a.set("region", "East", "cost_per_lead", 250)
+    a.set("region", "East", "lead_to_mql", 0.5)
+    a.set("territory", "Boston", "cost_per_lead", 300)
+    a.set("territory", "Austin", "win_rate", 0.4)
+
+    boston = a.resolve("Boston", "East")  # territory cpl 300 beats region 250; region lead_to_mql 0.5 applies
+    assert boston.cost_per_lead == 300
+    assert boston.lead_to_mql == 0.5
+    assert boston.win_rate == 0.25  # plan value
+
+    new_york = a.resolve("New York", "East")  # no own override: region values
+    assert new_york.cost_per_lead == 250
+    assert new_york.lead_to_mql == 0.5
+
+    denver = a.resolve("Denver", "West")  # region without overrides: plan values
+    assert denver.cost_per_lead == 200
+    assert denver.lead_to_mql == 0.25
+
+    austin = a.resolve("Austin", None)  # no region: plan, then own
+    assert austin.win_rate == 0.4
+    assert austin.cost_per_lead == 200
+
+    assert a.resolve(None, None) == FunnelAssumptions.from_mapping(HANDSHAKE)
+
+
+def test_get_reads_exactly_one_level() -> None:
+    a = handshake_assumptions()
+    a.set("region", "East", "cost_per_lead", 250)
+    assert a.get("plan", None, "cost_per_lead") == 200
+    assert a.get("region", "East", "cost_per_lead") == 250
+    assert a.get("territory", "Boston", "cost_per_lead") is None
+    assert a.get("region", "West", "cost_per_lead") is None
+    assert a.get("plan", None, "period_start") == Month(2027, 1)
+    assert a.get("plan", None, "currency") == "USD"
+
+
+def test_removing_the_last_override_removes_the_entry() -> None:
+    a = Assumptions()
+    a.set("territory", "Boston", "win_rate", 0.3)
+    a.set("territory", "Boston", "cost_per_lead", 300)
+    a.set("territory", "Boston", "win_rate", None)
+    assert a.territory_overrides == {"Boston": {"cost_per_lead": 300.0}}
+    a.set("territory", "Boston", "cost_per_lead", None)
+    assert a.territory_overrides == {}
+    a.set("territory", "Nowhere", "cost_per_lead", None)  # removing what is not there is a no-op
+    assert a == Assumptions()
+
+
+@pytest.mark.parametrize("key", list(PLAN_KEYS))
+def test_plan_settings_cannot_be_overridden_per_region_or_territory(key: str) -> None:
+    a = Assumptions()
+    with pytest.raises(PlanError, match="can only be set for the whole plan"):
+        a.set("region", "East", key, 0.05)
+    assert a == Assumptions()
+
+
+def test_plan_value_cannot_be_removed() -> None:
+    with pytest.raises(PlanError, match="cannot be removed"):
+        Assumptions().set("plan", None, "win_rate", None)
+
+
+def test_override_needs_a_name_and_a_known_level() -> None:
+    with pytest.raises(PlanError, match="needs the territory's name"):
+        Assumptions().set("territory", None, "win_rate", 0.3)
+    with pytest.raises(PlanError, match="use plan, region or territory"):
+        Assumptions().set("country", "US", "win_rate", 0.3)
+
+
+def test_period_start_and_currency() -> None:
+    a = Assumptions()
+    a.set("plan", None, "period_start", "2027-04")
+    assert a.period_start == Month(2027, 4)
+    a.set("plan", None, "period_start", Month(2028, 1))
+    assert a.period_start == Month(2028, 1)
+    with pytest.raises(PlanError, match="first month"):
+        a.set("plan", None, "period_start", None)
+    with pytest.raises(PlanError, match="YYYY-MM"):
+        a.set("plan", None, "period_start", "April")
+    a.set("plan", None, "currency", " eur ")
+    assert a.currency == "EUR"
+    for bad in ("EURO", "E1", "", None):
+        with pytest.raises(InvalidAssumption, match="3-letter currency code"):
+            a.set("plan", None, "currency", bad)
+    assert a.currency == "EUR" and a.period_start == Month(2028, 1)
+
+
+def test_copy_is_independent() -> None:
+    a = Assumptions()
+    a.set("region", "East", "win_rate", 0.3)
+    b = a.copy()
+    assert b == a
+    b.set("region", "East", "win_rate", 0.4)
+    b.set("plan", None, "cost_per_lead", 999)
+    assert a.region_overrides["East"]["win_rate"] == 0.3
+    assert a.values["cost_per_lead"] == Assumptions().values["cost_per_lead"]
+
+
+def test_rename_moves_overrides() -> None:
+    a = Assumptions()
+    a.set("territory", "Boston", "win_rate", 0.3)
+    a.rename("territory", "Boston", "Greater Boston")
+    assert a.territory_overrides == {"Greater Boston": {"win_rate": 0.3}}
+    a.rename("territory", "Nowhere", "Somewhere")  # nothing to move
+    assert a.territory_overrides == {"Greater Boston": {"win_rate": 0.3}}
