@@ -115,6 +115,8 @@ class Layer:
             raise PlanError("'name' is the unit name, not a numeric attribute.")
         if column not in self.units.columns:
             self.units[column] = np.nan
+        elif self.units[column].dtype != np.float64:
+            self.units[column] = self.units[column].astype(np.float64)
         positions = self.positions(values.keys())
         self.units.iloc[positions, self.units.columns.get_loc(column)] = [
             np.nan if v is None else float(v) for v in values.values()

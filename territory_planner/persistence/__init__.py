@@ -1,0 +1,32 @@
+"""Plans on disk and on a server: SQLAlchemy 2.0 tables, Alembic migrations, atomic save and exact load.
+
+A plan lives in a ``.tplan`` file (SQLite; one plan per file, e-mailable) or in a PostgreSQL database shared by a
+team (several plans per database, one per plan key). Both use the same tables and the same code; only the URL
+differs::
+
+    save_plan(plan, "west.tplan")
+    plan = load_plan("west.tplan")
+    save_plan(plan, "postgresql+psycopg://me:secret@plans.example.com/territory?plan=west-2027")
+
+Saves are atomic: a file is written complete beside the target and renamed over it; a database plan is replaced in
+one transaction. Loading a plan saved by an older version migrates it to the current schema; a plan saved by a newer
+version raises :class:`NewerSchemaError`. Everything returned is a domain object; no database rows leave this package.
+"""
+
+from .errors import NewerSchemaError, PlanFileError
+from .schema import schema_version
+from .store import load_display_cache, load_plan, save_display_cache, save_plan
+from .target import DEFAULT_PLAN_KEY, PlanTarget, plan_target
+
+__all__ = [
+    "DEFAULT_PLAN_KEY",
+    "NewerSchemaError",
+    "PlanFileError",
+    "PlanTarget",
+    "load_display_cache",
+    "load_plan",
+    "plan_target",
+    "save_display_cache",
+    "save_plan",
+    "schema_version",
+]

@@ -31,9 +31,23 @@ def test_demo_baseline_shows_every_kind_of_funding_problem(run, demo_plan: Path)
     assert doc["scenario"] == "baseline"
     assert len(doc["territories"]) == 11
     first = doc["territories"][0]
-    for key in ("territory", "region", "units", "sellers", "planned_hires", "target", "leads", "mqls",
-                "required_spend", "allocated_budget", "gap", "break_even_cpl", "required_hours",
-                "allocated_hours", "status"):
+    for key in (
+        "territory",
+        "region",
+        "units",
+        "sellers",
+        "planned_hires",
+        "target",
+        "leads",
+        "mqls",
+        "required_spend",
+        "allocated_budget",
+        "gap",
+        "break_even_cpl",
+        "required_hours",
+        "allocated_hours",
+        "status",
+    ):
         assert key in first
     for key in ("code", "severity", "subject_type", "subject", "message", "numbers"):
         assert key in doc["flags"][0]
@@ -119,11 +133,20 @@ BAD_INPUTS = [
     ("assignments", [["unit_id", "territory"], ["06037", "Atlantis"]], ["row 2", "territory", "Atlantis"]),
     ("assumptions", [["level", "name", "key", "value"], ["plan", "", "win_rate", "0"]], ["row 2", "value", "0.25"]),
     ("assumptions", [["level", "name", "key", "value"], ["plan", "", "lead_to_mql", "30"]], ["row 2", "above 0"]),
-    ("sellers", [["seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost"],
-                 ["X", "Texas", "planned", "2027-13", "3", "1000000", "0"]], ["row 2", "start_month", "YYYY-MM"]),
+    (
+        "sellers",
+        [
+            ["seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost"],
+            ["X", "Texas", "planned", "2027-13", "3", "1000000", "0"],
+        ],
+        ["row 2", "start_month", "YYYY-MM"],
+    ),
     ("allocations", [["level", "name", "hours"], ["region", "West", "10"]], ["missing column", "budget"]),
-    ("allocations", [["level", "name", "budget", "hours", "start_month"], ["region", "West", "lots", "0", ""]],
-     ["row 2", "budget", "not a number"]),
+    (
+        "allocations",
+        [["level", "name", "budget", "hours", "start_month"], ["region", "West", "lots", "0", ""]],
+        ["row 2", "budget", "not a number"],
+    ),
 ]
 
 
