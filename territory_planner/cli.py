@@ -93,13 +93,16 @@ def gui(plan: str | None) -> None:
 @cli.command()
 @click.argument("plan")
 @click.option("--force", is_flag=True, help="Replace PLAN if it exists.")
+@click.option(
+    "--layer", "layer_name", type=click.Choice(["us-counties", "us-zips"]), default="us-counties", show_default=True
+)
 @friendly_errors
-def demo(plan: str, force: bool) -> None:
-    """Write the demo plan (US counties, 3 regions, 11 territories, 5 planned hires, a what-if) to PLAN."""
+def demo(plan: str, force: bool, layer_name: str) -> None:
+    """Write the demo plan (3 regions, 11 territories, 5 planned hires, a what-if) to PLAN."""
     from .services.demo import build_demo_plan
 
     _refuse_overwrite(plan, force)
-    plan_obj = build_demo_plan()
+    plan_obj = build_demo_plan(layer_name=layer_name)
     _save(plan_obj, plan)
     click.echo(f"Wrote the demo plan to {plan} (scenarios: {', '.join(plan_obj.scenarios)}).")
 

@@ -452,7 +452,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
                 "OVER_BUDGET",
                 "blocking",
                 "plan",
-                scenario.name,
+                "plan",
                 f"Allocations add up to {money(total_alloc, currency)}, more than the marketing budget of "
                 f"{money(marketing_budget, currency)} ({money(total_alloc - marketing_budget, currency)} over).",
                 {"allocated_budget": total_alloc, "marketing_budget": marketing_budget},
@@ -464,7 +464,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
                 "OVER_CAPACITY",
                 "blocking",
                 "plan",
-                scenario.name,
+                "plan",
                 f"The plan needs {hours(required_hours)} of marketing time; the team has "
                 f"{hours(marketing_hours)} ({hours(required_hours - marketing_hours)} short).",
                 {"required_hours": required_hours, "marketing_hours": marketing_hours},
@@ -479,7 +479,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
                 "SPEND_RATIO",
                 "warning",
                 "plan",
-                scenario.name,
+                "plan",
                 f"The marketing budget is {percent(ratio)} of the {money(revenue_target, currency)} revenue "
                 f"target, {side} the {percent(lo, 0)}–{percent(hi, 0)} band.",
                 {"spend_ratio": ratio, "revenue_target": revenue_target, "band_min": lo, "band_max": hi},
@@ -500,7 +500,7 @@ def evaluate(scenario: Scenario, layer: Layer, aggregates: TerritoryAggregates |
                     "UNASSIGNED_UNITS",
                     "warning",
                     "plan",
-                    scenario.name,
+                    "plan",
                     f"{count(n_open, noun)} with "
                     f"market potential are in no territory"
                     + (f" ({open_potential:,.0f} {layer.potential_column})." if layer.potential_column else "."),

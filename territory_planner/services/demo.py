@@ -43,18 +43,24 @@ def _allocation(entry: dict[str, Any]) -> Allocation:
 
 def _units_for(layer: Layer, entry: dict[str, Any]) -> list[str]:
     units = layer.units
-    chosen = set(entry.get("counties", []))
+    counties = set(entry.get("counties", []))
+    excluded = set(entry.get("exclude_counties", []))
     states = set(entry.get("states", []))
+    if "county_fips" in units.columns:  # a ZIP layer: counties are matched through each ZIP's county
+        county = units["county_fips"].astype(str)
+        mask = (units["state"].isin(states) & ~county.isin(excluded)) | county.isin(counties)
+        return list(units.index[mask])
+    chosen = set(counties)
     if states:
         chosen |= set(units.index[units["state"].isin(states)])
-    chosen -= set(entry.get("exclude_counties", []))
+    chosen -= excluded
     return [u for u in units.index if u in chosen]
 
 
-def build_demo_plan(layer: Layer | None = None) -> Plan:
+def build_demo_plan(layer: Layer | None = None, layer_name: str | None = None) -> Plan:
     """Build the demo plan from ``resources/demo/plan.json``, with every change made through commands."""
     data = demo_definition()
-    layer = layer if layer is not None else bundled_layer(data["layer"])
+    layer = layer if layer is not None else bundled_layer(layer_name or data["layer"])
     plan = Plan(data["name"], layer, {BASELINE: Scenario(BASELINE)})
     s = BASELINE
     commands: list[Command] = []

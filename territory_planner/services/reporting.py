@@ -280,6 +280,8 @@ def comparison_to_text(cmp: dict[str, Any], currency: str = "USD") -> str:
                 for k, v in t["changes"].items():
                     if k in ("required_spend", "allocated_budget", "gap", "target"):
                         parts.append(f"{k.replace('_', ' ')} {money(v['a'], currency)} → {money(v['b'], currency)}")
+                    elif k in ("required_hours", "allocated_hours"):
+                        parts.append(f"{k.replace('_', ' ')} {hours(v['a'])} → {hours(v['b'])}")
                     elif k != "status":
                         parts.append(f"{k.replace('_', ' ')} {v['a']} → {v['b']}")
                 detail = "; ".join(parts)

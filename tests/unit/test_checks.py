@@ -562,7 +562,7 @@ def test_unplanned_region_near_misses() -> None:
 def test_over_capacity_plan_wide() -> None:
     # Ann's 1,200,000 -> 240 mqls * 0.5 h = 120 h; the team has 119 h.
     report = run(boston(1e6, marketing_hours=119))
-    flag = only_flag(report, "OVER_CAPACITY", "baseline")
+    flag = only_flag(report, "OVER_CAPACITY", "plan")
     assert flag.severity == "blocking" and flag.subject_type == "plan"
     assert "120 h" in flag.message and "119 h" in flag.message and "1 h short" in flag.message
     assert flag.numbers == {"required_hours": approx(120), "marketing_hours": approx(119)}
@@ -613,7 +613,7 @@ def test_over_budget() -> None:
     s.regions["West"] = Region("West")
     s.allocations[("region", "West")] = region_alloc("West", 96_000)
     flag = only_flag(run(s), "OVER_BUDGET")
-    assert flag.severity == "blocking" and flag.subject_type == "plan" and flag.subject == "baseline"
+    assert flag.severity == "blocking" and flag.subject_type == "plan" and flag.subject == "plan"
     assert "$288k" in flag.message and "$287k" in flag.message and "$1.0k over" in flag.message
     assert flag.numbers == {"allocated_budget": approx(288_000), "marketing_budget": approx(287_000)}
     set_plan_value(s, "marketing_budget", 288_000)
