@@ -60,12 +60,39 @@ def check_name(kind: str, name: str) -> str:
     return text
 
 
+class Deferred:
+    """A value computed on first use (e.g. a layer's geometry, which ``check`` never needs)."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute = compute
+
+
+class _DeferredAttribute:
+    """Data descriptor that resolves a :class:`Deferred` value the first time it is read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = "_" + name
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Any:
+        if obj is None:
+            return None  # the dataclass default
+        value = obj.__dict__.get(self._slot)
+        if isinstance(value, Deferred):
+            value = value.compute()
+            obj.__dict__[self._slot] = value
+        return value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        obj.__dict__[self._slot] = value
+
+
 @dataclass
 class Layer:
     """The geographic building blocks shared by every scenario of a plan.
 
     ``units`` is indexed by unit id (text, leading zeros kept) with a ``name`` column and attribute columns;
-    ``geometry`` is an opaque object owned by the geo package (a GeoSeries aligned with ``units``);
+    ``geometry`` is an opaque object owned by the geo package (a GeoSeries aligned with ``units``), possibly given
+    as a :class:`Deferred` that builds it on first use;
     ``adjacency`` holds positional index pairs of neighbouring units.
     """
 
@@ -73,7 +100,7 @@ class Layer:
     units: pd.DataFrame
     crs: str = "EPSG:4326"
     unit_noun: str = "unit"
-    geometry: Any = None
+    geometry: Any = _DeferredAttribute()
     adjacency: np.ndarray | None = None
     potential_column: str | None = None
 

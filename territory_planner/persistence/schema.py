@@ -9,11 +9,9 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from typing import TYPE_CHECKING
+
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from .errors import NewerSchemaError, PlanFileError
@@ -22,6 +20,10 @@ from .tables import plan as plan_table
 from .target import PlanTarget
 
 #: Where the migration scripts live (tests point this at a copy with extra revisions).
+if TYPE_CHECKING:  # alembic costs ~0.3 s to import: only migrations and unusual files need it
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 
 
@@ -34,6 +36,8 @@ class SchemaState(enum.Enum):
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -42,7 +46,15 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
+
+
+def _newest_revision_file() -> str | None:
+    """The newest revision by its file name (``r0003_*.py`` -> "0003"), without importing alembic."""
+    numbers = [p.name[1:5] for p in (MIGRATIONS_DIR / "versions").glob("r[0-9][0-9][0-9][0-9]_*.py")]
+    return max(numbers) if numbers else None
 
 
 def schema_number(revision: str) -> int | None:
@@ -71,6 +83,11 @@ def schema_state(connection: Connection, target: PlanTarget) -> SchemaState:
             f"{_capital(target)} is not a Territory Planner plan: it is a database made by another program. "
             "Choose a .tplan file saved by Territory Planner."
         )
+    stored = [row[0] for row in connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))]
+    if len(stored) == 1 and stored[0] == _newest_revision_file():
+        return SchemaState.CURRENT  # the common case, decided without alembic
+    from alembic.runtime.migration import MigrationContext
+
     heads = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_heads()
     if len(heads) != 1:
         raise PlanFileError(
@@ -100,6 +117,8 @@ def schema_state(connection: Connection, target: PlanTarget) -> SchemaState:
 
 def upgrade(connection: Connection) -> None:
     """Create the schema, or migrate an older one, up to the newest version (in the caller's transaction)."""
+    from alembic import command
+
     command.upgrade(_config(connection), "head")
 
 

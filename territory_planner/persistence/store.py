@@ -47,6 +47,7 @@ from territory_planner.domain import (
     Seller,
     Territory,
 )
+from territory_planner.domain.model import Deferred
 
 from . import tables as t
 from .columns import TEXT, ColumnSpec, decode_column, describe_columns, encode_column
@@ -656,7 +657,8 @@ def _read_layer(connection: Connection, key: str, row: RowMapping) -> Layer:
             .all()
         )
         _check_count("unit geometries", len(wkb), count)
-        geometry = _geo_series(wkb, index, row["crs"])
+        crs = row["crs"]
+        geometry = Deferred(lambda: _geo_series(wkb, index, crs))  # decoded on first use; `check` never needs it
 
     adjacency = None
     if row["adjacency_dtype"] is not None:

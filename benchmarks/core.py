@@ -1,0 +1,102 @@
+"""Core benchmarks: incremental reassignment against the naive recompute, opening a plan, `check` end to end."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections import deque
+from pathlib import Path
+
+import numpy as np
+
+from territory_planner.domain import Plan
+from territory_planner.persistence import load_plan, save_plan
+from territory_planner.services.live import LiveScenario, naive_recompute
+from territory_planner.services.session import PlanSession
+
+from .common import Record, record, time_runs, with_baseline
+
+
+# Texas borders Mountain (New Mexico) in the demo plan; moving units across that border and back.
+SOURCE, TARGET = "Texas", "Mountain"
+
+
+def border_units(plan: Plan, source: str, target: str, count: int) -> list[str]:
+    """``count`` units of ``source`` reached first by a breadth-first walk from its border with ``target``."""
+    layer = plan.layer
+    s = plan.scenario()
+    ids = layer.unit_ids
+    label = np.array([s.assignment.get(u, "") for u in ids], dtype=object)
+    adjacency = layer.adjacency
+    assert adjacency is not None
+    neighbours: list[list[int]] = [[] for _ in range(len(ids))]
+    for a, b in adjacency:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    start = [i for i in range(len(ids)) if label[i] == source and any(label[j] == target for j in neighbours[i])]
+    seen, order = set(start), []
+    queue = deque(start)
+    while queue and len(order) < count:
+        i = queue.popleft()
+        order.append(i)
+        for j in neighbours[i]:
+            if j not in seen and label[j] == source:
+                seen.add(j)
+                queue.append(j)
+    return [str(ids[i]) for i in order[:count]]
+
+
+def bench_reassign(plan: Plan, layer_name: str, runs: int, naive_runs: int) -> list[Record]:
+    session = PlanSession(plan)
+    live = LiveScenario(session, "baseline")
+    session.report("baseline")
+    n_units, n_terr = len(plan.layer), len(plan.scenario().territories)
+    out = []
+    for size in (1, 200):
+        units = border_units(plan, SOURCE, TARGET, size)
+        if len(units) < size:
+            continue
+        state = {"forward": True}
+
+        def step() -> None:
+            target = TARGET if state["forward"] else SOURCE
+            live.reassign(units, target)
+            state["forward"] = not state["forward"]
+
+        def naive() -> None:
+            step_target = TARGET if state["forward"] else SOURCE
+            from territory_planner.domain.commands import AssignUnits
+
+            session.apply(AssignUnits.to("baseline", units, step_target))
+            state["forward"] = not state["forward"]
+            naive_recompute(session, "baseline")
+
+        fast = record(f"reassign {size} unit(s) incremental", layer_name, n_units, n_terr, time_runs(step, runs))
+        slow = record(f"reassign {size} unit(s) naive", layer_name, n_units, n_terr, time_runs(naive, naive_runs))
+        out += [with_baseline(fast, slow), slow]
+        if not state["forward"]:
+            step()  # leave the plan as it was
+    return out
+
+
+def bench_open_and_check(plan: Plan, layer_name: str, runs: int) -> list[Record]:
+    n_units, n_terr = len(plan.layer), len(plan.scenario().territories)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.tplan"
+        save_plan(plan, path)
+
+        def open_ready() -> None:
+            PlanSession(load_plan(path)).report()
+
+        def check() -> None:
+            subprocess.run(
+                [sys.executable, "-m", "territory_planner", "check", str(path), "--json"],
+                capture_output=True,
+                check=False,
+            )
+
+        return [
+            record("open plan file to ready report", layer_name, n_units, n_terr, time_runs(open_ready, runs)),
+            record("check --json end to end (process)", layer_name, n_units, n_terr, time_runs(check, runs)),
+        ]
