@@ -13,11 +13,12 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from .common import Record, print_table  # noqa: E402
+from .common import Record, print_table
 
 
 def _machine() -> dict[str, object]:
@@ -60,8 +61,8 @@ def main() -> None:
         print(f"== {layer_name}", flush=True)
         plan = build_demo_plan(layer_name=layer_name)
         steps: list[tuple[str, Callable[[], list[Record]]]] = [
-            ("reassignment", lambda: core.bench_reassign(plan, layer_name, runs, naive_runs)),
-            ("open and check", lambda: core.bench_open_and_check(plan, layer_name, max(3, runs // 4))),
+            ("reassignment", partial(core.bench_reassign, plan, layer_name, runs, naive_runs)),
+            ("open and check", partial(core.bench_open_and_check, plan, layer_name, max(3, runs // 4))),
             *sections.optional_sections(plan, layer_name, runs),
         ]
         for label, step in steps:

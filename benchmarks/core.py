@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 
 from territory_planner.domain import Plan
+from territory_planner.domain.commands import AssignUnits
 from territory_planner.persistence import load_plan, save_plan
 from territory_planner.services.live import LiveScenario, naive_recompute
 from territory_planner.services.session import PlanSession
 
 from .common import Record, record, time_runs, with_baseline
-
 
 # Texas borders Mountain (New Mexico) in the demo plan; moving units across that border and back.
 SOURCE, TARGET = "Texas", "Mountain"
@@ -47,6 +47,25 @@ def border_units(plan: Plan, source: str, target: str, count: int) -> list[str]:
     return [str(ids[i]) for i in order[:count]]
 
 
+class _Mover:
+    """Moves a fixed set of units across the border and back, either incrementally or the naive way."""
+
+    def __init__(self, session: PlanSession, live: LiveScenario, units: list[str]) -> None:
+        self.session, self.live, self.units, self.forward = session, live, units, True
+
+    def _target(self) -> str:
+        target = TARGET if self.forward else SOURCE
+        self.forward = not self.forward
+        return target
+
+    def incremental(self) -> None:
+        self.live.reassign(self.units, self._target())
+
+    def naive(self) -> None:
+        self.session.apply(AssignUnits.to("baseline", self.units, self._target()))
+        naive_recompute(self.session, "baseline")
+
+
 def bench_reassign(plan: Plan, layer_name: str, runs: int, naive_runs: int) -> list[Record]:
     session = PlanSession(plan)
     live = LiveScenario(session, "baseline")
@@ -57,26 +76,14 @@ def bench_reassign(plan: Plan, layer_name: str, runs: int, naive_runs: int) -> l
         units = border_units(plan, SOURCE, TARGET, size)
         if len(units) < size:
             continue
-        state = {"forward": True}
-
-        def step() -> None:
-            target = TARGET if state["forward"] else SOURCE
-            live.reassign(units, target)
-            state["forward"] = not state["forward"]
-
-        def naive() -> None:
-            step_target = TARGET if state["forward"] else SOURCE
-            from territory_planner.domain.commands import AssignUnits
-
-            session.apply(AssignUnits.to("baseline", units, step_target))
-            state["forward"] = not state["forward"]
-            naive_recompute(session, "baseline")
-
-        fast = record(f"reassign {size} unit(s) incremental", layer_name, n_units, n_terr, time_runs(step, runs))
-        slow = record(f"reassign {size} unit(s) naive", layer_name, n_units, n_terr, time_runs(naive, naive_runs))
+        mover = _Mover(session, live, units)
+        fast = record(
+            f"reassign {size} unit(s) incremental", layer_name, n_units, n_terr, time_runs(mover.incremental, runs)
+        )
+        slow = record(f"reassign {size} unit(s) naive", layer_name, n_units, n_terr, time_runs(mover.naive, naive_runs))
         out += [with_baseline(fast, slow), slow]
-        if not state["forward"]:
-            step()  # leave the plan as it was
+        if not mover.forward:
+            mover.incremental()  # leave the plan as it was
     return out
 
 

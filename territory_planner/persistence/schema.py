@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
