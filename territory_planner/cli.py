@@ -152,19 +152,154 @@ SHEET_KINDS = ["assignments", "territories", "sellers", "allocations", "assumpti
 
 
 @cli.command("import")
-@click.argument("kind", type=click.Choice(SHEET_KINDS))
+@click.argument("kind", type=click.Choice([*SHEET_KINDS, "workbook", "accounts"]))
 @click.argument("plan")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", default=BASELINE, show_default=True)
+@click.option("--zip-column", help="accounts: column of US ZIP codes.")
+@click.option("--lat-column", help="accounts: column of latitudes.")
+@click.option("--lon-column", help="accounts: column of longitudes.")
+@click.option("--name-column", help="accounts: column of account names.")
+@click.option("--measure", "measures", multiple=True, help="accounts: numeric column to sum per unit (repeat).")
+@click.option("--report", type=click.Path(dir_okay=False), help="accounts: CSV listing accounts not placed.")
 @friendly_errors
-def import_(kind: str, plan: str, file: str, scenario: str) -> None:
-    """Import a plan sheet (CSV or XLSX) into a scenario. All or nothing: on any problem nothing changes."""
+def import_(
+    kind: str,
+    plan: str,
+    file: str,
+    scenario: str,
+    zip_column: str | None,
+    lat_column: str | None,
+    lon_column: str | None,
+    name_column: str | None,
+    measures: tuple[str, ...],
+    report: str | None,
+) -> None:
+    """Import a file into the plan. All or nothing: on any problem nothing changes.
+
+    KIND is a plan sheet (CSV or XLSX) imported into --scenario, `workbook` (an exported XLSX workbook), or
+    `accounts` (a CRM export: accounts are placed in units by ZIP code or coordinates, counted and summed).
+    """
+    if kind == "workbook":
+        _import_workbook(plan, file, scenario)
+        return
+    if kind == "accounts":
+        _import_accounts(plan, file, zip_column, lat_column, lon_column, name_column, measures, report)
+        return
     from .readers.sheets import read_sheet
 
     plan_obj = _load(plan)
     batch = read_sheet(kind, plan_obj, scenario, file)
     _apply_and_save(plan_obj, plan, batch)
     click.echo(f"{batch.label} into scenario {scenario}.")
+
+
+@cli.command("import-workbook", hidden=True)
+@click.argument("plan")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--scenario", default=BASELINE, show_default=True)
+@friendly_errors
+def import_workbook(plan: str, file: str, scenario: str) -> None:
+    """Import an exported XLSX workbook (same as `import workbook`)."""
+    _import_workbook(plan, file, scenario)
+
+
+def _import_workbook(plan: str, file: str, scenario: str) -> None:
+    from .services.export import import_workbook as read
+
+    plan_obj = _load(plan)
+    batch = read(plan_obj, file, scenario)
+    _apply_and_save(plan_obj, plan, batch)
+    click.echo(f"{batch.label} into scenario {scenario}.")
+
+
+def _import_accounts(
+    plan: str,
+    file: str,
+    zip_column: str | None,
+    lat_column: str | None,
+    lon_column: str | None,
+    name_column: str | None,
+    measures: tuple[str, ...],
+    report: str | None,
+) -> None:
+    from .services.accounts import import_accounts
+
+    plan_obj = _load(plan)
+    result = import_accounts(
+        plan_obj,
+        file,
+        zip_column=zip_column,
+        lat_column=lat_column,
+        lon_column=lon_column,
+        name_column=name_column,
+        measures=measures,
+        report=report,
+    )
+    _apply_and_save(plan_obj, plan, result.command)
+    for warning in result.warnings:
+        click.echo(f"Note: {warning}", err=True)
+    click.echo(
+        f"Placed {result.placed:,} accounts in {plan_obj.layer.unit_noun}s; {result.unplaced:,} could not be placed"
+        + (f" (listed in {result.report_path})." if result.report_path else ".")
+        + f" Unit attributes set: {', '.join(result.attributes)}."
+    )
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--scenario", "scenarios", multiple=True, help="Scenario to export (repeat for several).")
+@click.option("--all-scenarios", is_flag=True, help="Export every scenario of the plan.")
+@click.option("--html", type=click.Path(dir_okay=False), help="Interactive offline map (.html).")
+@click.option("--pdf", type=click.Path(dir_okay=False), help="Leadership report (.pdf).")
+@click.option("--png", type=click.Path(dir_okay=False), help="Map picture (.png).")
+@click.option("--png-size", default="1600x1000", show_default=True, help="WIDTHxHEIGHT of the PNG in pixels.")
+@click.option("--gpkg", type=click.Path(dir_okay=False), help="GeoPackage: territories, units, hires.")
+@click.option("--geojson", type=click.Path(dir_okay=False), help="GeoJSON of territories.")
+@click.option("--shp", type=click.Path(dir_okay=False), help="Zipped Shapefile of territories (.zip).")
+@click.option("--xlsx", type=click.Path(dir_okay=False), help="Workbook that `import workbook` reads back.")
+@friendly_errors
+def export(
+    plan: str,
+    scenarios: tuple[str, ...],
+    all_scenarios: bool,
+    html: str | None,
+    pdf: str | None,
+    png: str | None,
+    png_size: str,
+    gpkg: str | None,
+    geojson: str | None,
+    shp: str | None,
+    xlsx: str | None,
+) -> None:
+    """Export the leadership pack: any combination of map, report, GIS and spreadsheet files in one call."""
+    from .services.export import export_pack
+
+    try:
+        width, height = (int(v) for v in png_size.lower().split("x"))
+    except ValueError:
+        _fail(f"--png-size '{png_size}' should be WIDTHxHEIGHT, for example 1600x1000.")
+    plan_obj = _load(plan)
+    names = list(plan_obj.scenarios) if all_scenarios else list(scenarios) or [BASELINE]
+
+    def progress(fraction: float, message: str) -> None:
+        log.info("%3.0f %% %s", fraction * 100, message)
+
+    written = export_pack(
+        plan_obj,
+        names,
+        html=html,
+        pdf=pdf,
+        png=png,
+        png_size=(width, height),
+        gpkg=gpkg,
+        geojson=geojson,
+        shp=shp,
+        xlsx=xlsx,
+        progress=progress,
+    )
+    for path in written:
+        click.echo(f"Wrote {path}")
 
 
 @cli.command("export-data")

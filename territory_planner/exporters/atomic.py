@@ -21,8 +21,19 @@ def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _permissions_for(final))
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _permissions_for(final: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp makes it owner-only)."""
+    try:
+        return final.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -1,0 +1,647 @@
+"""The leadership report (PDF), painted with QPainter on a QPdfWriter: text, tables and the map stay vector.
+
+Contents: a cover (plan, scenarios, date, verdict and totals), then per scenario the map (territory labels, planned
+hires, legends), the territory table, the planned-hire table, the flags in plain language, the agreed assumptions
+(plan values and overrides) and the allocations; with two or more scenarios, a comparison of each with the first.
+
+Status never relies on colour: every status is a word with a symbol of its own shape (circle ✓, triangle !,
+square ✗), and the map hatches at-risk and unfunded territories. Fonts are the system's general font.
+
+The page is laid out at 96 dots per inch so that the map painter's pixel sizes (pens, hatching) keep their look.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+
+from ..domain import Report
+from ..domain.formatting import hours, money
+from . import qtmap
+from .atomic import atomic_path
+from .pack import (
+    STATUS_TEXT,
+    ExportError,
+    Pack,
+    Progress,
+    ScenarioPack,
+    assumption_rows,
+    date_label,
+    month_label,
+    no_progress,
+    totals_lines,
+    unplaced_hires,
+)
+from .png_map import StaticMap, base_font, draw_status_icon, ensure_gui_application
+
+DPI = 96
+PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
+INK = QColor("#1c2430")
+MUTED = QColor("#55606e")
+RULE = QColor("#b8c0ca")
+ZEBRA = QColor("#f2f4f7")
+PDF_MAP_STYLE = dataclasses.replace(qtmap.DEFAULT_STYLE, unit_border_alpha=255)
+
+
+@dataclass(frozen=True)
+class Status:
+    """A table cell showing a funding status as symbol and word."""
+
+    status: str
+    text: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.text or STATUS_TEXT[self.status]
+
+
+Cell = str | Status
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    weight: float
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+
+
+@dataclass
+class _Fonts:
+    body: QFont = field(default_factory=lambda: base_font(9.5))
+    small: QFont = field(default_factory=lambda: base_font(8))
+    bold: QFont = field(default_factory=lambda: base_font(9.5, bold=True))
+    h1: QFont = field(default_factory=lambda: base_font(24, bold=True))
+    h2: QFont = field(default_factory=lambda: base_font(15, bold=True))
+    h3: QFont = field(default_factory=lambda: base_font(11.5, bold=True))
+    verdict: QFont = field(default_factory=lambda: base_font(13, bold=True))
+
+
+class _Layout:
+    """A cursor over the pages: text blocks, tables with repeated headers, page header and footer."""
+
+    def __init__(self, writer: QPdfWriter, painter: QPainter, pack: Pack) -> None:
+        self.writer = writer
+        self.painter = painter
+        self.pack = pack
+        self.fonts = _Fonts()
+        self.page_rect = QRectF(writer.pageLayout().paintRectPixels(DPI))
+        self.page_rect.moveTo(0, 0)
+        self.top = self.page_rect.top() + 26
+        self.bottom = self.page_rect.bottom() - 24
+        self.left = self.page_rect.left()
+        self.width = self.page_rect.width()
+        self.y = self.top
+        self.page = 1
+        self.running_head = ""
+        self._decorate()
+
+    # -- pages -------------------------------------------------------------------------------------------------
+
+    def _decorate(self) -> None:
+        p = self.painter
+        p.save()
+        p.setFont(self.fonts.small)
+        p.setPen(MUTED)
+        r = self.page_rect
+        p.drawText(QRectF(r.left(), r.top(), r.width() * 0.65, 16), Qt.AlignmentFlag.AlignLeft, self.pack.plan_name)
+        p.drawText(
+            QRectF(r.left() + r.width() * 0.35, r.top(), r.width() * 0.65, 16),
+            Qt.AlignmentFlag.AlignRight,
+            self.running_head,
+        )
+        p.setPen(QPen(RULE, 0.6))
+        p.drawLine(QPointF(r.left(), r.top() + 17), QPointF(r.right(), r.top() + 17))
+        footer = f"Territory Planner leadership pack · exported {date_label(self.pack.created)} · page {self.page}"
+        p.setPen(MUTED)
+        p.drawText(QRectF(r.left(), r.bottom() - 14, r.width(), 14), Qt.AlignmentFlag.AlignRight, footer)
+        p.restore()
+
+    def new_page(self, section: str | None = None) -> None:
+        if not self.writer.newPage():
+            raise ExportError("The PDF writer could not start a new page (is the disk full?).")
+        self.page += 1
+        if section is not None:
+            self.running_head = section
+        self.y = self.top
+        self._decorate()
+
+    def room(self) -> float:
+        return self.bottom - self.y
+
+    def need(self, height: float) -> None:
+        if self.y + height > self.bottom and self.y > self.top:
+            self.new_page()
+
+    # -- text --------------------------------------------------------------------------------------------------
+
+    def measure(self, text: str, font: QFont, width: float) -> QRectF:
+        self.painter.setFont(font)
+        return self.painter.boundingRect(QRectF(0, 0, width, 100000), Qt.TextFlag.TextWordWrap, text)
+
+    def text(
+        self, text: str, font: QFont | None = None, *, color: QColor = INK, indent: float = 0, after: float = 4
+    ) -> None:
+        font = font or self.fonts.body
+        width = self.width - indent
+        height = self.measure(text, font, width).height()
+        self.need(height)
+        self.painter.save()
+        self.painter.setFont(font)
+        self.painter.setPen(color)
+        self.painter.drawText(QRectF(self.left + indent, self.y, width, height + 2), Qt.TextFlag.TextWordWrap, text)
+        self.painter.restore()
+        self.y += height + after
+
+    def icon_text(self, status: str, text: str, font: QFont | None = None) -> None:
+        """A line led by a status symbol (used for flags and counts)."""
+        font = font or self.fonts.body
+        icon = 11.0
+        width = self.width - 22
+        height = max(self.measure(text, font, width).height(), icon + 2)
+        self.need(height)
+        draw_status_icon(self.painter, QPointF(self.left + 7, self.y + 7.5), icon, status)
+        self.painter.save()
+        self.painter.setFont(font)
+        self.painter.setPen(INK)
+        self.painter.drawText(QRectF(self.left + 20, self.y, width, height + 2), Qt.TextFlag.TextWordWrap, text)
+        self.painter.restore()
+        self.y += height + 4
+
+    # -- tables ------------------------------------------------------------------------------------------------
+
+    def _metrics(
+        self, columns: Sequence[Col], rows: Sequence[Sequence[Cell]], font: QFont
+    ) -> tuple[list[float], float, list[float]]:
+        """Column widths, header height and row heights of a table."""
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.Bold)
+        total = sum(c.weight for c in columns)
+        widths = [self.width * c.weight / total for c in columns]
+
+        def row_height(cells: Sequence[Cell], f: QFont) -> float:
+            heights = []
+            for cell, w in zip(cells, widths, strict=True):
+                if isinstance(cell, Status):
+                    heights.append(self.measure(cell.label, bold, w - 2 * _PAD - _ICON - 4).height())
+                else:
+                    heights.append(self.measure(cell, f, w - 2 * _PAD).height())
+            return max(heights) + 2 * _PAD
+
+        return widths, row_height([c.header for c in columns], bold), [row_height(cells, font) for cells in rows]
+
+    def section(
+        self,
+        title: str,
+        columns: Sequence[Col] | None = None,
+        rows: Sequence[Sequence[Cell]] = (),
+        *,
+        intro: str = "",
+        level: int = 2,
+        font: QFont | None = None,
+        lines: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """A heading with an optional intro, then a table or status lines, kept together when they fit a page."""
+        font = font or self.fonts.body
+        heading_font = self.fonts.h2 if level == 2 else self.fonts.h3
+        head = 6 + self.measure(title, heading_font, self.width).height() + 6
+        if intro:
+            head += self.measure(intro, self.fonts.small, self.width).height() + 8
+        if columns is not None:
+            _, header_h, heights = self._metrics(columns, rows, font)
+            body = header_h + sum(heights) + 8
+            first = header_h + (heights[0] if heights else 0)
+        else:
+            sizes = [self.measure(text, font, self.width - 22).height() + 4 for _, text in lines]
+            body, first = sum(sizes), (sizes[0] if sizes else 0)
+        fits_a_page = head + body <= self.bottom - self.top
+        if self.y > self.top and ((head + body > self.room() and fits_a_page) or head + first > self.room()):
+            self.new_page()
+        self.y += 6 if self.y > self.top else 0
+        self.text(title, heading_font, after=6)
+        if intro:
+            self.text(intro, self.fonts.small, color=MUTED, after=8)
+        if columns is not None:
+            self.table(columns, rows, font=font)
+        for status, text in lines:
+            self.icon_text(status, text, font)
+
+    def table(self, columns: Sequence[Col], rows: Sequence[Sequence[Cell]], *, font: QFont | None = None) -> None:
+        """A table across the page width; long tables continue on the next page under a repeated header."""
+        font = font or self.fonts.body
+        header_font = QFont(font)
+        header_font.setWeight(QFont.Weight.Bold)
+        widths, header_h, heights = self._metrics(columns, rows, font)
+
+        def draw_header() -> None:
+            p = self.painter
+            p.save()
+            p.fillRect(QRectF(self.left, self.y, self.width, header_h), QColor("#dde3ea"))
+            p.setFont(header_font)
+            p.setPen(INK)
+            x = self.left
+            for column, w in zip(columns, widths, strict=True):
+                flags = column.align | Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignBottom
+                p.drawText(QRectF(x + _PAD, self.y + _PAD, w - 2 * _PAD, header_h - 2 * _PAD), flags, column.header)
+                x += w
+            p.setPen(QPen(INK, 0.8))
+            p.drawLine(QPointF(self.left, self.y + header_h), QPointF(self.left + self.width, self.y + header_h))
+            p.restore()
+            self.y += header_h
+
+        whole = header_h + sum(heights)
+        if whole > self.room() and whole <= self.bottom - self.top:
+            self.new_page()  # keep a table that fits on one page together
+        self.need(header_h + (heights[0] if heights else 0))
+        draw_header()
+        for i, cells in enumerate(rows):
+            h = heights[i]
+            if self.y + h > self.bottom:
+                self.new_page()
+                draw_header()
+            p = self.painter
+            p.save()
+            if i % 2 == 1:
+                p.fillRect(QRectF(self.left, self.y, self.width, h), ZEBRA)
+            p.setFont(font)
+            x = self.left
+            for cell, column, w in zip(cells, columns, widths, strict=True):
+                box = QRectF(x + _PAD, self.y + _PAD, w - 2 * _PAD, h - 2 * _PAD)
+                if isinstance(cell, Status):
+                    draw_status_icon(p, QPointF(box.left() + _ICON / 2, box.top() + 7), _ICON, cell.status)
+                    box.setLeft(box.left() + _ICON + 4)
+                    p.setFont(header_font)
+                    p.setPen(INK)
+                    p.drawText(box, Qt.TextFlag.TextWordWrap | column.align, cell.label)
+                    p.setFont(font)
+                else:
+                    p.setPen(INK)
+                    p.drawText(box, Qt.TextFlag.TextWordWrap | column.align, cell)
+                x += w
+            p.setPen(QPen(RULE, 0.4))
+            p.drawLine(QPointF(self.left, self.y + h), QPointF(self.left + self.width, self.y + h))
+            p.restore()
+            self.y += h
+        self.y += 8
+
+
+_PAD = 4.0
+_ICON = 10.0
+
+
+# --- content ------------------------------------------------------------------------------------------------------
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+
+
+def _cover(doc: _Layout) -> None:
+    pack = doc.pack
+    f = doc.fonts
+    doc.y = doc.top + 40
+    doc.text("Leadership pack", f.h3, color=MUTED, after=2)
+    doc.text(pack.plan_name, f.h1, after=8)
+    first = pack.scenarios[0].report
+    end = first.period_start.plus(11)
+    names = ", ".join(sp.name for sp in pack.scenarios)
+    doc.text(
+        f"Scenario{'s' if len(pack.scenarios) > 1 else ''}: {names}\n"
+        f"Plan period {first.period_start.label()} – {end.label()} · exported {date_label(pack.created)}",
+        f.body,
+        color=MUTED,
+        after=18,
+    )
+    for sp in pack.scenarios:
+        report = sp.report
+        t = report.totals
+        doc.text(f"Scenario {sp.name}", f.h3, after=2)
+        doc.text(report.verdict(), f.verdict, after=6)
+        for status, n, m in (
+            ("funded", t.funded, t.hires_funded),
+            ("at_risk", t.at_risk, t.hires_at_risk),
+            ("unfunded", t.unfunded, t.hires_unfunded),
+        ):
+            doc.icon_text(
+                status, f"{STATUS_TEXT[status]}: {n} of {t.territories} territories, {m} of {t.hires} planned hires"
+            )
+        for line in totals_lines(report)[:3]:
+            doc.text(f"• {line}", f.body, indent=4, after=2)
+        doc.y += 14
+    doc.text(
+        "How to read this pack: every territory and planned hire is judged on whether its marketing allocation covers "
+        "the program spend its sellers need (the reverse funnel of the agreed assumptions). Funded ✓ means covered; "
+        "at risk ! means short within the agreed tolerance; unfunded ✗ means short beyond it or not allocated at all. "
+        "The symbols' shapes (circle, triangle, square) and the map's hatching carry the status in black and white.",
+        f.small,
+        color=MUTED,
+    )
+
+
+def _map_page(doc: _Layout, static: StaticMap, index: int) -> None:
+    sp = doc.pack.scenarios[index]
+    doc.new_page(f"Scenario {sp.name}")
+    doc.section(f"Map — scenario {sp.name}", lines=[])
+    doc.text(sp.report.verdict(), doc.fonts.bold, after=6)
+    missing = unplaced_hires(sp, doc.pack.plan.layer.unit_noun)
+    if missing:
+        doc.text("Planned hires not on the map: " + "; ".join(missing) + ".", doc.fonts.small, color=MUTED)
+    rect = QRectF(doc.left, doc.y, doc.width, doc.bottom - doc.y)
+    doc.painter.save()
+    doc.painter.setPen(QPen(RULE, 0.6))
+    # Opaque thin borders: Qt turns every semi-transparent stroke into a filled outline in PDF (several MB a map).
+    static.paint(doc.painter, rect, index, style=PDF_MAP_STYLE)
+    doc.painter.setBrush(Qt.BrushStyle.NoBrush)
+    doc.painter.drawRect(rect)
+    doc.painter.restore()
+    doc.y = doc.bottom
+
+
+def _territory_table(doc: _Layout, sp: ScenarioPack) -> None:
+    cur = sp.currency
+    doc.new_page(f"Scenario {sp.name}")
+    columns = [
+        Col("Territory", 2.1),
+        Col("Region", 1.1),
+        Col("Status", 1.6),
+        Col("Sellers + hires", 0.85, RIGHT),
+        Col("Revenue target", 1.0, RIGHT),
+        Col("Spend needed", 1.0, RIGHT),
+        Col("Allocated", 1.0, RIGHT),
+        Col("Gap", 0.9, RIGHT),
+        Col("Break-even CPL", 0.9, RIGHT),
+        Col("Hours needed / allocated", 1.75, RIGHT),
+    ]
+    rows: list[list[Cell]] = []
+    for facts in sp.territories:
+        r = facts.result
+        rows.append(
+            [
+                r.territory,
+                r.region or "—",
+                Status(r.status),
+                f"{r.sellers} + {r.planned_hires}",
+                money(r.target, cur),
+                money(r.required_spend, cur),
+                money(r.allocated_budget, cur) + (" †" if r.funding == "region" else ""),
+                money(r.gap, cur),
+                money(r.break_even_cpl, cur),
+                f"{hours(r.required_hours)} / {hours(r.allocated_hours)}",
+            ]
+        )
+    t = sp.report.totals
+    rows.append(
+        [
+            "All territories",
+            "",
+            f"{t.funded} funded, {t.at_risk} at risk, {t.unfunded} unfunded",
+            "",
+            money(t.revenue_target, cur),
+            money(t.required_spend, cur),
+            money(t.allocated_budget, cur),
+            money(-t.spend_shortfall, cur) if t.spend_shortfall > 0.005 else money(0, cur),
+            "",
+            f"{hours(t.required_hours)} / {hours(t.marketing_hours)}",
+        ]
+    )
+    doc.section(
+        f"Territories — scenario {sp.name}",
+        columns,
+        rows,
+        intro="Spend needed is the program spend marketing must make for the leads the territory's sellers need; gap "
+        "is the allocation minus that (negative = short). Break-even CPL is the cost per lead at which the allocation "
+        "would be enough. † marks a share of the region's pooled budget.",
+    )
+
+
+def _hire_table(doc: _Layout, sp: ScenarioPack) -> None:
+    cur = sp.currency
+    title = f"Planned hires — scenario {sp.name}"
+    if not sp.report.hires:
+        doc.section(title, lines=[("funded", "This scenario has no planned hires.")])
+        return
+    columns = [
+        Col("Planned hire", 1.8),
+        Col("Territory", 1.6),
+        Col("Starts", 0.9),
+        Col("Ramp", 0.8, RIGHT),
+        Col("Annual quota", 1.0, RIGHT),
+        Col("Quota in period", 1.0, RIGHT),
+        Col("Extra spend", 1.0, RIGHT),
+        Col("Fund pipeline by", 1.1),
+        Col("Status", 1.3),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            h.seller,
+            h.territory or "—",
+            month_label(h.start_month),
+            f"{h.ramp_months} mo",
+            money(h.annual_quota, cur),
+            money(h.period_quota, cur),
+            money(h.marginal_spend, cur),
+            month_label(h.fund_by_month),
+            Status(h.status),
+        ]
+        for h in sp.report.hires
+    ]
+    doc.section(
+        title,
+        columns,
+        rows,
+        intro="A hire is funded when what is left of their territory's allocation, after the sellers before them are "
+        "covered, pays for the extra program spend their quota needs. Pipeline must start one sales cycle before their "
+        "start month.",
+    )
+
+
+def _flags(doc: _Layout, sp: ScenarioPack) -> None:
+    flags = sp.report.flags
+    title = f"Flags — scenario {sp.name}"
+    if not flags:
+        doc.section(title, lines=[("funded", "No flags: nothing stands in the way of this plan.")])
+        return
+    blocking = [("unfunded", f"Blocking: {f.message}") for f in flags if f.blocking]
+    warnings = [("at_risk", f"Warning: {f.message}") for f in flags if not f.blocking]
+    doc.section(title, intro="Blocking flags stand in the way of signing offers; warnings are worth a look.", lines=[])
+    if blocking:
+        doc.section(f"To resolve before offers are signed ({len(blocking)})", lines=blocking, level=3)
+    if warnings:
+        doc.section(f"Worth a look ({len(warnings)})", lines=warnings, level=3)
+
+
+def _assumptions(doc: _Layout, sp: ScenarioPack) -> None:
+    doc.new_page(f"Scenario {sp.name}")
+    rows: list[list[Cell]] = [[what, value, note] for what, value, note in assumption_rows(sp.scenario)]
+    doc.section(
+        f"What both teams agreed — scenario {sp.name}",
+        [Col("Assumption", 3), Col("Value", 1.3, RIGHT), Col("Note", 3)],
+        rows,
+        intro="The funnel handshake behind every figure: plan values first, then the overrides of regions and "
+        "territories.",
+        font=doc.fonts.small,
+    )
+    allocations = list(sp.scenario.allocations.values())
+    if not allocations:
+        doc.section("Marketing allocations", lines=[("unfunded", "No budget or hours are allocated.")], level=3)
+        return
+    cur = sp.currency
+    doc.section(
+        "Marketing allocations",
+        [Col("Given to", 2.5), Col("Budget", 1.2, RIGHT), Col("Hours", 1.2, RIGHT), Col("Money from", 1.2)],
+        [
+            [f"{a.level.capitalize()} {a.name}", money(a.budget, cur), hours(a.hours), month_label(a.start_month)]
+            for a in allocations
+        ],
+        level=3,
+        font=doc.fonts.small,
+    )
+
+
+def _compare(doc: _Layout, a: ScenarioPack, b: ScenarioPack) -> None:
+    cur = a.currency
+
+    def m(v: float) -> str:
+        return money(v, cur)
+
+    doc.new_page("Comparison")
+    doc.section(f"Comparison — {a.name} → {b.name}", lines=[])
+    doc.text(f"{a.name}: {a.report.verdict()}", doc.fonts.body, after=2)
+    doc.text(f"{b.name}: {b.report.verdict()}", doc.fonts.bold, after=8)
+    metrics: list[tuple[str, Callable[[Report], str]]] = [
+        (
+            "Territories funded / at risk / unfunded",
+            lambda r: f"{r.totals.funded} / {r.totals.at_risk} / {r.totals.unfunded}",
+        ),
+        (
+            "Planned hires funded / at risk / unfunded",
+            lambda r: f"{r.totals.hires_funded} / {r.totals.hires_at_risk} / {r.totals.hires_unfunded}",
+        ),
+        ("Revenue target", lambda r: m(r.totals.revenue_target)),
+        ("Program spend needed", lambda r: m(r.totals.required_spend)),
+        ("Allocated budget", lambda r: m(r.totals.allocated_budget)),
+        ("Shortfall", lambda r: m(r.totals.spend_shortfall)),
+        ("Marketing hours needed", lambda r: hours(r.totals.required_hours)),
+        ("Blocking flags", lambda r: str(r.totals.blocking_flags)),
+    ]
+    rows: list[list[Cell]] = []
+    for label, fn in metrics:
+        va, vb = fn(a.report), fn(b.report)
+        rows.append([label, va, vb, "changed" if va != vb else ""])
+    doc.table([Col("Totals", 3), Col(a.name, 1.6, RIGHT), Col(b.name, 1.6, RIGHT), Col("", 0.8)], rows)
+
+    changed: list[list[Cell]] = []
+    ra = {t.territory: t for t in a.report.territories}
+    rb = {t.territory: t for t in b.report.territories}
+    for name in dict.fromkeys([*ra, *rb]):
+        x, y = ra.get(name), rb.get(name)
+        if x is None or y is None:
+            changed.append([name, Status(x.status) if x else "—", Status(y.status) if y else "—", "—", "—"])
+            continue
+        if x.status != y.status or not math.isclose(x.gap, y.gap, abs_tol=0.5) or x.planned_hires != y.planned_hires:
+            changed.append([name, Status(x.status), Status(y.status), m(x.gap), m(y.gap)])
+    if changed:
+        doc.section(
+            "Territories that changed",
+            [
+                Col("Territory", 2.2),
+                Col(a.name, 1.8),
+                Col(b.name, 1.8),
+                Col(f"Gap {a.name}", 1.2, RIGHT),
+                Col(f"Gap {b.name}", 1.2, RIGHT),
+            ],
+            changed,
+            level=3,
+        )
+    else:
+        doc.section("Territories that changed", lines=[("funded", "No territory changed status or gap.")], level=3)
+    ha = {h.seller: h for h in a.report.hires}
+    hb = {h.seller: h for h in b.report.hires}
+    hires: list[list[Cell]] = []
+    for name in dict.fromkeys([*ha, *hb]):
+        hx, hy = ha.get(name), hb.get(name)
+        if hx and hy and hx.status == hy.status and hx.start_month == hy.start_month and hx.territory == hy.territory:
+            continue
+        hires.append(
+            [
+                name,
+                Status(hx.status, f"{STATUS_TEXT[hx.status]}, starts {month_label(hx.start_month)}")
+                if hx
+                else "not planned",
+                Status(hy.status, f"{STATUS_TEXT[hy.status]}, starts {month_label(hy.start_month)}")
+                if hy
+                else "not planned",
+            ]
+        )
+    if hires:
+        doc.section(
+            "Planned hires that changed",
+            [Col("Planned hire", 2.2), Col(a.name, 2.4), Col(b.name, 2.4)],
+            hires,
+            level=3,
+        )
+    else:
+        doc.section("Planned hires that changed", lines=[("funded", "No planned hire changed.")], level=3)
+
+
+# --- writing ------------------------------------------------------------------------------------------------------
+
+
+def write_pdf(pack: Pack, path: str | Path, progress: Progress | None = None, *, page_size: str = "letter") -> None:
+    """Paint the report into a PDF at ``path`` (no temp file; see :func:`export_pdf`)."""
+    report = progress or no_progress
+    ensure_gui_application()
+    if page_size not in PAGE_SIZES:
+        raise ExportError(f"Unknown page size '{page_size}': use {' or '.join(PAGE_SIZES)}.")
+    report(0.0, "Preparing the report map")
+    static = StaticMap(pack)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(PAGE_SIZES[page_size]),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(12, 12, 12, 12),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setTitle(f"{pack.plan_name} — leadership pack")
+    writer.setCreator("Territory Planner")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError(f"The PDF could not be started at {path}; check that the folder is writable.")
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        doc = _Layout(writer, painter, pack)
+        report(0.1, "Writing the cover")
+        _cover(doc)
+        steps = len(pack.scenarios)
+        for i, sp in enumerate(pack.scenarios):
+            report(0.15 + 0.75 * i / steps, f"Writing scenario {sp.name}")
+            _map_page(doc, static, i)
+            _territory_table(doc, sp)
+            _hire_table(doc, sp)
+            _flags(doc, sp)
+            _assumptions(doc, sp)
+        for other in pack.scenarios[1:]:
+            report(0.92, "Writing the comparison")
+            _compare(doc, pack.scenarios[0], other)
+    finally:
+        painter.end()
+    report(1.0, "Report written")
+
+
+def export_pdf(pack: Pack, target: str | Path, progress: Progress | None = None, *, page_size: str = "letter") -> Path:
+    """Write the PDF report atomically; raises ExportError (leaving nothing behind) on failure."""
+    try:
+        with atomic_path(target, suffix=".pdf") as tmp:
+            write_pdf(pack, tmp, progress, page_size=page_size)
+    except ExportError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"The PDF report could not be written to {target}: {exc}") from exc
+    return Path(target)

@@ -1,0 +1,319 @@
+"""The static map (PNG, and the map pages of the PDF report), painted with QtGui only.
+
+The map engineer's ``qtmap.paint_map`` paints territories, hatching, borders, labels and the funding legend; this
+module feeds it the pack's simplified "atoms" (units dissolved by state and territory, so state borders show as
+thin lines) and adds what a leadership map needs on top: planned-hire markers with a symbol per status (a circle
+with a tick, a triangle with "!", a square with a cross, so status does not depend on colour), their legend, and
+a title band with the verdict.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
+
+from . import qtmap
+from .atomic import atomic_path
+from .pack import STATUS_COLOR, ExportError, Pack, Progress, ScenarioPack, date_label, no_progress
+
+#: Kept so the application Qt needs for fonts is not destroyed while exports run (Qt allows one per process).
+_APPLICATION: list[QCoreApplication] = []
+
+MAX_PNG_SIDE = 16000
+
+
+def ensure_gui_application() -> QCoreApplication:
+    """The running Qt application, or a new headless one: painting text needs a GUI application.
+
+    Without a display (no ``DISPLAY``/``WAYLAND_DISPLAY``, e.g. the command line on a server) the ``offscreen``
+    platform is used.
+    """
+    app = QCoreApplication.instance()
+    if app is not None:
+        if not isinstance(app, QGuiApplication):
+            raise ExportError(
+                "Maps and reports need Qt's GUI application, but a non-GUI Qt application is running in this process."
+            )
+        return app
+    if not os.environ.get("QT_QPA_PLATFORM") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.name == "nt"
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # A QApplication (not just a QGuiApplication): Qt allows one application object per process, and a process that
+    # exports first and opens a window later (the desktop app's tests, a script) needs the widgets kind.
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(["territory-planner"])
+    _APPLICATION.append(app)
+    return app
+
+
+def base_font(point_size: float = 10.0, bold: bool = False) -> QFont:
+    """The system's general font (no hard-coded family) at a point size."""
+    font = QFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+    font.setPointSizeF(point_size)
+    # No "fi"/"fl" ligatures: in a PDF they make "Pacific" unsearchable and copy out as "Paciﬁc".
+    font.setFeature(QFont.Tag("liga"), 0)
+    if bold:
+        font.setWeight(QFont.Weight.Bold)
+    return font
+
+
+# --- status symbols ---------------------------------------------------------------------------------------------
+
+
+def draw_status_icon(painter: QPainter, center: QPointF, size: float, status: str) -> None:
+    """A status symbol that reads in black and white: ✓ in a circle, ! in a triangle, ✗ in a square."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    r = size / 2
+    x, y = center.x(), center.y()
+    outline = QPen(QColor("#1c2430"), max(size * 0.08, 0.8))
+    painter.setPen(outline)
+    painter.setBrush(QColor(STATUS_COLOR.get(status, "#9e9e9e")))
+    mark = QPen(QColor("#ffffff"), max(size * 0.16, 1.2))
+    mark.setCapStyle(Qt.PenCapStyle.RoundCap)
+    mark.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    if status == "funded":
+        painter.drawEllipse(center, r, r)
+        painter.setPen(mark)
+        tick = QPainterPath(QPointF(x - r * 0.45, y + r * 0.02))
+        tick.lineTo(x - r * 0.1, y + r * 0.38)
+        tick.lineTo(x + r * 0.5, y - r * 0.35)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(tick)
+    elif status == "at_risk":
+        triangle = QPolygonF(
+            [QPointF(x, y - r * 1.05), QPointF(x + r * 1.1, y + r * 0.85), QPointF(x - r * 1.1, y + r * 0.85)]
+        )
+        painter.drawPolygon(triangle)
+        painter.setPen(mark)
+        painter.drawLine(QPointF(x, y - r * 0.4), QPointF(x, y + r * 0.2))
+        painter.drawPoint(QPointF(x, y + r * 0.55))
+    else:
+        painter.drawRect(QRectF(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8))
+        painter.setPen(mark)
+        d = r * 0.45
+        painter.drawLine(QPointF(x - d, y - d), QPointF(x + d, y + d))
+        painter.drawLine(QPointF(x - d, y + d), QPointF(x + d, y - d))
+    painter.restore()
+
+
+# --- the map ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ScenarioCodes:
+    codes: np.ndarray
+    colors: list[str]
+    status: list[str]
+    names: list[str]
+
+
+class StaticMap:
+    """The pack's map prepared once for painting any of its scenarios on any paint device."""
+
+    def __init__(self, pack: Pack) -> None:
+        if pack.atoms is None:
+            raise ExportError("The pack was prepared without map shapes; build it with maps=True.")
+        self.pack = pack
+        planar = qtmap.project_for_display(pack.atoms)
+        self.geometry = qtmap.MapGeometry(planar)
+        self._codes = [self._scenario_codes(sp) for sp in pack.scenarios]
+        assigned = np.zeros(self.geometry.n, dtype=bool)
+        for data in self._codes:
+            assigned |= data.codes >= 0
+        extent = self.geometry.union_bounds(np.flatnonzero(assigned)) if assigned.any() else QRectF()
+        self.source = qtmap.padded(extent if not extent.isEmpty() else self.geometry.extent, 0.04)
+
+    @staticmethod
+    def _scenario_codes(sp: ScenarioPack) -> _ScenarioCodes:
+        names = [f.name for f in sp.territories]
+        index = {name: i for i, name in enumerate(names)}
+        codes = np.array([index.get(t, -1) if t is not None else -1 for t in sp.atom_territories], dtype=np.int64)
+        return _ScenarioCodes(codes, [f.color for f in sp.territories], [f.status for f in sp.territories], names)
+
+    def paint(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        scenario: int = 0,
+        *,
+        legend: bool = True,
+        style: qtmap.MapStyle = qtmap.DEFAULT_STYLE,
+    ) -> None:
+        """Paint one scenario's map into ``rect`` (device coordinates) with labels, hires and legends."""
+        data = self._codes[scenario]
+        transform = qtmap.paint_map(
+            painter,
+            rect,
+            self.geometry,
+            data.codes,
+            data.colors,
+            data.status,
+            data.names,
+            source=self.source,
+            legend=legend,
+            style=style,
+        )
+        self._paint_hires(painter, rect, scenario, data, transform)
+        if legend:
+            self._paint_hire_legend(painter, rect)
+
+    def _paint_hires(
+        self, painter: QPainter, rect: QRectF, scenario: int, data: _ScenarioCodes, transform: QTransform
+    ) -> None:
+        sp = self.pack.scenarios[scenario]
+        anchors = {a.code: a for a in qtmap.territory_label_anchors(self.geometry, data.codes)}
+        font = qtmap.label_font()
+        painter.save()
+        painter.setClipRect(rect)
+        full = transform * painter.transform()
+        painter.resetTransform()
+        size = max(QFontMetricsF(font).height() * 0.95, 10.0)
+        for code, facts in enumerate(sp.territories):
+            anchor = anchors.get(code)
+            if anchor is None or not facts.hires:
+                continue
+            center = full.map(QPointF(anchor.x, anchor.y))
+            layout = qtmap.label_layout(facts.name, int(qtmap.status_kinds([facts.status], 1)[0]), False, font=font)
+            y = center.y() + layout.size.height() / 2 + size * 0.75
+            count = len(facts.hires)
+            for i, hire in enumerate(facts.hires):
+                x = center.x() + (i - (count - 1) / 2) * size * 1.35
+                draw_status_icon(painter, QPointF(x, y), size, hire.status)
+        painter.restore()
+
+    def _paint_hire_legend(self, painter: QPainter, rect: QRectF) -> None:
+        font = QFont()
+        metrics = QFontMetricsF(font)
+        title = QFont(font)
+        title.setWeight(QFont.Weight.DemiBold)
+        rows = [("funded", "Funded"), ("at_risk", "At risk"), ("unfunded", "Not funded")]
+        row_h = max(metrics.height(), 14.0) + 5
+        width = max(
+            QFontMetricsF(title).horizontalAdvance("Planned hires"), *(metrics.horizontalAdvance(t) for _, t in rows)
+        )
+        card = QRectF(0, 0, width + 24 + 26, QFontMetricsF(title).height() + 8 + row_h * len(rows) + 14)
+        card.moveBottomRight(QPointF(rect.right() - 12, rect.bottom() - 12))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = QColor("#ffffff")
+        fill.setAlpha(235)
+        painter.setPen(QPen(QColor(0, 0, 0, 40), 1))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(card.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.setPen(QColor("#1c2430"))
+        painter.setFont(title)
+        painter.drawText(QPointF(card.left() + 12, card.top() + 8 + QFontMetricsF(title).ascent()), "Planned hires")
+        painter.setFont(font)
+        y = card.top() + 8 + QFontMetricsF(title).height() + 6
+        for status, text in rows:
+            draw_status_icon(painter, QPointF(card.left() + 21, y + row_h / 2), 13, status)
+            painter.setPen(QColor("#2b313b"))
+            painter.drawText(QPointF(card.left() + 38, y + (row_h - metrics.height()) / 2 + metrics.ascent()), text)
+            y += row_h
+        painter.restore()
+
+
+# --- PNG ----------------------------------------------------------------------------------------------------------
+
+
+def _title_band(painter: QPainter, rect: QRectF, pack: Pack, sp: ScenarioPack) -> float:
+    """Plan, scenario, date and verdict above the map; returns the band's height."""
+    title_font = base_font(15, bold=True)
+    small = base_font(10)
+    verdict_font = base_font(11, bold=True)
+    x, y = rect.left() + 14, rect.top() + 10
+    painter.save()
+    painter.setPen(QColor("#1c2430"))
+    lines = [
+        (title_font, pack.plan_name),
+        (
+            small,
+            f"Scenario: {sp.name} · plan period from {sp.report.period_start.label()} · "
+            f"exported {date_label(pack.created)}",
+        ),
+        (verdict_font, sp.report.verdict()),
+    ]
+    for font, text in lines:
+        painter.setFont(font)
+        bounds = painter.boundingRect(QRectF(x, y, rect.width() - 28, 1000), Qt.TextFlag.TextWordWrap, text)
+        painter.drawText(bounds, Qt.TextFlag.TextWordWrap, text)
+        y = bounds.bottom() + 4
+    painter.restore()
+    return y + 6 - rect.top()
+
+
+def render_png(pack: Pack, size: tuple[int, int], scenario: int = 0, static_map: StaticMap | None = None) -> QImage:
+    """The map of one scenario as an image of ``size`` pixels, with a title band and legends.
+
+    Text and lines are scaled with the image (device pixel ratio), so a large image is a sharper version of a
+    normal one rather than a tiny map with tiny text.
+    """
+    ensure_gui_application()
+    width, height = size
+    if not (100 <= width <= MAX_PNG_SIDE and 100 <= height <= MAX_PNG_SIDE):
+        raise ExportError(f"A map image must be between 100 and {MAX_PNG_SIDE} pixels a side, not {width}x{height}.")
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ExportError(f"There is not enough memory for a {width}x{height} image; choose a smaller size.")
+    ratio = max(1.0, min(width / 1400.0, height / 900.0))
+    image.setDevicePixelRatio(ratio)
+    image.fill(QColor(qtmap.DEFAULT_STYLE.background))
+    static = static_map or StaticMap(pack)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        logical = QRectF(0, 0, width / ratio, height / ratio)
+        band = _title_band(painter, logical, pack, pack.scenarios[scenario])
+        static.paint(painter, logical.adjusted(0, band, 0, 0), scenario)
+    finally:
+        painter.end()
+    return image
+
+
+def write_png(
+    pack: Pack, path: str | Path, size: tuple[int, int] = (1600, 1000), progress: Progress | None = None
+) -> None:
+    """Write the first scenario's map to ``path`` as PNG (no temp file; see :func:`export_png`)."""
+    report = progress or no_progress
+    report(0.0, "Painting the map image")
+    image = render_png(pack, size)
+    report(0.8, "Saving the map image")
+    # PySide's stubs ask for bytes as the format, but the binding accepts only str.
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
+        raise ExportError(f"Qt could not save the image to {path}.")
+    report(1.0, "Map image written")
+
+
+def export_png(
+    pack: Pack, target: str | Path, size: tuple[int, int] = (1600, 1000), progress: Progress | None = None
+) -> Path:
+    """Write the map image atomically; raises ExportError (leaving nothing behind) on failure."""
+    try:
+        with atomic_path(target, suffix=".png") as tmp:
+            write_png(pack, tmp, size, progress)
+    except ExportError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"The map image could not be written to {target}: {exc}") from exc
+    return Path(target)

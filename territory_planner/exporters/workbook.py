@@ -1,0 +1,414 @@
+"""The leadership workbook (XLSX): the plan sheets, formatted for people, that import back into a plan.
+
+Sheets ``Territories``, ``Sellers``, ``Allocations``, ``Assumptions`` and ``Assignments`` start with exactly the
+columns of the CSV plan sheets (``territory, region, color, locked``...); those are what
+``readers.workbook.read_workbook`` reads back. Columns after them (status, target, gap...) are the figures of the
+check, for reading only, with their headers shaded differently. ``Flags`` lists every flag; ``Scenarios`` the verdict
+and totals of every exported scenario; ``About`` says what is what. When several scenarios are exported, the plan
+sheets hold the first one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..domain import FUNNEL_KEYS, PLAN_KEYS
+from ..domain.formatting import currency_symbol
+from ..domain.funnel import period_quota
+from .atomic import atomic_path
+from .pack import (
+    SEVERITY_TEXT,
+    STATUS_TEXT,
+    ExportError,
+    Pack,
+    Progress,
+    ScenarioPack,
+    date_label,
+    no_progress,
+    status_label,
+)
+
+#: Headers of the columns that import back (the CSV plan sheets' names) and of the figures that are read-only.
+_IMPORT_FILL = PatternFill("solid", start_color="FFD9E2EC")
+_FIGURE_FILL = PatternFill("solid", start_color="FFFFF2CC")
+_STATUS_FILL = {
+    "funded": PatternFill("solid", start_color="FFE2F0D9"),
+    "at_risk": PatternFill("solid", start_color="FFFFE8B3"),
+    "unfunded": PatternFill("solid", start_color="FFF8CBAD"),
+}
+_BOLD = Font(bold=True)
+_HEADER_BORDER = Border(bottom=Side(style="thin", color="FF7F7F7F"))
+_WRAP = Alignment(wrap_text=True, vertical="top")
+PERCENT = "0.0%"
+INTEGER = "#,##0"
+HOURS = '#,##0" h"'
+TEXT = "@"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: header, number format, width limits and whether it imports back."""
+
+    header: str
+    number_format: str | None = None
+    importable: bool = True
+    max_width: int = 48
+    wrap: bool = False
+
+
+def money_format(currency: str) -> str:
+    """An Excel number format showing whole amounts with the currency symbol, e.g. ``"$"#,##0``."""
+    symbol = currency_symbol(currency).replace('"', "")
+    return f'"{symbol}"#,##0;-"{symbol}"#,##0'
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write a value; text is always text, so a name such as ``=HYPERLINK(...)`` never becomes a formula."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def _write_sheet(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
+    for c, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=c, value=column.header)
+        cell.font = _BOLD
+        cell.fill = _IMPORT_FILL if column.importable else _FIGURE_FILL
+        cell.border = _HEADER_BORDER
+        cell.alignment = Alignment(vertical="top", wrap_text=False)
+    widths = [len(column.header) for column in columns]
+    for r, values in enumerate(rows, start=2):
+        for c, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = _put(ws, r, c, value)
+            if column.number_format:
+                cell.number_format = column.number_format
+            if column.wrap:
+                cell.alignment = _WRAP
+            shown = _shown_width(value, column.number_format)
+            widths[c - 1] = max(widths[c - 1], shown)
+    for c, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(max(widths[c - 1] + 2, 8), column.max_width)
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def _shown_width(value: Any, number_format: str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if number_format == PERCENT:
+            return 7
+        return len(f"{value:,.0f}") + (3 if number_format and '"' in number_format else 0)
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _status_fill(ws: Worksheet, column_index: int, statuses: Sequence[str | None]) -> None:
+    for r, status in enumerate(statuses, start=2):
+        if status in _STATUS_FILL:
+            ws.cell(row=r, column=column_index).fill = _STATUS_FILL[status]
+
+
+# --- sheets -----------------------------------------------------------------------------------------------------
+
+
+def _territories(ws: Worksheet, sp: ScenarioPack) -> None:
+    money = money_format(sp.currency)
+    columns = [
+        Column("territory"),
+        Column("region"),
+        Column("color"),
+        Column("locked"),
+        Column("Funding status", importable=False),
+        Column("Sellers", INTEGER, importable=False),
+        Column("Planned hires", INTEGER, importable=False),
+        Column("Revenue target", money, importable=False),
+        Column("Program spend needed", money, importable=False),
+        Column("Allocated budget", money, importable=False),
+        Column("Gap", money, importable=False),
+        Column("Break-even cost per lead", money, importable=False),
+        Column("Marketing hours needed", HOURS, importable=False),
+        Column("Marketing hours allocated", HOURS, importable=False),
+        Column("Units", INTEGER, importable=False),
+    ]
+    scenario = sp.scenario
+    rows = []
+    for facts in sp.territories:
+        t = scenario.territories[facts.name]
+        r = facts.result
+        rows.append(
+            [
+                t.name,
+                t.region or "",
+                t.color,
+                "yes" if t.locked else "no",
+                status_label(r.status),
+                r.sellers,
+                r.planned_hires,
+                r.target,
+                r.required_spend,
+                r.allocated_budget,
+                r.gap,
+                r.break_even_cpl,
+                r.required_hours,
+                r.allocated_hours,
+                r.units,
+            ]
+        )
+    _write_sheet(ws, columns, rows)
+    _status_fill(ws, 5, [f.status for f in sp.territories])
+    for row, facts in enumerate(sp.territories, start=2):
+        ws.cell(row=row, column=3).fill = PatternFill("solid", start_color="FF" + facts.color.lstrip("#").upper())
+
+
+def _sellers(ws: Worksheet, sp: ScenarioPack) -> None:
+    money = money_format(sp.currency)
+    columns = [
+        Column("seller"),
+        Column("territory"),
+        Column("status"),
+        Column("start_month", TEXT),
+        Column("ramp_months", INTEGER),
+        Column("annual_quota", money),
+        Column("annual_cost", money),
+        Column("Quota in the period", money, importable=False),
+        Column("Extra program spend (hires)", money, importable=False),
+        Column("Pipeline must start by", TEXT, importable=False),
+        Column("Funding status (hires)", importable=False),
+        Column("Why", importable=False, max_width=80),
+    ]
+    hires = {h.seller: h for h in sp.report.hires}
+    rows = []
+    statuses: list[str | None] = []
+    for s in sp.scenario.sellers.values():
+        hire = hires.get(s.name)
+        rows.append(
+            [
+                s.name,
+                s.territory or "",
+                s.status,
+                str(s.start_month) if s.start_month else "",
+                s.ramp_months,
+                s.annual_quota,
+                s.annual_cost,
+                hire.period_quota if hire else period_quota(s, sp.report.period_start),
+                hire.marginal_spend if hire else None,
+                str(hire.fund_by_month) if hire and hire.fund_by_month else "",
+                status_label(hire.status) if hire else "",
+                hire.reason if hire else "",
+            ]
+        )
+        statuses.append(hire.status if hire else None)
+    _write_sheet(ws, columns, rows)
+    _status_fill(ws, 11, statuses)
+
+
+def _allocations(ws: Worksheet, sp: ScenarioPack) -> None:
+    columns = [
+        Column("level"),
+        Column("name"),
+        Column("budget", money_format(sp.currency)),
+        Column("hours", HOURS),
+        Column("start_month", TEXT),
+    ]
+    rows = [
+        [a.level, a.name, a.budget, a.hours, str(a.start_month) if a.start_month else ""]
+        for a in sp.scenario.allocations.values()
+    ]
+    _write_sheet(ws, columns, rows)
+
+
+def _assumption_format(key: str, currency: str) -> str | None:
+    spec = FUNNEL_KEYS.get(key) or PLAN_KEYS.get(key)
+    if spec is None:
+        return None
+    if spec.kind in ("rate", "share", "tolerance") or key == "imbalance_tolerance":
+        return PERCENT
+    if key in ("avg_deal_size", "cost_per_lead", "marketing_budget"):
+        return money_format(currency) if key != "cost_per_lead" else money_format(currency).replace("#,##0", "#,##0.##")
+    return "#,##0.##"
+
+
+def _assumptions(ws: Worksheet, sp: ScenarioPack) -> None:
+    a = sp.scenario.assumptions
+    columns = [
+        Column("level"),
+        Column("name"),
+        Column("key"),
+        Column("value"),
+        Column("What it is", importable=False),
+        Column("Typical", importable=False, max_width=60),
+    ]
+    rows: list[list[Any]] = [
+        ["plan", "", "period_start", str(a.period_start), "First month of the plan period", "12 months from here"],
+        ["plan", "", "currency", a.currency, "Currency", "3-letter code"],
+    ]
+    formats: list[str | None] = [TEXT, TEXT]
+    for key, spec in (*FUNNEL_KEYS.items(), *PLAN_KEYS.items()):
+        rows.append(["plan", "", key, a.values[key], spec.label, spec.hint])
+        formats.append(_assumption_format(key, a.currency))
+    for level, table in (("region", a.region_overrides), ("territory", a.territory_overrides)):
+        for name, overrides in table.items():
+            for key, value in overrides.items():
+                spec = FUNNEL_KEYS[key]
+                rows.append([level, name, key, value, f"{spec.label} ({level} {name})", spec.hint])
+                formats.append(_assumption_format(key, a.currency))
+    _write_sheet(ws, columns, rows)
+    for r, number_format in enumerate(formats, start=2):
+        if number_format:
+            ws.cell(row=r, column=4).number_format = number_format
+
+
+def _assignments(ws: Worksheet, pack: Pack, sp: ScenarioPack) -> None:
+    layer = pack.plan.layer
+    names = layer.units["name"]
+    assignment = sp.scenario.assignment
+    rows = [[str(u), assignment[str(u)], str(names.loc[u])] for u in layer.units.index if str(u) in assignment]
+    columns = [
+        Column("unit_id", TEXT),
+        Column("territory"),
+        Column(f"{layer.unit_noun.capitalize()} name", importable=False),
+    ]
+    _write_sheet(ws, columns, rows)
+
+
+def _flags(ws: Worksheet, sp: ScenarioPack) -> None:
+    columns = [
+        Column("Severity", importable=False),
+        Column("Code", importable=False),
+        Column("About", importable=False),
+        Column("Subject", importable=False),
+        Column("Message", importable=False, max_width=110, wrap=True),
+    ]
+    rows = [[SEVERITY_TEXT[f.severity], f.code, f.subject_type, f.subject, f.message] for f in sp.report.flags]
+    _write_sheet(ws, columns, rows)
+    for r, flag in enumerate(sp.report.flags, start=2):
+        if flag.blocking:
+            ws.cell(row=r, column=1).fill = _STATUS_FILL["unfunded"]
+            ws.cell(row=r, column=1).font = _BOLD
+
+
+def _scenarios(ws: Worksheet, pack: Pack) -> None:
+    columns = [
+        Column("Scenario", importable=False),
+        Column("Verdict", importable=False, max_width=90, wrap=True),
+        Column("Territories funded", INTEGER, importable=False),
+        Column("At risk", INTEGER, importable=False),
+        Column("Unfunded", INTEGER, importable=False),
+        Column("Hires funded", INTEGER, importable=False),
+        Column("Hires not funded", INTEGER, importable=False),
+        Column("Revenue target", importable=False),
+        Column("Program spend needed", importable=False),
+        Column("Allocated budget", importable=False),
+        Column("Marketing budget", importable=False),
+        Column("Blocking flags", INTEGER, importable=False),
+    ]
+    rows = []
+    for sp in pack.scenarios:
+        t = sp.report.totals
+        rows.append(
+            [
+                sp.name,
+                sp.report.verdict(),
+                t.funded,
+                t.at_risk,
+                t.unfunded,
+                t.hires_funded,
+                t.hires_at_risk + t.hires_unfunded,
+                t.revenue_target,
+                t.required_spend,
+                t.allocated_budget,
+                t.marketing_budget,
+                t.blocking_flags,
+            ]
+        )
+    _write_sheet(ws, columns, rows)
+    for r, sp in enumerate(pack.scenarios, start=2):
+        for c in (8, 9, 10, 11):
+            ws.cell(row=r, column=c).number_format = money_format(sp.currency)
+
+
+def _about(ws: Worksheet, pack: Pack) -> None:
+    first = pack.scenarios[0]
+    lines = [
+        ("Plan", pack.plan_name),
+        ("Scenario in the plan sheets", first.name),
+        ("Exported", date_label(pack.created)),
+        ("Plan period from", first.report.period_start.label()),
+        ("Verdict", first.report.verdict()),
+        ("", ""),
+        (
+            "Blue headers",
+            "Columns that import back into a plan (territory-planner import workbook PLAN FILE.xlsx). "
+            "Edit them here and import the workbook to apply the changes; the territories, assignments, sellers, "
+            "allocations and assumptions of the scenario are replaced by the workbook's.",
+        ),
+        ("Yellow headers", "Figures of the check, for reading; they are recomputed after an import."),
+        ("Statuses", "; ".join(f"{status_label(s)}" for s in STATUS_TEXT)),
+        ("Rates", "Rates and shares are fractions shown as percentages (25 % is stored as 0.25)."),
+    ]
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 110
+    for r, (label, text) in enumerate(lines, start=1):
+        _put(ws, r, 1, label).font = _BOLD
+        _put(ws, r, 2, text).alignment = _WRAP
+
+
+# --- writing ----------------------------------------------------------------------------------------------------
+
+#: Sheet names, in workbook order.
+SHEET_NAMES = ("Territories", "Sellers", "Allocations", "Assumptions", "Assignments", "Flags", "Scenarios", "About")
+
+
+def build_workbook(pack: Pack, progress: Progress | None = None) -> Workbook:
+    """The workbook of the pack's first scenario (plan sheets) plus the verdicts of all its scenarios."""
+    report = progress or no_progress
+    sp = pack.scenarios[0]
+    wb = Workbook()
+    first = wb.active
+    if first is not None:
+        wb.remove(first)
+    steps = [
+        ("Territories", lambda ws: _territories(ws, sp)),
+        ("Sellers", lambda ws: _sellers(ws, sp)),
+        ("Allocations", lambda ws: _allocations(ws, sp)),
+        ("Assumptions", lambda ws: _assumptions(ws, sp)),
+        ("Assignments", lambda ws: _assignments(ws, pack, sp)),
+        ("Flags", lambda ws: _flags(ws, sp)),
+        ("Scenarios", lambda ws: _scenarios(ws, pack)),
+        ("About", lambda ws: _about(ws, pack)),
+    ]
+    for i, (title, fill) in enumerate(steps):
+        report(i / len(steps), f"Writing the {title} sheet")
+        fill(wb.create_sheet(title))
+    report(1.0, "Workbook ready")
+    return wb
+
+
+def write_workbook(pack: Pack, path: str | Path, progress: Progress | None = None) -> None:
+    """Write the workbook to ``path`` as it is (no temp file; see :func:`export_workbook`)."""
+    build_workbook(pack, progress).save(path)
+
+
+def export_workbook(pack: Pack, target: str | Path, progress: Progress | None = None) -> Path:
+    """Write the workbook atomically; raises ExportError (leaving nothing behind) on failure."""
+    if Path(target).suffix.lower() != ".xlsx":
+        raise ExportError(f"The workbook must be saved as an .xlsx file, not {Path(target).name}.")
+    try:
+        with atomic_path(target) as tmp:
+            write_workbook(pack, tmp, progress)
+    except ExportError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"The workbook could not be written to {target}: {exc}") from exc
+    return Path(target)
