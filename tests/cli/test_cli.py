@@ -197,3 +197,24 @@ def test_module_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "territory_planner", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "check" in result.stdout and "scenario" in result.stdout
+
+
+def test_export_writes_requested_files_and_workbook_imports_back(run, demo_plan: Path, tmp_path: Path) -> None:
+    gpkg, xlsx = tmp_path / "pack.gpkg", tmp_path / "pack.xlsx"
+    result = run("export", demo_plan, "--gpkg", gpkg, "--xlsx", xlsx)
+    assert result.exit_code == 0, result.output
+    assert gpkg.stat().st_size > 0 and xlsx.stat().st_size > 0
+    fresh = tmp_path / "fresh.tplan"
+    assert run("new", fresh, "--layer", "us-counties").exit_code == 0
+    assert run("import", "workbook", fresh, xlsx).exit_code == 0
+    assert _check_json(run, fresh) == _check_json(run, demo_plan)
+
+
+def test_export_failure_exits_2_and_leaves_nothing(run, demo_plan: Path, tmp_path: Path) -> None:
+    missing_folder = tmp_path / "no-such-folder" / "map.html"
+    result = run("export", demo_plan, "--html", missing_folder, "--scenario", "baseline")
+    assert result.exit_code == 2
+    assert "no-such-folder" in result.stderr
+    unknown = run("export", demo_plan, "--gpkg", tmp_path / "x.gpkg", "--scenario", "Nope")
+    assert unknown.exit_code == 2 and "Nope" in unknown.stderr
+    assert list(tmp_path.iterdir()) == [demo_plan]
