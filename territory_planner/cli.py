@@ -239,11 +239,7 @@ def _import_accounts(
     _apply_and_save(plan_obj, plan, result.command)
     for warning in result.warnings:
         click.echo(f"Note: {warning}", err=True)
-    click.echo(
-        f"Placed {result.placed:,} accounts in {plan_obj.layer.unit_noun}s; {result.unplaced:,} could not be placed"
-        + (f" (listed in {result.report_path})." if result.report_path else ".")
-        + f" Unit attributes set: {', '.join(result.attributes)}."
-    )
+    click.echo(f"{result.summary()} Unit attributes set: {', '.join(result.attributes)}.")
 
 
 @cli.command()

@@ -234,7 +234,7 @@ def read_sellers(plan: Plan, scenario: str, path: str | Path, known_territories:
             ramp_months = int(float(ramp_text))
             if not 0 <= ramp_months <= 60 or float(ramp_text) != ramp_months:
                 raise ValueError
-        except ValueError:
+        except (ValueError, OverflowError):
             c.add(row, "ramp_months", f"'{ramp_text}' should be a whole number of months from 0 to 60.")
             continue
         quota = c.amount(row, values, "annual_quota")

@@ -1,27 +1,45 @@
 """Read a spreadsheet-like file (CSV in any common dialect, or XLSX) into header + text rows.
 
-Handles UTF-8 with or without BOM, Latin-1/cp1252, comma/semicolon/tab separators, quoted fields, blank lines,
-trailing spaces and Windows line ends. Values stay text; ``parse_amount`` and friends turn them into numbers
+Handles UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), Latin-1/cp1252, comma, semicolon,
+tab or pipe separators, quoted fields (also across lines), blank lines, trailing spaces and Windows line ends. The
+kind of file is decided by its content, not its name: an Excel workbook saved as ``.csv`` is read as a workbook, and
+binary files are refused with a clear message. Values stay text; ``parse_amount`` and friends turn them into numbers
 with a clear problem when they cannot.
+
+:func:`open_records` streams the rows of a file of any size (the accounts reader uses it for million-row exports);
+:func:`read_table` reads a small file (a plan sheet) whole into a :class:`Table`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
 
-from .errors import Problem, file_problem
+from .errors import InputFileError, Problem, file_problem
 
-_MAX_BYTES_SNIFF = 64 * 1024
+_SNIFF_BYTES = 64 * 1024
+_BLOCK_BYTES = 8 * 1024 * 1024
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SAVE_AS = "Save it from your spreadsheet as CSV (UTF-8) or as an Excel workbook (.xlsx)."
 
 
 @dataclass
 class Table:
-    """A read table: file name, column names and rows of stripped text, each with its row number in the file."""
+    """A read table: file name, column names and rows of stripped text, each with its row number in the file.
+
+    ``columns`` are lower-cased and in file order ("" for a header cell left blank); each row maps every named
+    column to its value ("" when the row is short).
+    """
 
     file: str
     columns: list[str]
@@ -38,40 +56,323 @@ class Table:
             )
 
 
-def _decode(raw: bytes, file: str) -> str:
-    if b"\x00" in raw[:_MAX_BYTES_SNIFF]:
-        raise file_problem(file, "this is not a text (CSV) file. Save it from your spreadsheet as CSV (UTF-8) or XLSX.")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+# --- what kind of file ---------------------------------------------------------------------------------------
+
+
+def _head(path: Path, file: str) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise file_problem(
+            file, f"cannot be read ({exc.strerror or exc}). Check that it exists and is not locked."
+        ) from None
+
+
+def _check_path(path: Path, file: str) -> None:
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError) as exc:
+        raise file_problem(file, f"is not a usable file name ({exc}).") from None
+    if not exists:
+        raise file_problem(file, "the file does not exist. Check the path and the file name.")
+    if is_dir:
+        raise file_problem(file, "this is a folder, not a file. Choose the file inside it.")
+
+
+def _is_xlsx(path: Path, head: bytes) -> bool:
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def _refuse_binary(head: bytes, file: str) -> None:
+    """Raise for content that is clearly not a text table (the usual mistakes first, then any binary)."""
+    if head.startswith(b"PK\x03\x04"):
+        raise file_problem(file, f"is a ZIP archive, not a table. Unpack it, or {_SAVE_AS[0].lower()}{_SAVE_AS[1:]}")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise file_problem(file, "is an old Excel 97-2003 workbook (.xls), which cannot be read. " + _SAVE_AS)
+    if head.startswith(b"%PDF"):
+        raise file_problem(file, "is a PDF document, not a table. " + _SAVE_AS)
+    if b"\x00" in head:
+        raise file_problem(file, "is not a text (CSV) file: it holds binary data. " + _SAVE_AS)
+
+
+def _encoding_of(head: bytes) -> str | None:
+    """The encoding a byte order mark announces (None without one)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def detect_encoding(path: Path, file: str, cancel: Callable[[], bool] | None = None) -> str:
+    """The text encoding of a file, reading it in blocks: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
+
+    Latin-1 is the last resort for the five bytes cp1252 leaves undefined (it decodes any byte).
+    """
+    head = _head(path, file)
+    announced = _encoding_of(head)
+    if announced == "utf-16":
+        return announced
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return raw.decode(encoding)
+            with path.open("rb") as handle:
+                while block := handle.read(_BLOCK_BYTES):
+                    if cancel is not None and cancel():
+                        return encoding
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    raise file_problem(file, "cannot read the text encoding; save the file as CSV UTF-8.")  # pragma: no cover
+        except OSError as exc:
+            raise file_problem(file, f"cannot be read ({exc.strerror or exc}).") from None
+        return "utf-8-sig" if encoding == "utf-8" else encoding
+    return "latin-1"
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+def detect_delimiter(sample: str) -> str:
+    """The separator that splits the first lines into the most rows of one same width (at least 2 columns).
+
+    Each candidate is tried with real CSV parsing, so separators inside quoted values do not count. With no
+    candidate giving two or more columns the file has one column, and the comma is as good as any.
+    """
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may stop in the middle of a line
+    text = "".join(lines[:200])
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO(text, newline=""), **_dialect(delimiter)) if any(r)]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        mode = max(set(widths), key=widths.count)
+        if mode < 2:
+            continue
+        score = (sum(1 for w in widths if w == mode), mode)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _dialect(delimiter: str) -> dict[str, Any]:
+    return {"delimiter": delimiter, "quotechar": '"', "doublequote": True, "skipinitialspace": True, "strict": False}
+
+
+def _looks_like_garbage(sample: str) -> bool:
+    return len(sample) >= 32 and len(_CONTROL.findall(sample)) > len(sample) // 20
+
+
+# --- streaming rows ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RecordSource:
+    """The rows of one file, streamed: iterate for ``(row number, cells)``; blank rows are yielded as ``[]``.
+
+    Row numbers are 1-based as a spreadsheet shows them (a value spread over several lines is one row). Cells are
+    text, not yet stripped. ``fraction_done()`` tells how far the reading has got (0..1) for progress bars.
+    ``warnings`` lists what was repaired on the way (e.g. a file read as Windows-1252 rather than UTF-8).
+    """
+
+    file: str
+    path: Path
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    _size: int = 0
+    _handle: IO[bytes] | None = None
+    _workbook: Any = None
+    _rows_total: int | None = None
+    _rows_done: int = 0
+    _finished: bool = False
+
+    def __enter__(self) -> RecordSource:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def fraction_done(self) -> float:
+        if self._finished:
+            return 1.0
+        if self.kind == "csv":
+            if self._handle is None or self._size == 0 or self._handle.closed:
+                return 0.0
+            return min(1.0, self._handle.tell() / self._size)
+        if not self._rows_total:
+            return 0.0
+        return min(1.0, self._rows_done / self._rows_total)
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if self.kind == "xlsx":
+            return self._xlsx_rows()
+        return self._csv_rows()
+
+    def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
+        self._handle = self.path.open("rb")
+        text = io.TextIOWrapper(self._handle, encoding=self.encoding or "utf-8-sig", newline="")
+        reader = csv.reader(text, **_dialect(self.delimiter or ","))
+        row_no = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                self._finished = True
+                return
+            except csv.Error as exc:
+                raise InputFileError(self.file, [_csv_problem(self.file, row_no + 1, exc)]) from None
+            except UnicodeDecodeError:
+                message = f"the text cannot be decoded as {self.encoding}. " + _SAVE_AS
+                raise InputFileError(self.file, [Problem(self.file, row_no + 1, None, message)]) from None
+            except OSError as exc:
+                raise file_problem(self.file, f"stopped being readable at row {row_no + 1} ({exc}).") from None
+            row_no += 1
+            yield row_no, cells
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
+        workbook = self._workbook
+        try:
+            sheet = workbook[self.sheet]
+            self._rows_total = sheet.max_row
+            for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                self._rows_done = row_no
+                yield row_no, [_cell_text(v) for v in values]
+            self._finished = True
+        except InputFileError:
+            raise
+        except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
+            raise file_problem(
+                self.file, f"the sheet cannot be read to the end ({type(exc).__name__}: {exc}). Save it again as .xlsx."
+            ) from exc
+
+
+def _csv_problem(file: str, row: int, exc: csv.Error) -> Problem:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        message = (
+            'a value here is longer than 131,072 characters, which usually means a quote mark (") opens a value '
+            "that is never closed. Close the quote, or remove the stray quote mark, and import again."
+        )
+    elif "NUL" in text:
+        message = "this row holds binary data (NUL characters). " + _SAVE_AS
+    else:
+        message = f"the row cannot be read as CSV ({text}). Check its quote marks."
+    return Problem(file, row, None, message)
+
+
+def open_records(path: str | Path, sheet: str | None = None, cancel: Callable[[], bool] | None = None) -> RecordSource:
+    """Open a CSV/TSV/TXT file or an Excel workbook for streaming its rows; raises InputFileError if unreadable.
+
+    ``sheet`` picks a workbook's sheet (the first by default); it is ignored for text files.
+    """
+    p = Path(path)
+    file = str(p)
+    _check_path(p, file)
+    head = _head(p, file)
+    if _is_xlsx(p, head):
+        return _open_xlsx(p, sheet)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        raise file_problem(file, "is named like an Excel workbook but is not one. Open it in Excel and save it again.")
+    if not head.strip():
+        raise file_problem(file, "the file is empty. It needs a header row and at least one data row.")
+    encoding = _encoding_of(head)
+    if encoding != "utf-16":
+        _refuse_binary(head, file)
+        encoding = detect_encoding(p, file, cancel)
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
+        sample = head.decode(encoding, errors="ignore") if encoding != "utf-16" else _utf16_sample(p)
+    except (LookupError, UnicodeError):
+        sample = head.decode("latin-1")
+    if _looks_like_garbage(sample):
+        raise file_problem(file, "is not a text (CSV) file: it is full of control characters. " + _SAVE_AS)
+    source = RecordSource(file=file, path=p, kind="csv", encoding=encoding, delimiter=detect_delimiter(sample))
+    source._size = p.stat().st_size
+    if encoding in ("cp1252", "latin-1"):
+        source.warnings.append(
+            f"{p.name} is not UTF-8; it was read as Windows-1252 (Western European) text. If accented letters look "
+            "wrong, save the file as CSV UTF-8 and import it again."
+        )
+    return source
+
+
+def _utf16_sample(path: Path) -> str:
+    with path.open("r", encoding="utf-16", errors="replace", newline="") as handle:
+        return handle.read(_SNIFF_BYTES // 2)
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> RecordSource:
+    from openpyxl import load_workbook
+
+    file = str(path)
+    try:
+        handle = path.open("rb")  # a file object: openpyxl refuses names without an Excel extension
+    except OSError as exc:
+        raise file_problem(file, f"cannot be read ({exc.strerror or exc}).") from None
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        handle.close()
+        raise file_problem(file, f"cannot open it as an Excel workbook ({exc}). Save it again as .xlsx.") from exc
+    try:
+        if not workbook.sheetnames:
+            raise file_problem(file, "the workbook has no sheets. Save a sheet with a header row and data.")
+        if sheet is None:
+            title = workbook.sheetnames[0]
+        elif sheet in workbook.sheetnames:
+            title = sheet
+        else:
+            raise file_problem(file, f"has no sheet named '{sheet}'. Its sheets: {', '.join(workbook.sheetnames)}.")
+    except BaseException:
+        workbook.close()
+        handle.close()
+        raise
+    return RecordSource(
+        file=f"{file} [{title}]", path=path, kind="xlsx", sheet=title, _workbook=workbook, _handle=handle
+    )
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m"))
+    return str(value)
+
+
+# --- a whole small table -------------------------------------------------------------------------------------
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> Table:
-    """Read a CSV/TSV/TXT or XLSX file. Raises InputFileError for unreadable files."""
-    p = Path(path)
-    file = str(p)
-    if not p.exists():
-        raise file_problem(file, "the file does not exist. Check the path and the file name.")
-    if p.is_dir():
-        raise file_problem(file, "this is a folder, not a file.")
-    if p.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(p, sheet)
-    raw = p.read_bytes()
-    text = _decode(raw, file)
-    lines = text.splitlines()
-    sample = "\n".join(lines[:50])
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(sample))
-    return _table_from_rows(file, ((i + 1, row) for i, row in enumerate(reader)))
+    """Read a CSV/TSV/TXT or XLSX file whole. Raises InputFileError for unreadable files or malformed rows.
+
+    Column names are stripped and lower-cased; blank rows are skipped; every value is stripped text.
+    """
+    with open_records(path, sheet) as source:
+        return _table_from_rows(source.file, iter(source))
 
 
 def _table_from_rows(file: str, numbered: Iterator[tuple[int, list[str]]]) -> Table:
@@ -88,7 +389,14 @@ def _table_from_rows(file: str, numbered: Iterator[tuple[int, list[str]]]) -> Ta
                 columns.pop()
             dupes = sorted({c for c in columns if columns.count(c) > 1 and c})
             if dupes:
-                problems.append(Problem(file, line_no, None, f"the header repeats column(s) {', '.join(dupes)}."))
+                problems.append(
+                    Problem(
+                        file,
+                        line_no,
+                        None,
+                        f"the header repeats column(s) {', '.join(dupes)}. Rename or delete the repeated column.",
+                    )
+                )
             continue
         extra = cells[len(columns) :]
         if any(extra):
@@ -98,85 +406,105 @@ def _table_from_rows(file: str, numbered: Iterator[tuple[int, list[str]]]) -> Ta
                     line_no,
                     None,
                     f"has {len(columns) + len([c for c in extra if c])} values but the header has {len(columns)} "
-                    "columns. Check for a separator inside an unquoted value.",
+                    "columns. Check for a separator inside an unquoted value, and put quotes around that value.",
                 )
             )
             continue
         padded = cells[: len(columns)] + [""] * (len(columns) - len(cells))
-        rows.append((line_no, dict(zip(columns, padded, strict=True))))
+        # A column without a name in the header cannot be asked for: its values are left out of the row.
+        rows.append((line_no, {c: v for c, v in zip(columns, padded, strict=True) if c}))
     if columns is None:
         raise file_problem(file, "the file is empty. It needs a header row and at least one data row.")
     if problems:
-        from .errors import InputFileError
-
         raise InputFileError(file, problems)
     return Table(file, columns, rows)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
-    from openpyxl import load_workbook
+# --- numbers -------------------------------------------------------------------------------------------------
 
-    file = str(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise file_problem(file, f"cannot open it as an Excel workbook ({exc}). Save it again as .xlsx.") from exc
-    try:
-        if sheet is None:
-            ws = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            ws = workbook[sheet]
-        else:
-            raise file_problem(file, f"has no sheet named '{sheet}'. Its sheets: {', '.join(workbook.sheetnames)}.")
-        numbered = ((i + 1, [_cell_text(v) for v in row]) for i, row in enumerate(ws.iter_rows(values_only=True)))
-        return _table_from_rows(f"{file} [{ws.title}]", numbered)
-    finally:
-        workbook.close()
+#: What an amount may carry besides its number: currency signs and codes, spaces of every kind, apostrophes.
+AMOUNT_JUNK = re.compile(r"[\s$€£¥₹\u00a0\u202f'’]|(?i:usd|eur|gbp|cad|aud|chf|us(?=\$))")
+_PLAIN_NUMBER = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_GROUPED = {",": re.compile(r"^\d{1,3}(?:,\d{3})+$"), ".": re.compile(r"^\d{1,3}(?:\.\d{3})+$")}
+_MINUS = ("-", "−", "–")
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "strftime"):
-        return str(value.strftime("%Y-%m"))
-    return str(value)
+def guess_decimal_mark(text: str) -> str:
+    """The decimal mark a single amount uses when nothing else tells: ``.`` or ``,``.
 
-
-_AMOUNT_JUNK = re.compile(r"[\s$€£¥₹\u00a0'’]|(?i:usd|eur|gbp)")
-
-
-def parse_amount(text: str) -> float:
-    """Read an amount such as ``1,234,567``, ``$ 80k``-free text ``80000``, ``1.234.567,50`` or ``(500)``.
-
-    Raises ValueError with a short reason when it is not a number.
+    ``1,234.50`` and ``1.234,50``: the last mark is the decimal one. ``1,234,567`` and ``1.234.567``: a repeated
+    mark groups thousands. A single comma before exactly three digits (``1,234``) groups thousands; any other single
+    comma (``1,5``) is a decimal comma. A single dot is a decimal point.
     """
-    t = _AMOUNT_JUNK.sub("", text)
+    if "," in text and "." in text:
+        return "," if text.rfind(",") > text.rfind(".") else "."
+    if "," in text:
+        parts = text.split(",")
+        return "." if len(parts) > 2 or len(parts[1].rstrip("kKmM")) == 3 else ","
+    if text.count(".") > 1:
+        return ","
+    return "."
+
+
+def decimal_mark_evidence(text: str) -> str | None:
+    """The decimal mark an amount shows beyond doubt (``1.234,5`` or ``3,14`` → ``,``), or None when ambiguous.
+
+    ``1,234`` and ``1.234`` are ambiguous (thousands or decimals); use the evidence of other values in the column.
+    """
+    t = AMOUNT_JUNK.sub("", text).strip("()-−+")
+    commas, dots = t.count(","), t.count(".")
+    if commas and dots:
+        return "," if t.rfind(",") > t.rfind(".") else "."
+    if commas > 1:
+        return "."
+    if dots > 1:
+        return ","
+    if commas == 1:
+        return None if len(t.split(",")[1]) == 3 else ","
+    if dots == 1:
+        return None if len(t.split(".")[1]) == 3 else "."
+    return None
+
+
+def parse_amount(text: str, decimal: str | None = None) -> float:
+    """Read an amount such as ``1,234,567``, ``$1,234.50``, ``1.234.567,50 €``, ``(500)``, ``-80k`` or ``1.5M``.
+
+    ``decimal`` is the column's decimal mark (``"."`` or ``","``) when it is known; without it each value is read
+    by :func:`guess_decimal_mark`. Thousands separators must group digits by three. Raises ValueError with a short
+    reason when the text is not a number.
+    """
+    t = AMOUNT_JUNK.sub("", str(text))
     negative = False
     if t.startswith("(") and t.endswith(")"):
         negative, t = True, t[1:-1]
-    if t.startswith("-"):
+    if t.startswith(_MINUS):
         negative, t = not negative, t[1:]
+    elif t.startswith("+"):
+        t = t[1:]
+    elif t.endswith(_MINUS):  # 500- as some accounting exports write it
+        negative, t = not negative, t[:-1]
+    multiplier = 1.0
+    if t[-1:] in ("k", "K"):
+        multiplier, t = 1e3, t[:-1]
+    elif t[-1:] in ("m", "M"):
+        multiplier, t = 1e6, t[:-1]
     if not t:
         raise ValueError("empty")
-    if "," in t and "." in t:
-        if t.rfind(",") > t.rfind("."):  # 1.234.567,50
-            t = t.replace(".", "").replace(",", ".")
-        else:  # 1,234,567.50
-            t = t.replace(",", "")
-    elif "," in t:
-        parts = t.split(",")
-        if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3):
-            t = t.replace(",", "")  # thousands separators
-        else:
-            t = t.replace(",", ".")  # decimal comma
-    multiplier = 1.0
-    if t[-1:].lower() == "k":
-        multiplier, t = 1e3, t[:-1]
-    elif t[-1:].lower() == "m":
-        multiplier, t = 1e6, t[:-1]
-    value = float(t) * multiplier
+    mark = decimal if decimal in (".", ",") else guess_decimal_mark(t)
+    group = "," if mark == "." else "."
+    whole, _, fraction = t.rpartition(mark) if mark in t else (t, "", "")
+    if not whole and mark in t:
+        whole = "0"
+    if group in fraction or mark in whole:
+        raise ValueError("decimal and thousands separators in the wrong places")
+    if group in whole:
+        if not _GROUPED[group].match(whole):
+            raise ValueError("thousands separators in the wrong places")
+        whole = whole.replace(group, "")
+    plain = f"{whole}.{fraction}" if mark in t else whole
+    if not _PLAIN_NUMBER.match(plain):
+        raise ValueError("not a number")
+    value = float(plain) * multiplier
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError("not finite")
     return -value if negative else value
@@ -188,3 +516,8 @@ def parse_rate(text: str) -> float:
     if t.endswith("%"):
         return parse_amount(t[:-1]) / 100.0
     return parse_amount(t)
+
+
+def delimiter_name(delimiter: str | None) -> str:
+    """A separator's name for messages ("semicolon")."""
+    return _DELIMITER_NAMES.get(delimiter or ",", repr(delimiter))

@@ -218,3 +218,36 @@ def test_export_failure_exits_2_and_leaves_nothing(run, demo_plan: Path, tmp_pat
     unknown = run("export", demo_plan, "--gpkg", tmp_path / "x.gpkg", "--scenario", "Nope")
     assert unknown.exit_code == 2 and "Nope" in unknown.stderr
     assert list(tmp_path.iterdir()) == [demo_plan]
+
+
+def test_import_accounts_sets_counts_and_reports_unplaced(run, demo_plan: Path, tmp_path: Path) -> None:
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Account Name,Billing Zip,Open Pipeline\n"
+        'Acme,2134,"$1,000"\n'  # Boston (Suffolk County, 25025), Excel dropped the zero
+        "Beta,02134-1234,500\n"
+        "Gamma,99999,7\n",  # no such ZIP
+        encoding="utf-8",
+    )
+    report = tmp_path / "unplaced.csv"
+    result = run(
+        "import",
+        "accounts",
+        demo_plan,
+        crm,
+        "--zip-column",
+        "Billing Zip",
+        "--measure",
+        "Open Pipeline",
+        "--report",
+        report,
+    )
+    assert result.exit_code == 0, result.output
+    assert "Placed 2 of 3" in result.stdout
+    assert "Gamma" in report.read_text(encoding="utf-8")
+    sheets = tmp_path / "sheets"
+    run("export-data", demo_plan, sheets)
+    with open(sheets / "attributes.csv", encoding="utf-8") as handle:
+        rows = {r["unit_id"]: r for r in csv.DictReader(handle)}
+    assert rows["25025"]["accounts"] == "2"
+    assert float(rows["25025"][next(k for k in rows["25025"] if "pipeline" in k)]) == 1500

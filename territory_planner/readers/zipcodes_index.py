@@ -1,0 +1,131 @@
+"""US ZIP codes: clean what spreadsheets do to them, and find their centroids offline.
+
+The ZIP list (point, state, county, city per ZIP code) ships in the PyPI package ``zipcodes``. Reading it takes about
+half a second, so :func:`zip_centroids` builds a lookup array once per process and keeps it (the list never changes
+while the program runs). Lookups are then numpy indexing: a million accounts cost milliseconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+#: ZIP normalisation outcomes (values of :func:`normalize_zip_codes`'s ``status`` array).
+ZIP_OK, ZIP_BLANK, ZIP_INVALID = 0, 1, 2
+#: Repairs, reported as warnings: a leading zero restored (``2134`` → ``02134``), ZIP+4 read by its ZIP part.
+ZIP_ZERO_RESTORED, ZIP_PLUS4 = 3, 4
+
+_ZIP5 = re.compile(r"^(\d{5})(?:[-\s]?\d{4})?$")
+_ZIP_DROPPED = re.compile(r"^(\d{3,4})(?:-(\d{4}))?$")
+_ZIP9_DROPPED = re.compile(r"^\d{7,8}$")
+_FLOAT_TAIL = re.compile(r"\.0+$")
+
+
+@dataclass(frozen=True)
+class ZipCentroids:
+    """The ZIP list as arrays. ``row_of[zip as int]`` is the ZIP's row in the other arrays, or -1 if unknown.
+
+    ``lon``/``lat`` are NaN for ZIP codes the list gives no location (military APO/FPO codes and a few others).
+    """
+
+    row_of: NDArray[np.int32]
+    codes: NDArray[np.str_]
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    state: NDArray[np.object_]
+    county: NDArray[np.object_]
+    city: NDArray[np.object_]
+    kind: NDArray[np.object_]
+
+    def rows(self, zip_numbers: NDArray[np.integer]) -> NDArray[np.int64]:
+        """Rows of ZIP codes given as integers (``2134`` for 02134); -1 for unknown or out-of-range numbers."""
+        z = np.asarray(zip_numbers, dtype=np.int64)
+        ok = (z >= 0) & (z < len(self.row_of))
+        out = np.full(len(z), -1, dtype=np.int64)
+        out[ok] = self.row_of[z[ok]]
+        return out
+
+    @functools.cached_property
+    def city_points(self) -> dict[tuple[str, str], tuple[float, float]]:
+        """(state, CITY) → the median longitude/latitude of the city's located ZIP codes."""
+        frame = pd.DataFrame({"state": self.state, "city": self.city, "lon": self.lon, "lat": self.lat}).dropna()
+        frame["city"] = frame["city"].map(_city_key)
+        medians = frame.groupby(["state", "city"])[["lon", "lat"]].median()
+        return {(str(s), str(c)): (float(x), float(y)) for (s, c), x, y in medians.itertuples(name=None)}
+
+
+def _city_key(city: object) -> str:
+    return re.sub(r"[^A-Z0-9]+", " ", str(city).upper()).strip().replace("SAINT ", "ST ")
+
+
+def city_key(city: str) -> str:
+    """A city name as :attr:`ZipCentroids.city_points` keys it (upper case, punctuation and "Saint" folded)."""
+    return _city_key(city)
+
+
+@functools.cache
+def zip_centroids() -> ZipCentroids:
+    """The ZIP list of the ``zipcodes`` package as lookup arrays, built on first use and kept for the process."""
+    import zipcodes
+
+    records = zipcodes.list_all()
+
+    def column(key: str) -> list[str]:
+        return [str(r.get(key) or "") for r in records]
+
+    codes = column("zip_code")
+    lat = pd.to_numeric(pd.Series(column("lat")), errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    lon = pd.to_numeric(pd.Series(column("long")), errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    nowhere = (lat == 0) & (lon == 0)  # the list's placeholder for "no location"
+    lat[nowhere] = np.nan
+    lon[nowhere] = np.nan
+    numbers = np.array([int(c) for c in codes], dtype=np.int64)
+    row_of = np.full(100_000, -1, dtype=np.int32)
+    row_of[numbers] = np.arange(len(numbers), dtype=np.int32)
+    return ZipCentroids(
+        row_of=row_of,
+        codes=np.array(codes, dtype=str),
+        lon=lon,
+        lat=lat,
+        state=np.array(column("state"), dtype=object),
+        county=np.array(column("county"), dtype=object),
+        city=np.array(column("city"), dtype=object),
+        kind=np.array(column("zip_code_type"), dtype=object),
+    )
+
+
+def normalize_zip_code(text: str) -> tuple[int, int]:
+    """One postal code as ``(ZIP as int or -1, status)``; see :func:`normalize_zip_codes`."""
+    t = _FLOAT_TAIL.sub("", text.strip())
+    if not t:
+        return -1, ZIP_BLANK
+    match = _ZIP5.match(t)
+    if match:
+        return int(match.group(1)), ZIP_PLUS4 if len(t) > 5 else ZIP_OK
+    match = _ZIP_DROPPED.match(t)
+    if match:
+        return int(match.group(1)), ZIP_ZERO_RESTORED
+    if _ZIP9_DROPPED.match(t):  # ZIP+4 written without its dash, then stored as a number: 021341234 -> 21341234
+        return int(t.zfill(9)[:5]), ZIP_ZERO_RESTORED
+    return -1, ZIP_INVALID
+
+
+def normalize_zip_codes(texts: NDArray[np.object_] | pd.Series) -> tuple[NDArray[np.int64], NDArray[np.int8]]:
+    """Clean postal codes as a CRM or spreadsheet exports them; returns (ZIP as int or -1, status) per value.
+
+    Accepted: ``02134``, ZIP+4 ``02134-1234``, ``02134 1234`` and ``021341234``; codes that lost their leading
+    zeros in a spreadsheet (``2134``, ``501``, ``2134-1234``, ``21341234``) get them back; ``2134.0`` (a number
+    that went through a float) counts as ``2134``. Status is one of ``ZIP_OK``, ``ZIP_BLANK``, ``ZIP_INVALID``,
+    ``ZIP_ZERO_RESTORED`` or ``ZIP_PLUS4``. Each distinct value is parsed once.
+    """
+    values = np.asarray(texts, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed = [normalize_zip_code("" if u is None else str(u)) for u in uniques]
+    numbers = np.fromiter((p[0] for p in parsed), dtype=np.int64, count=len(parsed))
+    status = np.fromiter((p[1] for p in parsed), dtype=np.int8, count=len(parsed))
+    return numbers[codes], status[codes]
