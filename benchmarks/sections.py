@@ -1,13 +1,86 @@
-"""Benchmarks of the map, the exports and the accounts import (each skipped with a note if unavailable)."""
+"""Benchmarks of the exports, the accounts import and the map (each section runs only if its parts import)."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 
 from territory_planner.domain import Plan
 
-from .common import Record
+from .common import Record, record, time_runs
+
+
+def bench_exports(plan: Plan, layer_name: str, runs: int) -> list[Record]:
+    """HTML map, PDF report and GeoPackage of the baseline, each written on its own."""
+    from territory_planner.services.export import export_pack
+
+    n_units, n_terr = len(plan.layer), len(plan.scenario().territories)
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind, name in (("html", "map.html"), ("pdf", "report.pdf"), ("gpkg", "pack.gpkg")):
+            target = Path(folder) / name
+            action = partial(export_pack, plan, ["baseline"], **{kind: target})
+            times = time_runs(action, min(runs, 3))
+            rec = record(f"export {kind}", layer_name, n_units, n_terr, times)
+            out.append(rec)
+            if kind == "html":
+                print(f"   (HTML file {target.stat().st_size / 1e6:.1f} MB)")
+    return out
+
+
+def bench_map_view(plan: Plan, layer_name: str, runs: int) -> list[Record]:
+    """The desktop map: building it, a full frame at fit-to-window, and edit-to-repaint of 1 and 200 units."""
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from territory_planner.gui.map_view import MapView
+
+    from .bench_map import blob, settle, until_painted
+
+    app = QApplication.instance() or QApplication([])
+    layer, scenario = plan.layer, plan.scenario()
+    names = list(scenario.territories)
+    codes = np.array([names.index(scenario.assignment[u]) if u in scenario.assignment else -1 for u in layer.unit_ids])
+    n_units, n_terr = len(layer), len(names)
+    view = MapView()
+    view.resize(1400, 860)
+    view.show()
+    app.processEvents()
+    build = time_runs(lambda: view.set_layer(layer), min(runs, 2))
+    view.set_territory_state(
+        codes, [t.color for t in scenario.territories.values()], names, ["funded"] * n_terr, [False] * n_terr
+    )
+    view.wait_for_raster()
+    view.zoom_to_fit()
+    settle(app, 0.5)
+    frame = time_runs(view.viewport().repaint, runs)
+    out = [
+        record("map: build from layer", layer_name, n_units, n_terr, build),
+        record("map: full frame at fit-to-window", layer_name, n_units, n_terr, frame),
+    ]
+    rng = np.random.default_rng(3)
+    for size in (1, 200):
+        times = []
+        for i in range(runs):
+            seed = int(rng.integers(0, n_units))
+            units = blob(view, seed, size)
+            new = np.full(len(units), (i + 1) % n_terr)
+            times.append(until_painted(app, view, lambda u=units, c=new: view.update_units(u, c))[1] * 1000)
+        out.append(record(f"map: repaint after {size}-unit edit", layer_name, n_units, n_terr, times))
+    view.close()
+    view.deleteLater()
+    app.processEvents()
+    return out
 
 
 def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str, Callable[[], list[Record]]]]:
-    return []
+    from . import bench_accounts
+
+    sections: list[tuple[str, Callable[[], list[Record]]]] = [
+        ("exports", partial(bench_exports, plan, layer_name, runs)),
+        ("accounts", partial(bench_accounts.suite_section, plan, layer_name, runs)),
+    ]
+    sections.append(("map", partial(bench_map_view, plan, layer_name, runs)))
+    return sections
