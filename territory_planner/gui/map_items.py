@@ -211,9 +211,16 @@ class RasterItem(QGraphicsItem):
             if source.isEmpty():
                 return
             display.setDevicePixelRatio(dpr)
+            # The device transform includes the viewport's offset inside the window's backing store, and
+            # resetTransform() keeps that offset: take it out so it is not applied twice.
+            offset = device.map(QPointF(0, 0)) - world.map(QPointF(0, 0)) * dpr
             painter.save()
             painter.resetTransform()
-            painter.drawImage(QPointF((ox + source.left()) / dpr, (oy + source.top()) / dpr), display, QRectF(source))
+            painter.drawImage(
+                QPointF((ox + source.left() - offset.x()) / dpr, (oy + source.top() - offset.y()) / dpr),
+                display,
+                QRectF(source),
+            )
             painter.restore()
             return
         image = self._level_for(scale)

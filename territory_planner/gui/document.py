@@ -1,0 +1,180 @@
+"""One open plan in the GUI: the plan session, its undo stack, where it is stored and which scenario is shown.
+
+Every edit goes through :meth:`PlanDocument.execute`: the command is applied through the session (an invalid one
+raises, nothing is pushed, and ``error_raised`` carries its message), then pushed on the one undo stack of the plan.
+Views listen to ``changed`` (the applied command, also on undo and redo) and ``scenario_switched``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..domain import BASELINE, Plan, PlanError, Report
+from ..domain.commands import AssignUnits, Command, RenameScenario, touches_scenario_list
+from ..domain.model import Scenario
+from ..services.session import PlanSession
+from ..services.workspace import display_name
+from .undo import DomainUndoCommand
+
+log = logging.getLogger(__name__)
+
+
+# --- plain task functions (run on workers; no Qt, no live plan) ------------------------------------------------
+
+
+def load_plan_task(target: str, progress: Any) -> Plan:
+    """Open a plan from a .tplan file or a database URL."""
+    from .. import persistence
+
+    progress(0.05, f"Opening {display_name(target)}…")
+    plan: Plan = persistence.load_plan(target)
+    progress(1.0, "Opened")
+    return plan
+
+
+def save_plan_task(inputs: tuple[Plan, str], progress: Any) -> str:
+    """Save a snapshot of a plan to a target; returns the target."""
+    from .. import persistence
+
+    plan, target = inputs
+    progress(0.05, f"Saving {display_name(target)}…")
+    persistence.save_plan(plan, target)
+    progress(1.0, "Saved")
+    return target
+
+
+def build_demo_task(target: str, progress: Any) -> Plan:
+    """Build the demo plan on the bundled US counties and save it as the user's own copy."""
+    from .. import persistence
+    from ..services.demo import build_demo_plan
+
+    progress(0.05, "Building the demo plan on US counties…")
+    plan = build_demo_plan()
+    progress(0.7, "Saving your copy of the demo plan…")
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    persistence.save_plan(plan.deepcopy(), target)
+    progress(1.0, "Ready")
+    return plan
+
+
+class PlanDocument(QObject):
+    """An open plan with its undo stack. ``target`` is the .tplan path or database URL (None = never saved)."""
+
+    changed = Signal(object)  # the domain command just applied (on execute, undo and redo)
+    scenario_switched = Signal(str)
+    scenarios_changed = Signal()
+    target_changed = Signal(str)
+    error_raised = Signal(str)
+
+    def __init__(self, plan: Plan, target: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = PlanSession(plan, target)
+        self.undo_stack = QUndoStack(self)
+        self._scenario = BASELINE if BASELINE in plan.scenarios else next(iter(plan.scenarios))
+        self._replaying = False
+        self.recovery_key: str | None = None
+        self.session.changed.append(self._on_session_changed)
+
+    # --- properties ----------------------------------------------------------------------------------------
+    @property
+    def plan(self) -> Plan:
+        return self.session.plan
+
+    @property
+    def target(self) -> str | None:
+        return self.session.target
+
+    def set_target(self, target: str) -> None:
+        self.session.target = target
+        self.target_changed.emit(target)
+
+    @property
+    def scenario_name(self) -> str:
+        return self._scenario
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.plan.scenario(self._scenario)
+
+    def report(self, scenario: str | None = None) -> Report:
+        return self.session.report(scenario or self._scenario)
+
+    @property
+    def currency(self) -> str:
+        return self.scenario.assumptions.currency
+
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def close(self) -> None:
+        self.session.changed.remove(self._on_session_changed)
+        self.session.close()
+
+    # --- scenarios -----------------------------------------------------------------------------------------
+    def switch_scenario(self, name: str) -> None:
+        if name == self._scenario or name not in self.plan.scenarios:
+            return
+        self._scenario = name
+        self.scenario_switched.emit(name)
+
+    # --- edits ---------------------------------------------------------------------------------------------
+    def execute(self, command: Command) -> bool:
+        """Apply a command and push it on the undo stack. An invalid command changes nothing: its message goes
+        to ``error_raised`` and False is returned."""
+        try:
+            inverse = self.session.apply(command)
+        except PlanError as exc:
+            self.error_raised.emit(str(exc))
+            return False
+        self.undo_stack.push(DomainUndoCommand(self._apply_from_stack, command, inverse))
+        return True
+
+    def _apply_from_stack(self, command: Command) -> Command:
+        self._replaying = True
+        try:
+            return self.session.apply(command)
+        except PlanError as exc:
+            log.exception("Undo/redo of '%s' failed", command.label)
+            self.error_raised.emit(f"Could not undo or redo “{command.label}”: {exc}")
+            raise
+        finally:
+            self._replaying = False
+
+    def _on_session_changed(self, command: Command | None) -> None:
+        if command is not None and touches_scenario_list(command):
+            if isinstance(command, RenameScenario) and command.name == self._scenario:
+                self._scenario = command.new_name.strip()
+            if self._scenario not in self.plan.scenarios:
+                self._scenario = BASELINE
+                self.scenarios_changed.emit()
+                self.scenario_switched.emit(self._scenario)
+            else:
+                self.scenarios_changed.emit()
+        elif self._replaying and command is not None:
+            # Undo/redo of an edit in another scenario: show the scenario where the change happens.
+            target = getattr(command, "scenario", None)
+            if isinstance(target, str) and target in self.plan.scenarios and target != self._scenario:
+                self._scenario = target
+                self.scenario_switched.emit(target)
+        self.changed.emit(command)
+
+    def assign_units(self, unit_ids: list[str], territory: str | None) -> bool:
+        """Assign units of the shown scenario to a territory (``None`` = unassign) as one undo entry."""
+        if not unit_ids:
+            return False
+        noun = self.plan.layer.unit_noun
+        return self.execute(AssignUnits.to(self._scenario, unit_ids, territory, noun))
+
+    def title(self) -> str:
+        name = self.plan.name or "Untitled plan"
+        where = display_name(self.target) if self.target else "not saved yet"
+        return f"{name} — {where}"
+
+
+__all__ = ["PlanDocument", "build_demo_task", "load_plan_task", "save_plan_task"]

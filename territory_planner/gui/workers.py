@@ -1,0 +1,178 @@
+"""Run a plain function ``fn(inputs, progress) -> result`` on a QThreadPool, with progress, cancel, and the result
+handed back on the GUI thread.
+
+The function never sees Qt: it gets a :class:`Progress` to report to (and which raises :class:`Cancelled` once the
+user cancelled). Workers never touch widgets or the live plan: give them a snapshot.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside a task function (by :class:`Progress`) once the user asked to cancel."""
+
+
+class Progress:
+    """What a task function reports to: ``progress(fraction, message)``; raises :class:`Cancelled` when asked."""
+
+    def __init__(self, report: Callable[[float, str], None] | None = None) -> None:
+        self._report = report
+        self._cancel = threading.Event()
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        self.check()
+        if self._report is not None:
+            self._report(max(0.0, min(1.0, float(fraction))), message)
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if the user cancelled (call it between steps of long work)."""
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the worker emits on it, so connected slots run on the GUI thread."""
+
+    progressed = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+    stopped = Signal()
+
+
+class Task(QObject):
+    """A running (or finished) background task. Connect to its signals; they arrive on the GUI thread.
+
+    ``finished(result)`` on success, ``failed(exception, traceback_text)`` on error, ``cancelled()`` after a cancel,
+    and ``done()`` after any of the three.
+    """
+
+    progressed = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, title: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.progress_state = Progress(self._emit_progress)
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.is_done = False
+        self._relay = _Relay()
+        self._relay.progressed.connect(self._on_relay_progressed)
+        self._relay.succeeded.connect(self._on_relay_succeeded)
+        self._relay.failed.connect(self._on_relay_failed)
+        self._relay.stopped.connect(self._on_relay_stopped)
+
+    def _emit_progress(self, fraction: float, message: str) -> None:
+        self._relay.progressed.emit(fraction, message)
+
+    def cancel(self) -> None:
+        self.progress_state.cancel()
+
+    @Slot(float, str)
+    def _on_relay_progressed(self, fraction: float, message: str) -> None:
+        self.progressed.emit(fraction, message)
+
+    @Slot(object)
+    def _on_relay_succeeded(self, result: Any) -> None:
+        self.result = result
+        self.is_done = True
+        self.finished.emit(result)
+        self.done.emit()
+
+    @Slot(object, str)
+    def _on_relay_failed(self, error: BaseException, text: str) -> None:
+        self.error = error
+        self.is_done = True
+        self.failed.emit(error, text)
+        self.done.emit()
+
+    @Slot()
+    def _on_relay_stopped(self) -> None:
+        self.is_done = True
+        self.cancelled.emit()
+        self.done.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[Any, Progress], Any], inputs: Any, task: Task) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._inputs = inputs
+        self._relay = task._relay
+        self._progress = task.progress_state
+
+    def run(self) -> None:
+        try:
+            self._progress.check()
+            result = self._fn(self._inputs, self._progress)
+        except Cancelled:
+            self._relay.stopped.emit()
+        except BaseException as exc:
+            text = traceback.format_exc()
+            log.error("Background task failed:\n%s", text)
+            self._relay.failed.emit(exc, text)
+        else:
+            if self._progress.cancelled:
+                self._relay.stopped.emit()
+            else:
+                self._relay.succeeded.emit(result)
+
+
+class TaskRunner(QObject):
+    """Starts tasks on a thread pool and keeps them alive until they are done."""
+
+    task_started = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._running: set[Task] = set()
+
+    def start(self, title: str, fn: Callable[[Any, Progress], Any], inputs: Any = None) -> Task:
+        task = Task(title, self)
+        self._running.add(task)
+        task.done.connect(lambda: self._running.discard(task))
+        self.pool.start(_Runnable(fn, inputs, task))
+        self.task_started.emit(task)
+        return task
+
+    @property
+    def running(self) -> list[Task]:
+        return [t for t in self._running if not t.is_done]
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
+            task.cancel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every started task's function returned (their signals still need the event loop)."""
+        return bool(self.pool.waitForDone(msecs))
+
+
+def run_inline(fn: Callable[[Any, Progress], Any], inputs: Any = None) -> Any:
+    """Run a task function on the calling thread (for a save on close, where the answer is needed now)."""
+    return fn(inputs, Progress())
+
+
+__all__ = ["Cancelled", "Progress", "Task", "TaskRunner", "run_inline"]
