@@ -362,6 +362,16 @@ class EditSeller:
             return f"Rename seller {self.name} to {self.seller.name}"
         return f"Edit seller {self.name}"
 
+    def describe(self, previous: Seller) -> str:
+        """A label naming what changed, e.g. "Move Ana Morales to Plains" (the GUI shows it in Undo)."""
+        if self.seller.name != previous.name:
+            return f"Rename seller {previous.name} to {self.seller.name}"
+        if self.seller.territory != previous.territory:
+            return f"Move {self.seller.name} to {self.seller.territory or 'no territory'}"
+        if self.seller.start_month != previous.start_month:
+            return f"Change the start of {self.seller.name} to {self.seller.start_month or 'already productive'}"
+        return f"Edit seller {self.seller.name}"
+
     def apply(self, plan: Plan) -> EditSeller:
         previous = plan.scenario(self.scenario).put_seller(self.name, self.seller)
         if previous is None:
@@ -404,10 +414,17 @@ class SetAssumption:
 
     @property
     def label(self) -> str:
+        from .assumptions import FUNNEL_KEYS, PLAN_KEYS
+
+        spec = FUNNEL_KEYS.get(self.key) or PLAN_KEYS.get(self.key)
+        what = spec.label.lower() if spec else self.key.replace("_", " ")
         where = "the plan" if self.level == "plan" else f"{self.level} {self.name}"
         if self.value is None:
-            return f"Remove the {self.key} override of {where}"
-        return f"Set {self.key} of {where} to {self.value}"
+            return f"Remove the {what} override of {where}"
+        value = self.value
+        if spec is not None and spec.kind in ("rate", "share", "tolerance") and isinstance(value, int | float):
+            value = f"{value * 100:g} %"
+        return f"Set {what} of {where} to {value}"
 
     def apply(self, plan: Plan) -> SetAssumption:
         previous = plan.scenario(self.scenario).set_assumption(self.level, self.name, self.key, self.value)
@@ -542,6 +559,13 @@ class Batch:
 SCENARIO_LEVEL_COMMANDS = (CopyScenario, DeleteScenario, RestoreScenario, RenameScenario)
 
 
+def undo_label(command: Command, inverse: Command) -> str:
+    """The label for the undo history once a command has been applied (it may name what actually changed)."""
+    if isinstance(command, EditSeller) and isinstance(inverse, EditSeller):
+        return command.describe(inverse.seller)
+    return command.label
+
+
 def touches_scenario_list(command: Command) -> bool:
     """True when a command adds, removes or renames scenarios (views of the scenario list must refresh)."""
     if isinstance(command, Batch):
@@ -576,4 +600,5 @@ __all__ = [
     "SetAssumption",
     "SetUnitAttributes",
     "touches_scenario_list",
+    "undo_label",
 ]

@@ -153,7 +153,8 @@ class TerritoryTableModel(QAbstractTableModel):
         key = self.COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
             layer = self.document.plan.layer if self.document else None
-            noun = plural(layer.unit_noun).capitalize() if layer else "Units"
+            nouns = plural(layer.unit_noun) if layer else "units"
+            noun = nouns[:1].upper() + nouns[1:]  # "ZIP codes", not "Zip codes"
             potential = (layer.potential_column or "potential").replace("_", " ").capitalize() if layer else "Potential"
             return {
                 "name": "Territory",

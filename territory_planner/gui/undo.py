@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from ..domain.commands import Command
+from ..domain.commands import Command, undo_label
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class DomainUndoCommand(QUndoCommand):
     """An already-applied domain command on the undo stack."""
 
     def __init__(self, apply: Apply, command: Command, inverse: Command) -> None:
-        super().__init__(command.label)
+        super().__init__(undo_label(command, inverse))
         self._apply = apply
         self.command = command
         self.inverse = inverse

@@ -743,3 +743,18 @@ def test_rename_there_and_back_in_one_batch_is_the_original(plan: Plan) -> None:
     Batch("twice", (RenameRegion(BASELINE, "East", "E"), RenameRegion(BASELINE, "E", "East"))).apply(plan)
     assert_same_plan(plan, before)
     assert plan.scenario().regions["East"] == Region("East")
+
+
+def test_undo_labels_name_what_changed() -> None:
+    from territory_planner.domain.commands import undo_label
+
+    plan = rich_plan()
+    scenario = plan.scenario()
+    name = next(n for n, x in scenario.sellers.items() if x.territory is not None)
+    seller = scenario.sellers[name]
+    target = next(t for t in scenario.territories if t != seller.territory)
+    command = EditSeller("baseline", name, replace(seller, territory=target))
+    inverse = command.apply(plan)
+    assert undo_label(command, inverse) == f"Move {name} to {target}"
+    rate = SetAssumption("baseline", "plan", None, "win_rate", 0.2)
+    assert rate.label == "Set opportunity → won of the plan to 20 %"
