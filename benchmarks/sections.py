@@ -75,6 +75,64 @@ def bench_map_view(plan: Plan, layer_name: str, runs: int) -> list[Record]:
     return out
 
 
+def bench_window(plan: Plan, layer_name: str, runs: int) -> list[Record]:
+    """The whole desktop window: opening the plan to a drawn map, and a 50-unit paint stroke to updated views
+    (map, tables, summary and flags), on the GUI thread."""
+    import time
+
+    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from territory_planner.gui.document import PlanDocument
+    from territory_planner.gui.main_window import MainWindow
+    from territory_planner.services.autosave import RecoveryStore
+    from territory_planner.services.workspace import Workspace
+
+    from .core import SOURCE, TARGET, border_units
+
+    app = QApplication.instance() or QApplication([])
+    n_units, n_terr = len(plan.layer), len(plan.scenario().territories)
+    opened, strokes = [], []
+    painted: list[float] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+        workspace = Workspace(Path(folder) / "user")
+        for _ in range(min(runs, 3)):
+            copy = plan.deepcopy()
+            window = MainWindow(workspace, recovery=RecoveryStore(workspace.recovery_dir))
+            window._closing_ok = True
+            window.resize(1600, 1000)
+            painted.clear()
+            window.map.painted.connect(lambda: painted.append(time.perf_counter()))
+            start = time.perf_counter()
+            window.set_document(PlanDocument(copy, None))
+            window.refresh_now()
+            window.show()
+            while not painted and time.perf_counter() - start < 30:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            opened.append((time.perf_counter() - start) * 1000)
+            window.map.wait_for_raster()
+            units = border_units(copy, SOURCE, TARGET, 50)
+            window.territories.select(TARGET)
+            for forward in (True, False):
+                window.territories.select(TARGET if forward else SOURCE)
+                painted.clear()
+                start = time.perf_counter()
+                window.map.stroke_finished.emit(units)
+                window.refresh_now()
+                while not painted and time.perf_counter() - start < 10:
+                    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+                strokes.append((time.perf_counter() - start) * 1000)
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    return [
+        record("window: open plan to drawn map", layer_name, n_units, n_terr, opened),
+        record("window: 50-unit stroke to updated views", layer_name, n_units, n_terr, strokes),
+    ]
+
+
 def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str, Callable[[], list[Record]]]]:
     from . import bench_accounts
 
@@ -83,4 +141,5 @@ def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str,
         ("accounts", partial(bench_accounts.suite_section, plan, layer_name, runs)),
     ]
     sections.append(("map", partial(bench_map_view, plan, layer_name, runs)))
+    sections.append(("window", partial(bench_window, plan, layer_name, runs)))
     return sections
