@@ -14,6 +14,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from territory_planner.domain.errors import PlanError
 from territory_planner.geo._polygons import POLYGONAL_TYPES, as_geometry_array, repair_polygons
 
 SUPPORTED_SUFFIXES = {
@@ -26,7 +27,7 @@ SUPPORTED_SUFFIXES = {
 _MAX_LISTED = 20
 
 
-class BoundaryFileError(ValueError):
+class BoundaryFileError(PlanError):
     """A boundary file cannot be imported. The message names the file, every problem found and the fix."""
 
     def __init__(self, path: Path, problems: Sequence[str], fix: str) -> None:

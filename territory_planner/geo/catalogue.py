@@ -10,13 +10,14 @@ from typing import Any
 import geopandas as gpd
 import pyogrio
 
+from territory_planner.domain.errors import PlanError
 from territory_planner.resources import maps_dir
 
 MANIFEST_NAME = "manifest.json"
 SUPPORTED_MANIFEST_FORMAT = 1
 
 
-class CatalogueError(ValueError):
+class CatalogueError(PlanError):
     """The bundled map catalogue cannot give the layer asked for (unknown name, missing or damaged file)."""
 
 

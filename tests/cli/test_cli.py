@@ -251,3 +251,44 @@ def test_import_accounts_sets_counts_and_reports_unplaced(run, demo_plan: Path, 
         rows = {r["unit_id"]: r for r in csv.DictReader(handle)}
     assert rows["25025"]["accounts"] == "2"
     assert float(rows["25025"][next(k for k in rows["25025"] if "pipeline" in k)]) == 1500
+
+
+def test_new_plan_from_a_users_boundary_file(run, tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    regions = gpd.GeoDataFrame(
+        {"code": ["001", "002", "003"], "label": ["North", "Middle", "South"], "accounts": [5, 7, 9]},
+        geometry=[box(0, 2, 1, 3), box(0, 1, 1, 2), box(0, 0, 1, 1)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:3857")
+    source = tmp_path / "regions.geojson"
+    regions.to_file(source, driver="GeoJSON")
+    plan = tmp_path / "own.tplan"
+    result = run("new", plan, "--layer", source, "--id-column", "code", "--name-column", "label")
+    assert result.exit_code == 0, result.output
+    assert "3 areas" in result.stdout
+    out = tmp_path / "sheets"
+    run("export-data", plan, out)
+    with open(out / "attributes.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["unit_id"] for r in rows] == ["001", "002", "003"]  # leading zeros kept
+    assert [r["accounts"] for r in rows] == ["5", "7", "9"]
+    missing = run("new", tmp_path / "x.tplan", "--layer", source, "--id-column", "nope")
+    assert missing.exit_code == 2
+    assert "nope" in missing.stderr and "regions.geojson" in missing.stderr
+
+
+@pytest.mark.postgres
+def test_plan_on_a_postgresql_server(run, tmp_path: Path) -> None:
+    import os
+
+    url = os.environ.get("TP_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("set TP_TEST_POSTGRES_URL to run the PostgreSQL tests (.ci/start-postgres starts a server)")
+    target = f"{url}?plan=cli-demo"
+    assert run("demo", target).exit_code == 0
+    code, doc = _check_json(run, target)
+    assert code == 1 and {f["code"] for f in doc["flags"]} >= {"UNFUNDED_TERRITORY", "UNPLANNED_REGION"}
+    assert run("scenario", "copy", target, "baseline", "Server what-if").exit_code == 0
+    assert "Server what-if:" in run("scenario", "list", target).stdout
