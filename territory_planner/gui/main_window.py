@@ -49,6 +49,7 @@ from ..domain.formatting import money
 from ..services.autosave import RecoveryStore
 from ..services.workspace import Workspace, display_name, is_url
 from .document import PlanDocument, build_demo_task, load_plan_task, save_plan_task
+from .import_export import ImportExport
 from .messages import Messenger
 from .models import SELLER_MIME, plural
 from .panels import AssumptionsPanel, FlagsPanel, MarketingPanel, SellersPanel, SummaryStrip, TerritoriesPanel
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.recovery = recovery or RecoveryStore(self.workspace.recovery_dir)
         self._map_factory = map_factory or default_map_factory
         self.messages = Messenger(self)
+        self.import_export = ImportExport(self)
         self.document: PlanDocument | None = None
         self.state: TerritoryState | None = None
         self.compare_window: Any = None
@@ -206,6 +208,19 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("&Save", self.save, ks.Save, "Save the plan")
         self.save_as_action = self._action("Save &as…", self.ask_save_as, "Ctrl+Shift+S", "Save under another name")
         self.quit_action = self._action("&Quit", self.close, ks.Quit)
+        ie = self.import_export
+        self.export_action = self._action(
+            "&Export…", ie.ask_export, "Ctrl+E", "Write the map, report, GIS files or workbook of some scenarios"
+        )
+        self.import_sheet_action = self._action(
+            "Plan &sheet…", ie.ask_import_sheet, None, "Import territories, assignments, sellers… from CSV or XLSX"
+        )
+        self.import_workbook_action = self._action(
+            "&Workbook…", ie.ask_import_workbook, None, "Import a workbook exported by Territory Planner"
+        )
+        self.import_accounts_action = self._action(
+            "CRM &accounts…", ie.ask_import_accounts, None, "Count and sum CRM accounts per unit"
+        )
         self.undo_action = self._action("&Undo", self._undo, ks.Undo, "Undo the last change")
         self.redo_action = self._action("&Redo", self._redo, "Ctrl+Shift+Z", "Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
@@ -328,6 +343,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
+        self.import_menu = file_menu.addMenu("&Import")
+        self.import_menu.addAction(self.import_sheet_action)
+        self.import_menu.addAction(self.import_workbook_action)
+        self.import_menu.addAction(self.import_accounts_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -444,6 +465,10 @@ class MainWindow(QMainWindow):
         for action in (
             self.save_action,
             self.save_as_action,
+            self.export_action,
+            self.import_sheet_action,
+            self.import_workbook_action,
+            self.import_accounts_action,
             self.undo_action,
             self.redo_action,
             self.copy_scenario_action,

@@ -467,7 +467,7 @@ def test_dropping_a_hire_on_the_map_moves_it_to_that_territory(opened: Any) -> N
     assert win.drop_seller_on_unit("Denver AE (hire)", position)
 
     assert win.document.scenario.sellers["Denver AE (hire)"].territory == "Plains"
-    assert win.document.undo_stack.undoText() == "Edit seller Denver AE (hire)"
+    assert win.document.undo_stack.undoText() == "Move Denver AE (hire) to Plains"
     win.refresh_now()
     assert ("NO_SELLER", "Plains") not in win.flags.model.codes()
 
@@ -502,7 +502,7 @@ def test_plan_first_month_and_currency_are_checked(opened: Any, qtbot: Any) -> N
     panel.period_edit.setText("2027-04")
     panel.period_edit.editingFinished.emit()
     assert str(win.document.scenario.assumptions.period_start) == "2027-04"
-    assert win.document.undo_stack.undoText().startswith("Set period_start")
+    assert win.document.undo_stack.undoText().startswith("Set period start")
 
 
 def test_compare_window_follows_edits(opened: Any, qtbot: Any) -> None:
