@@ -897,13 +897,7 @@ def paint_legend(painter: QPainter, top_left: QPointF, legend: Legend, font: QFo
     title_font.setWeight(QFont.Weight.DemiBold)
     tm = QFontMetricsF(title_font)
     painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    card = QColor("#ffffff")
-    card.setAlpha(235)
-    painter.setPen(QPen(QColor(0, 0, 0, 40), 1))
-    painter.setBrush(card)
-    painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-    painter.setPen(QColor("#1c2430"))
+    draw_card(painter, rect)
     painter.setFont(title_font)
     painter.drawText(QPointF(rect.left() + 12, rect.top() + 8 + tm.ascent()), legend.title)
     painter.setFont(font)
@@ -1089,3 +1083,14 @@ def paint_map(
         size = legend_size(lg)
         paint_legend(painter, QPointF(rect.left() + 12, rect.bottom() - size.height() - 12), lg)
     return transform
+
+
+def draw_card(painter: QPainter, rect: QRectF) -> None:
+    """The white rounded card behind a legend; leaves the pen set for the card's dark text."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fill = QColor("#ffffff")
+    fill.setAlpha(235)
+    painter.setPen(QPen(QColor(0, 0, 0, 40), 1))
+    painter.setBrush(fill)
+    painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+    painter.setPen(QColor("#1c2430"))
