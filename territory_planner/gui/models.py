@@ -58,6 +58,52 @@ def _bold() -> QFont:
 # --- territories -------------------------------------------------------------------------------------------
 
 
+class DocumentRowsModel(QAbstractTableModel):
+    """A table of rows built from the open document; subclasses give ``_build`` (the rows) and ``_key`` (a row's
+    identity). ``refresh`` repaints only the rows whose content changed, and resets when the set of rows changed."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, document: PlanDocument | None = None) -> None:
+        super().__init__()
+        self.document: PlanDocument | None = None
+        self._rows: list[Any] = []
+        if document is not None:
+            self.set_document(document)
+
+    def set_document(self, document: PlanDocument | None) -> None:
+        self.beginResetModel()
+        self.document = document
+        self._rows = self._build()
+        self.endResetModel()
+
+    def _build(self) -> list[Any]:
+        raise NotImplementedError
+
+    def _key(self, row: Any) -> Any:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Bring the rows up to date; only rows whose numbers changed are repainted."""
+        new_rows = self._build()
+        if [self._key(r) for r in new_rows] != [self._key(r) for r in self._rows]:
+            self.beginResetModel()
+            self._rows = new_rows
+            self.endResetModel()
+            return
+        old_rows, self._rows = self._rows, new_rows
+        last = self.columnCount() - 1
+        for i, (old, new) in enumerate(zip(old_rows, new_rows, strict=True)):
+            if old != new:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+
 @dataclass(frozen=True)
 class TerritoryRow:
     territory: Territory
@@ -65,7 +111,7 @@ class TerritoryRow:
     budget_note: str
 
 
-class TerritoryTableModel(QAbstractTableModel):
+class TerritoryTableModel(DocumentRowsModel):
     """One row per territory of the shown scenario, with its funding from the report."""
 
     COLUMNS = (
@@ -85,18 +131,13 @@ class TerritoryTableModel(QAbstractTableModel):
 
     def __init__(self, document: PlanDocument | None = None) -> None:
         super().__init__()
-        self.document: PlanDocument | None = None
-        self._rows: list[TerritoryRow] = []
         self._lock = lock_icon()
         self._icons: dict[str, Any] = {}
         if document is not None:
             self.set_document(document)
 
-    def set_document(self, document: PlanDocument | None) -> None:
-        self.beginResetModel()
-        self.document = document
-        self._rows = self._build()
-        self.endResetModel()
+    def _key(self, row: TerritoryRow) -> str:
+        return row.territory.name
 
     # --- refreshing ----------------------------------------------------------------------------------------
     def _build(self) -> list[TerritoryRow]:
@@ -114,20 +155,6 @@ class TerritoryTableModel(QAbstractTableModel):
             rows.append(TerritoryRow(t, r, note))
         return rows
 
-    def refresh(self) -> None:
-        """Bring the rows up to date; only rows whose numbers changed are repainted."""
-        new_rows = self._build()
-        if [r.territory.name for r in new_rows] != [r.territory.name for r in self._rows]:
-            self.beginResetModel()
-            self._rows = new_rows
-            self.endResetModel()
-            return
-        old_rows, self._rows = self._rows, new_rows
-        last = self.columnCount() - 1
-        for i, (old, new) in enumerate(zip(old_rows, new_rows, strict=True)):
-            if old != new:
-                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
-
     def names(self) -> list[str]:
         return [r.territory.name for r in self._rows]
 
@@ -141,12 +168,6 @@ class TerritoryTableModel(QAbstractTableModel):
         return self._rows[row].territory if 0 <= row < len(self._rows) else None
 
     # --- Qt model ------------------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
@@ -332,7 +353,7 @@ class TerritoryTableModel(QAbstractTableModel):
 SELLER_MIME = "application/x-territory-planner-seller"
 
 
-class SellerTableModel(QAbstractTableModel):
+class SellerTableModel(DocumentRowsModel):
     """Existing sellers and planned hires of the shown scenario, hires with their funding status.
 
     Rows can be dragged (as the seller's name) onto the map to put the seller into the territory dropped on.
@@ -352,18 +373,8 @@ class SellerTableModel(QAbstractTableModel):
         "status": "Funding",
     }
 
-    def __init__(self, document: PlanDocument | None = None) -> None:
-        super().__init__()
-        self.document: PlanDocument | None = None
-        self._rows: list[tuple[Seller, HireResult | None]] = []
-        if document is not None:
-            self.set_document(document)
-
-    def set_document(self, document: PlanDocument | None) -> None:
-        self.beginResetModel()
-        self.document = document
-        self._rows = self._build()
-        self.endResetModel()
+    def _key(self, row: tuple[Seller, HireResult | None]) -> str:
+        return row[0].name
 
     def _build(self) -> list[tuple[Seller, HireResult | None]]:
         if self.document is None:
@@ -376,18 +387,6 @@ class SellerTableModel(QAbstractTableModel):
             key=lambda s: (not s.is_hire, s.start_month.index if s.start_month else 0, s.territory or "~", s.name)
         )
         return [(s, hires.get(s.name)) for s in sellers]
-
-    def refresh(self) -> None:
-        new_rows = self._build()
-        if [s.name for s, _ in new_rows] != [s.name for s, _ in self._rows]:
-            self.beginResetModel()
-            self._rows = new_rows
-            self.endResetModel()
-            return
-        old, self._rows = self._rows, new_rows
-        for i, (a, b) in enumerate(zip(old, new_rows, strict=True)):
-            if a != b:
-                self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -416,12 +415,6 @@ class SellerTableModel(QAbstractTableModel):
             if s.name == name:
                 return i
         return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -484,7 +477,7 @@ class AllocationRow:
     covers: str
 
 
-class AllocationTableModel(QAbstractTableModel):
+class AllocationTableModel(DocumentRowsModel):
     """Every region and territory with its allocation (budget, hours, start month); empty rows have none."""
 
     COLUMNS = ("funds", "budget", "hours", "start", "needs", "covers")
@@ -498,18 +491,8 @@ class AllocationTableModel(QAbstractTableModel):
     }
     EDITABLE = ("budget", "hours", "start")
 
-    def __init__(self, document: PlanDocument | None = None) -> None:
-        super().__init__()
-        self.document: PlanDocument | None = None
-        self._rows: list[AllocationRow] = []
-        if document is not None:
-            self.set_document(document)
-
-    def set_document(self, document: PlanDocument | None) -> None:
-        self.beginResetModel()
-        self.document = document
-        self._rows = self._build()
-        self.endResetModel()
+    def _key(self, row: AllocationRow) -> tuple[str, str]:
+        return (row.level, row.name)
 
     def _build(self) -> list[AllocationRow]:
         if self.document is None:
@@ -552,18 +535,6 @@ class AllocationTableModel(QAbstractTableModel):
                 )
         return rows
 
-    def refresh(self) -> None:
-        new_rows = self._build()
-        if [(r.level, r.name) for r in new_rows] != [(r.level, r.name) for r in self._rows]:
-            self.beginResetModel()
-            self._rows = new_rows
-            self.endResetModel()
-            return
-        old, self._rows = self._rows, new_rows
-        for i, (a, b) in enumerate(zip(old, new_rows, strict=True)):
-            if a != b:
-                self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
-
     def row_at(self, row: int) -> AllocationRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -572,12 +543,6 @@ class AllocationTableModel(QAbstractTableModel):
             if (r.level, r.name) == (level, name):
                 return i
         return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
