@@ -81,6 +81,18 @@ class _Collector:
             self.add(row, column, f"'{text}' is not a month; write it as YYYY-MM, for example 2027-04.")
             return None
 
+    def unknown_territory(self, row: int, territory: str | None, known: set[str], scenario: str) -> bool:
+        """Record a problem (and return True) when the row names a territory the scenario does not have."""
+        if territory is None or territory in known:
+            return False
+        self.add(
+            row,
+            "territory",
+            f"'{territory}' is not a territory of scenario '{scenario}'. "
+            "Import the territories sheet first or fix the name.",
+        )
+        return True
+
     def raise_if_any(self) -> None:
         if self.problems:
             raise InputFileError(self.table.file, self.problems)
@@ -122,13 +134,7 @@ def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territor
             continue
         unit = units[row]
         territory = values.get("territory", "") or None
-        if territory is not None and territory not in territories:
-            c.add(
-                row,
-                "territory",
-                f"'{territory}' is not a territory of scenario '{scenario}'. "
-                "Import the territories sheet first or fix the name.",
-            )
+        if c.unknown_territory(row, territory, territories, scenario):
             continue
         if unit in seen:
             c.add(row, "unit_id", f"unit {unit} is listed twice (also row {seen[unit]}); keep one row per unit.")
@@ -212,13 +218,7 @@ def read_sellers(plan: Plan, scenario: str, path: str | Path, known_territories:
             c.add(row, "seller", f"'{name}' is listed twice; seller names must be unique.")
             continue
         territory = values.get("territory", "") or None
-        if territory is not None and territory not in territories:
-            c.add(
-                row,
-                "territory",
-                f"'{territory}' is not a territory of scenario '{scenario}'. "
-                "Import the territories sheet first or fix the name.",
-            )
+        if c.unknown_territory(row, territory, territories, scenario):
             continue
         status = values.get("status", "").lower() or "existing"
         if status in ("hire", "planned hire", "tbh"):
