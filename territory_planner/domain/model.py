@@ -13,6 +13,7 @@ import pandas as pd
 from .assumptions import Assumptions
 from .errors import DuplicateName, PlanError, UnknownName
 from .months import Month
+from .text import MAX_NAME_LENGTH, control_characters, printable
 
 BASELINE = "baseline"
 SellerStatus = Literal["existing", "planned"]
@@ -52,11 +53,21 @@ def check_color(color: str) -> str:
 
 
 def check_name(kind: str, name: str) -> str:
+    """A name is one line of printable text of at most :data:`MAX_NAME_LENGTH` characters."""
     text = (name or "").strip()
     if not text:
         raise PlanError(f"A {kind} needs a name.")
-    if len(text) > 120:
-        raise PlanError(f"The {kind} name '{text[:40]}…' is too long: keep it under 120 characters.")
+    if len(text) > MAX_NAME_LENGTH:
+        raise PlanError(
+            f"The {kind} name '{printable(text[:40])}…' is too long ({len(text)} characters): "
+            f"keep it to {MAX_NAME_LENGTH} characters or fewer."
+        )
+    codes = control_characters(text)
+    if codes:
+        raise PlanError(
+            f"The {kind} name '{printable(text)}' contains a control character ({', '.join(codes)}): a name is one "
+            "line of printable text. Remove it (tabs and line breaks too) and try again."
+        )
     return text
 
 
@@ -495,6 +506,8 @@ class Plan:
     layer: Layer
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     listeners: list[Callable[[Plan, str], None]] = field(default_factory=list, repr=False, compare=False)
+    #: Where and at which revision the plan was loaded or last saved (opaque; set by the persistence layer).
+    origin: object | None = field(default=None, repr=False, compare=False)
 
     def notify(self, what: str) -> None:
         """Tell plan-level listeners that something outside one scenario changed (layer attributes, scenarios)."""
@@ -546,7 +559,7 @@ class Plan:
 
     def deepcopy(self) -> Plan:
         """A copy sharing the (read-only) layer but with independent scenarios."""
-        return Plan(self.name, self.layer, {k: v.clone(k) for k, v in self.scenarios.items()})
+        return Plan(self.name, self.layer, {k: v.clone(k) for k, v in self.scenarios.items()}, origin=self.origin)
 
 
 __all__ = [

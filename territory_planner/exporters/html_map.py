@@ -4,16 +4,17 @@ Leaflet's JavaScript and CSS come from the ``xstatic-leaflet`` package and are i
 (the background is the layer's land with state outlines). folium's class-level ``default_js``/``default_css`` point
 at CDNs, so :class:`OfflineMap` overrides them with empty lists of its own.
 
-Every user-supplied string (plan, scenario, territory, region, seller names, flag messages) is HTML-escaped here,
-before it reaches a tooltip, popup, label or layer control: Leaflet inserts those as HTML. Data travels to the page
-as JSON through Jinja's ``tojson`` filter, which also escapes ``<``, ``>``, ``&`` and ``'``, so nothing in a name
-can close the ``<script>`` block either.
+Every user-supplied string (plan, scenario, territory, region, seller names, flag messages) is data, never source:
+it is HTML-escaped where Leaflet inserts it as HTML (tooltips, popups, labels, the layer control), and reaches the
+page only inside one JSON data block that a fixed script reads with ``JSON.parse``. branca compiles element text and
+macro output as Jinja templates, so no user string may go through folium or branca themselves (see :class:`_Raw`).
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -22,11 +23,11 @@ from typing import Any
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
-from folium.utilities import JsCode
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from ..domain.formatting import hours, money
+from ..domain.text import printable
 from .atomic import atomic_path
 from .pack import (
     OUTLINE_COLOR,
@@ -133,52 +134,104 @@ class OfflineMap(folium.Map):
     default_css: list[tuple[str, str]] = []  # noqa: RUF012
 
 
-class _Annotations(MacroElement):
-    """Territory labels and planned-hire markers of one scenario, added to its feature group."""
+class _Raw(Element):
+    """Text put into the page exactly as given, never read as a template.
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var group = {{ this._parent.get_name() }};
-            {{ this.labels|tojson }}.forEach(function(l) {
-                L.marker([l.lat, l.lon], {
-                    icon: L.divIcon({className: 'tp-label', html: l.html, iconSize: [0, 0]}),
-                    interactive: false, keyboard: false
-                }).addTo(group);
-            });
-            {{ this.hires|tojson }}.forEach(function(h) {
-                var marker = L.marker([h.lat, h.lon], {
-                    icon: L.divIcon({className: 'tp-hire-icon', html: h.html, iconSize: [18, 18],
-                                     iconAnchor: [9 - h.dx, 9 - h.dy]}),
-                    keyboard: false, riseOnHover: true, title: ''
-                });
-                marker.bindTooltip(h.tooltip, {className: 'tp-tooltip', direction: 'top', offset: [h.dx, h.dy - 8]});
-                marker.bindPopup(h.popup, {maxWidth: 420});
-                marker.addTo(group);
-            });
-        })();
-        {% endmacro %}
-        """
-    )
+    branca compiles a plain ``Element(text)`` as Jinja source, and re-compiles the output of every
+    ``MacroElement``'s script, so anything user-supplied that reached either would run as template code. This
+    element renders its text as a template *variable*, which Jinja inserts verbatim.
+    """
 
-    def __init__(self, labels: list[dict[str, Any]], hires: list[dict[str, Any]]) -> None:
+    _template = Template("{{ this.raw }}")
+
+    def __init__(self, raw: str) -> None:
         super().__init__()
-        self._name = "Annotations"
-        self.labels = labels
-        self.hires = hires
+        self._name = "Raw"
+        self.raw = raw
 
 
-class _Panels(MacroElement):
-    """The title/verdict box (switching with the scenario shown), the legend and the initial view."""
+def script_json(data: Any) -> str:
+    """``data`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so nothing closes the element or opens a
+    comment), and the two line separators JavaScript treats as line ends are escaped too.
+    """
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+class _Page(MacroElement):
+    """Everything of the page that comes from the plan, drawn by one fixed script from one JSON data block.
+
+    The script below is the only template; it names no user data. The data (land, states, one layer per scenario
+    with its territories, labels, hires and summary box, the legend and the initial view) sits in a
+    ``<script type="application/json">`` element written by :class:`_Raw`, and the script reads it with
+    ``JSON.parse``. So no name can ever be template source, script source or markup.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }};
-            var panels = {{ this.panels|tojson }};
-            var groups = [{% for g in this.groups %}{{ g.get_name() }}, {% endfor %}];
+            var data = JSON.parse(document.getElementById('{{ this.data_id }}').textContent);
+            function pane(name, z) {
+                var p = map.createPane(name);
+                p.style.zIndex = z;
+                p.style.pointerEvents = 'none';
+                return name;
+            }
+            function styled(feature) { return feature.properties.style; }
+            if (data.land) {
+                L.geoJSON(data.land, {style: styled, interactive: false, pane: pane('tp-land', 250)}).addTo(map);
+            }
+            if (data.states) {
+                L.geoJSON(data.states, {style: styled, interactive: false, pane: pane('tp-states', 450)}).addTo(map);
+            }
+            function onEachTerritory(feature, layer) {
+                var p = feature.properties;
+                layer.bindTooltip(p.tooltip, {sticky: true, className: 'tp-tooltip'});
+                layer.bindPopup(p.popup, {maxWidth: 440});
+                layer.on('mouseover', function(e) { e.target.setStyle({weight: p.style.weight + 2}); });
+                layer.on('mouseout', function(e) { e.target.setStyle(p.style); });
+            }
+            var groups = [];
+            var baseLayers = {};
+            data.scenarios.forEach(function(s, i) {
+                var group = L.featureGroup();
+                L.geoJSON(s.territories, {style: styled, onEachFeature: onEachTerritory}).addTo(group);
+                s.labels.forEach(function(l) {
+                    L.marker([l.lat, l.lon], {
+                        icon: L.divIcon({className: 'tp-label', html: l.html, iconSize: [0, 0]}),
+                        interactive: false, keyboard: false
+                    }).addTo(group);
+                });
+                s.hires.forEach(function(h) {
+                    var marker = L.marker([h.lat, h.lon], {
+                        icon: L.divIcon({className: 'tp-hire-icon', html: h.html, iconSize: [18, 18],
+                                         iconAnchor: [9 - h.dx, 9 - h.dy]}),
+                        keyboard: false, riseOnHover: true, title: ''
+                    });
+                    marker.bindTooltip(h.tooltip, {className: 'tp-tooltip', direction: 'top',
+                                                   offset: [h.dx, h.dy - 8]});
+                    marker.bindPopup(h.popup, {maxWidth: 420});
+                    marker.addTo(group);
+                });
+                if (i === 0) { group.addTo(map); }
+                groups.push(group);
+                baseLayers[s.name] = group;
+            });
+            {% if this.switchable %}
+            L.control.layers(baseLayers, null, {position: 'topright', collapsed: false}).addTo(map);
+            {% endif %}
             function panelControl(position, className, content) {
                 var control = L.control({position: position});
                 control.onAdd = function() {
@@ -191,11 +244,11 @@ class _Panels(MacroElement):
                 };
                 return control.addTo(map);
             }
-            var summary = panelControl('topleft', 'tp-summary', panels[0]);
-            panelControl('bottomright', 'tp-legend', {{ this.legend|tojson }});
+            var summary = panelControl('topleft', 'tp-summary', data.scenarios[0].panel);
+            panelControl('bottomright', 'tp-legend', data.legend);
             map.on('baselayerchange', function(e) {
                 var i = groups.indexOf(e.layer);
-                if (i >= 0) { summary.div.innerHTML = panels[i]; }
+                if (i >= 0) { summary.div.innerHTML = data.scenarios[i].panel; }
             });
             // Hide labels that would overlap a more important one (unfunded first, then larger territories);
             // they come back when zooming in.
@@ -212,8 +265,7 @@ class _Panels(MacroElement):
                     if (clash) { el.style.visibility = 'hidden'; } else { shown.push(r); }
                 });
             }
-            map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [330, 20], paddingBottomRight: [20, 20],
-                                                    animate: false});
+            map.fitBounds(data.bounds, {paddingTopLeft: [330, 20], paddingBottomRight: [20, 20], animate: false});
             declutter();
             map.on('zoomend baselayerchange', declutter);
         })();
@@ -221,15 +273,11 @@ class _Panels(MacroElement):
         """
     )
 
-    def __init__(
-        self, panels: list[str], groups: list[folium.FeatureGroup], legend: str, bounds: list[list[float]]
-    ) -> None:
+    def __init__(self, data_id: str, switchable: bool) -> None:
         super().__init__()
-        self._name = "Panels"
-        self.panels = panels
-        self.groups = groups
-        self.legend = legend
-        self.bounds = bounds
+        self._name = "Page"
+        self.data_id = data_id
+        self.switchable = switchable
 
 
 # --- page content ---------------------------------------------------------------------------------------------
@@ -477,20 +525,46 @@ def _scenario_layers(
     return {"type": "FeatureCollection", "features": features}, labels, hires
 
 
-_ON_EACH_TERRITORY = JsCode(
-    """function(feature, layer) {
-        var p = feature.properties;
-        layer.bindTooltip(p.tooltip, {sticky: true, className: 'tp-tooltip'});
-        layer.bindPopup(p.popup, {maxWidth: 440});
-        layer.on('mouseover', function(e) { e.target.setStyle({weight: p.style.weight + 2}); });
-        layer.on('mouseout', function(e) { e.target.setStyle(p.style); });
-    }"""
-)
+def page_data(pack: Pack, progress: Progress | None = None) -> dict[str, Any]:
+    """Everything the page draws, as plain data: user text in it is HTML-escaped wherever Leaflet inserts HTML."""
+    report = progress or no_progress
+    minx, miny, maxx, maxy = pack.extent
+    book = _PatternBook()
+    scenarios = []
+    for i, sp in enumerate(pack.scenarios):
+        report(i / max(len(pack.scenarios), 1), f"Drawing scenario {sp.name}")
+        territories, labels, hires = _scenario_layers(sp, book)
+        scenarios.append(
+            {
+                "name": esc(sp.name),
+                "territories": territories,
+                "labels": labels,
+                "hires": hires,
+                "panel": _panel(pack, sp),
+            }
+        )
+    land = None
+    if pack.land is not None:
+        land = {"type": "FeatureCollection", "features": [_feature(pack.land, {"style": _LAND_STYLE})]}
+    states = None
+    if pack.states:
+        states = {"type": "FeatureCollection", "features": [_feature(g, {"style": _STATE_STYLE}) for g in pack.states]}
+    return {
+        "land": land,
+        "states": states,
+        "scenarios": scenarios,
+        "legend": _legend(pack, book),
+        "patterns": _patterns(book.pairs),
+        "bounds": [[miny, minx], [maxy, maxx]],
+    }
 
 
 def build_map(pack: Pack, progress: Progress | None = None) -> folium.Map:
-    """The folium map of the pack: background, one switchable layer per scenario, title box and legend."""
-    report = progress or no_progress
+    """The folium map of the pack: background, one switchable layer per scenario, title box and legend.
+
+    folium supplies only the page scaffolding and the empty Leaflet map; what the plan holds goes in as JSON data
+    (see :class:`_Page`), so no name is ever template, script or markup source.
+    """
     if not pack.has_maps:
         raise ExportError("The pack was prepared without map shapes; build it with maps=True.")
     minx, miny, maxx, maxy = pack.extent
@@ -508,50 +582,16 @@ def build_map(pack: Pack, progress: Progress | None = None) -> folium.Map:
     root = m.get_root()
     if not isinstance(root, Figure):  # folium always puts a map in a Figure
         raise ExportError("The map could not be laid out (folium gave no page to put it in).")
-    root.title = esc(title)  # branca puts the title in the page as it is
+    root.title = esc(printable(title))  # a template variable: branca inserts it as it is, so it is escaped here
     js, css = leaflet_assets()
-    root.header.add_child(
-        Element(f"<style>{css}</style>\n<style>{_CSS}</style>\n<script>{js}</script>"), name="leaflet"
+    root.header.add_child(_Raw(f"<style>{css}</style>\n<style>{_CSS}</style>\n<script>{js}</script>"), name="leaflet")
+    data = page_data(pack, progress)
+    data_id = f"tp-data-{m.get_name()}"
+    root.html.add_child(_Raw(data.pop("patterns")), name="tp_patterns")
+    root.html.add_child(
+        _Raw(f'<script type="application/json" id="{data_id}">{script_json(data)}</script>'), name="tp_data"
     )
-
-    folium.map.CustomPane("tp-land", z_index=250, pointer_events=False).add_to(m)
-    folium.map.CustomPane("tp-states", z_index=450, pointer_events=False).add_to(m)
-    if pack.land is not None:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": [_feature(pack.land, {"style": _LAND_STYLE})]},
-            name="land",
-            control=False,
-            interactive=False,
-            pane="tp-land",
-        ).add_to(m)
-    if pack.states:
-        features = [_feature(g, {"style": _STATE_STYLE}) for g in pack.states]
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name="states",
-            control=False,
-            interactive=False,
-            pane="tp-states",
-        ).add_to(m)
-
-    book = _PatternBook()
-    groups = []
-    panels = []
-    for i, sp in enumerate(pack.scenarios):
-        report(i / max(len(pack.scenarios), 1), f"Drawing scenario {sp.name}")
-        group = folium.FeatureGroup(name=esc(sp.name), overlay=False, control=True, show=i == 0)
-        territories, labels, hires = _scenario_layers(sp, book)
-        folium.GeoJson(territories, control=False, on_each_feature=_ON_EACH_TERRITORY).add_to(group)
-        _Annotations(labels, hires).add_to(group)
-        group.add_to(m)
-        groups.append(group)
-        panels.append(_panel(pack, sp))
-    legend = _legend(pack, book)
-    root.html.add_child(Element(_patterns(book.pairs)), name="tp_patterns")
-    if len(groups) > 1:
-        folium.LayerControl(position="topright", collapsed=False).add_to(m)
-    # Fits the view (leaving room for the summary box), then hides overlapping labels.
-    _Panels(panels, groups, legend, [[miny, minx], [maxy, maxx]]).add_to(m)
+    _Page(data_id, switchable=len(pack.scenarios) > 1).add_to(m)
     return m
 
 

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..domain import FUNNEL_KEYS, PLAN_KEYS
 from ..domain.formatting import currency_symbol
 from ..domain.funnel import period_quota
+from ..domain.text import printable
 from .atomic import atomic_path
 from .pack import (
     SEVERITY_TEXT,
@@ -73,6 +74,8 @@ def money_format(currency: str) -> str:
 
 def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write a value; text is always text, so a name such as ``=HYPERLINK(...)`` never becomes a formula."""
+    if isinstance(value, str):
+        value = printable(value, keep_lines=True)  # XLSX cannot hold control characters (old plans may)
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
