@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -14,6 +16,7 @@ import click
 
 from .domain import BASELINE, PlanError
 from .domain.commands import Batch, Command, CopyScenario, DeleteScenario, RenameScenario
+from .domain.text import printable
 
 log = logging.getLogger("territory_planner")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,12 +25,50 @@ EXIT_OK, EXIT_BLOCKING, EXIT_ERROR = 0, 1, 2
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {printable(message, keep_lines=True)}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print text for a person: control characters in names (a BEL, an ANSI escape) show as escapes, never raw."""
+    click.echo(printable(text, keep_lines=True), err=err)
+
+
+def _say_json(data: Any) -> None:
+    """Print ``data`` as indented JSON; DEL and C1 control characters become ``\\u`` escapes too (``json.dumps``
+    escapes only C0 ones)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    click.echo(re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group(0)):04x}", text))
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return bool(isinstance(obj, dict) and obj.get("debug"))
+
+
+def unexpected_error(exc: BaseException) -> NoReturn:
+    """A failure the code did not foresee: one line on stderr and exit 2; the traceback goes to the log file (and to
+    stderr with ``--debug``)."""
+    from .services.logs import log_exception
+
+    what = printable(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    where = log_exception(f"Unexpected error: {type(exc).__name__}: {exc}", exc)
+    if _debug():
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    detail = f"details are in {where}" if where is not None else "the log file could not be written"
+    click.echo(
+        f"Error: something unexpected went wrong ({type(exc).__name__}: {what}). "
+        f"If the plan file came from elsewhere it may be damaged: open its autosave or a backup copy. "
+        f"{detail.capitalize()}; run again with --debug to see the traceback.",
+        err=True,
+    )
     sys.exit(EXIT_ERROR)
 
 
 def friendly_errors(fn: F) -> F:
-    """Turn the project's typed errors (and missing files) into a message on stderr and exit status 2."""
+    """Turn the project's typed errors (and missing files) into a message on stderr and exit status 2; anything else
+    into one line and exit 2 too (never a traceback, and never 1, which means "blocking flags")."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -39,6 +80,10 @@ def friendly_errors(fn: F) -> F:
             _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))
         except OSError as exc:
             _fail(f"{exc}")
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            unexpected_error(exc)
 
     return wrapper  # type: ignore[return-value]
 
@@ -67,14 +112,17 @@ def _apply_and_save(plan_obj: Any, plan: str, command: Command) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="territory-planner")
+@click.option("--debug", is_flag=True, help="On an unexpected error, print the traceback (it is always in the log).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, debug: bool) -> None:
     """Territory Planner: map territories and hires, agree the funnel, and see what marketing can fund.
 
     With no command, opens the desktop app on the last plan used (the bundled demo plan the first time).
     PLAN is a .tplan file or a database URL (postgresql+psycopg://user:pass@host/db).
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
     if ctx.invoked_subcommand is None:
         ctx.invoke(gui, plan=None)
 
@@ -104,7 +152,7 @@ def demo(plan: str, force: bool, layer_name: str) -> None:
     _refuse_overwrite(plan, force)
     plan_obj = build_demo_plan(layer_name=layer_name)
     _save(plan_obj, plan)
-    click.echo(f"Wrote the demo plan to {plan} (scenarios: {', '.join(plan_obj.scenarios)}).")
+    _say(f"Wrote the demo plan to {plan} (scenarios: {', '.join(plan_obj.scenarios)}).")
 
 
 @cli.command()
@@ -139,13 +187,13 @@ def new(
             _fail(f"{layer_name} is a boundary file: name its unit id column with --id-column.")
         layer, warnings = layer_from_file(layer_name, id_column, name_column, file_layer, source_crs)
         for warning in warnings:
-            click.echo(f"Note: {warning}", err=True)
+            _say(f"Note: {warning}", err=True)
     else:
         known = ", ".join(bundled_layer_names())
         _fail(f"'{layer_name}' is neither a bundled layer ({known}) nor an existing file.")
     plan_obj = Plan(plan_name or Path(plan).stem, layer)
     _save(plan_obj, plan)
-    click.echo(f"Created {plan} on layer {layer.name} ({len(layer):,} {layer.unit_noun}s).")
+    _say(f"Created {plan} on layer {layer.name} ({len(layer):,} {layer.unit_noun}s).")
 
 
 SHEET_KINDS = ["assignments", "territories", "sellers", "allocations", "assumptions", "attributes"]
@@ -191,7 +239,7 @@ def import_(
     plan_obj = _load(plan)
     batch = read_sheet(kind, plan_obj, scenario, file)
     _apply_and_save(plan_obj, plan, batch)
-    click.echo(f"{batch.label} into scenario {scenario}.")
+    _say(f"{batch.label} into scenario {scenario}.")
 
 
 @cli.command("import-workbook", hidden=True)
@@ -210,7 +258,7 @@ def _import_workbook(plan: str, file: str, scenario: str) -> None:
     plan_obj = _load(plan)
     batch = read(plan_obj, file, scenario)
     _apply_and_save(plan_obj, plan, batch)
-    click.echo(f"{batch.label} into scenario {scenario}.")
+    _say(f"{batch.label} into scenario {scenario}.")
 
 
 def _import_accounts(
@@ -238,8 +286,8 @@ def _import_accounts(
     )
     _apply_and_save(plan_obj, plan, result.command)
     for warning in result.warnings:
-        click.echo(f"Note: {warning}", err=True)
-    click.echo(f"{result.summary()} Unit attributes set: {', '.join(result.attributes)}.")
+        _say(f"Note: {warning}", err=True)
+    _say(f"{result.summary()} Unit attributes set: {', '.join(result.attributes)}.")
 
 
 @cli.command()
@@ -295,7 +343,7 @@ def export(
         progress=progress,
     )
     for path in written:
-        click.echo(f"Wrote {path}")
+        _say(f"Wrote {path}")
 
 
 @cli.command("export-data")
@@ -308,7 +356,7 @@ def export_data(plan: str, folder: str, scenario: str) -> None:
     from .exporters.sheets import export_sheets
 
     written = export_sheets(_load(plan), scenario, folder)
-    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    _say("Wrote " + ", ".join(str(p) for p in written))
 
 
 @cli.command()
@@ -323,9 +371,9 @@ def check(plan: str, scenario: str, as_json: bool) -> None:
 
     report = PlanSession(_load(plan), plan).report(scenario)
     if as_json:
-        click.echo(json.dumps(report_to_dict(report), indent=2, ensure_ascii=False))
+        _say_json(report_to_dict(report))
     else:
-        click.echo(report_to_text(report))
+        _say(report_to_text(report))
     sys.exit(EXIT_BLOCKING if report.has_blocking else EXIT_OK)
 
 
@@ -343,7 +391,7 @@ def scenario_list(plan: str) -> None:
 
     session = PlanSession(_load(plan), plan)
     for name in session.plan.scenarios:
-        click.echo(f"{name}: {session.report(name).verdict()}")
+        _say(f"{name}: {session.report(name).verdict()}")
 
 
 @scenario.command("copy")
@@ -354,7 +402,7 @@ def scenario_list(plan: str) -> None:
 def scenario_copy(plan: str, source: str, target: str) -> None:
     """Copy scenario SOURCE into a new what-if TARGET."""
     _apply_and_save(_load(plan), plan, CopyScenario(source, target))
-    click.echo(f"Copied {source} to {target}.")
+    _say(f"Copied {source} to {target}.")
 
 
 @scenario.command("rename")
@@ -365,7 +413,7 @@ def scenario_copy(plan: str, source: str, target: str) -> None:
 def scenario_rename(plan: str, name: str, new_name: str) -> None:
     """Rename a what-if scenario."""
     _apply_and_save(_load(plan), plan, RenameScenario(name, new_name))
-    click.echo(f"Renamed {name} to {new_name}.")
+    _say(f"Renamed {name} to {new_name}.")
 
 
 @scenario.command("delete")
@@ -375,7 +423,7 @@ def scenario_rename(plan: str, name: str, new_name: str) -> None:
 def scenario_delete(plan: str, name: str) -> None:
     """Delete a what-if scenario (the baseline cannot be deleted)."""
     _apply_and_save(_load(plan), plan, DeleteScenario(name))
-    click.echo(f"Deleted scenario {name}.")
+    _say(f"Deleted scenario {name}.")
 
 
 @scenario.command("compare")
@@ -393,14 +441,18 @@ def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
     ra, rb = session.report(a), session.report(b)
     result = compare_reports(ra, rb)
     if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        _say_json(result)
     else:
-        click.echo(comparison_to_text(result, ra.currency))
+        _say(comparison_to_text(result, ra.currency))
 
 
 def main(run_gui: Callable[[str | None], int] | None = None) -> None:
     """Run the command line; ``run_gui`` starts the desktop app (wired in ``territory_planner.__main__``)."""
-    cli(prog_name="territory-planner", obj={"run_gui": run_gui})
+    try:
+        cli(prog_name="territory-planner", obj={"run_gui": run_gui})
+    except Exception as exc:  # outside any command (start-up, argument handling): same rule, one line and exit 2
+        with click.Context(cli, obj={"debug": "--debug" in sys.argv[1:2]}):
+            unexpected_error(exc)
 
 
 __all__ = ["Batch", "cli", "main"]
