@@ -17,4 +17,27 @@ class NewerSchemaError(PlanFileError):
         self.schema = schema
 
 
-__all__ = ["NewerSchemaError", "PlanFileError"]
+class PlanReadOnlyError(PlanFileError):
+    """The plan file is read-only, so a save will not replace it."""
+
+
+class PlanDamagedError(PlanFileError):
+    """The plan file exists and is a plan database, but its content is broken (truncated, overwritten, edited)."""
+
+
+class PlanConflictError(PlanFileError):
+    """Someone saved the plan after it was loaded: saving now would silently throw their changes away.
+
+    ``saved_by`` and ``saved_at`` (UTC, ISO 8601) say who saved it and when; ``revision`` is the revision now
+    stored, ``loaded_revision`` the one the plan was loaded from.
+    """
+
+    def __init__(self, message: str, *, saved_by: str, saved_at: str, revision: int, loaded_revision: int) -> None:
+        super().__init__(message)
+        self.saved_by = saved_by
+        self.saved_at = saved_at
+        self.revision = revision
+        self.loaded_revision = loaded_revision
+
+
+__all__ = ["NewerSchemaError", "PlanConflictError", "PlanDamagedError", "PlanFileError", "PlanReadOnlyError"]

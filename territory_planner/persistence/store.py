@@ -17,9 +17,9 @@ import json
 import logging
 import math
 import os
-import secrets
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 import shapely
 from pandas.api.types import infer_dtype
-from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.engine import Connection, RowMapping
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Table, UniqueConstraint, bindparam, delete, insert, select, text, update
+from sqlalchemy.engine import Connection, Engine, RowMapping
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 import territory_planner
 from territory_planner.domain import (
@@ -49,10 +49,28 @@ from territory_planner.domain import (
 )
 from territory_planner.domain.model import Deferred
 
+from . import files
 from . import tables as t
 from .columns import TEXT, ColumnSpec, decode_column, describe_columns, encode_column
-from .engines import SqliteMode, database_engine, database_errors, sqlite_engine
-from .errors import PlanFileError
+from .engines import (
+    damaged_text,
+    database_engine,
+    database_error,
+    database_errors,
+    memory_copy_engine,
+    sqlite_engine,
+)
+from .errors import PlanDamagedError, PlanFileError, PlanReadOnlyError
+from .origin import (
+    Fingerprints,
+    PlanOrigin,
+    StoredRevision,
+    check_revision,
+    current_user,
+    fingerprints,
+    origin_for,
+    place_of,
+)
 from .schema import SchemaState, schema_state, upgrade
 from .target import PlanTarget, plan_target
 
@@ -66,7 +84,6 @@ _CHUNK_ROWS = 10_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Files SQLite keeps beside a database while it is in use (or after a crash).
 _COMPANIONS = ("-wal", "-shm", "-journal")
-_TEMP_SUFFIX = ".saving"
 _ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -80,17 +97,26 @@ def save_plan(plan: Plan, target: Where) -> None:
     :class:`~territory_planner.domain.PlanError` when the plan holds something a plan cannot store (nothing is
     written then) and :class:`PlanFileError` when the file or database cannot be written; in both cases the
     target still holds what it held before.
+
+    When the plan was loaded from (or last saved to) this target, the save succeeds only while the target still
+    holds the revision it was loaded at; otherwise :class:`PlanConflictError` says who saved it since, and nothing
+    is written. On success ``plan.origin`` records the new revision, so the next save checks against it.
     """
     where = plan_target(target)
+    base = origin_for(plan.origin, where)
     rows = _plan_rows(plan, where.plan_key)
     if where.path is not None:
-        _save_file(rows, where, where.path)
+        plan.origin = _save_file(rows, where, where.path, base)
     else:
-        _save_database(rows, where)
+        plan.origin = _save_database(rows, where, base)
 
 
 def load_plan(target: Where) -> Plan:
-    """Load a whole plan. A plan saved by an older Territory Planner is migrated to the current schema first."""
+    """Load a whole plan; ``plan.origin`` remembers where from and at which revision (see :func:`save_plan`).
+
+    Opening never changes a plan file: a plan saved by an older Territory Planner is migrated in memory (the
+    file is migrated by its next save); a plan on a server is migrated in place.
+    """
     where = plan_target(target)
     with _open_plan(where, write=False) as connection:
         return _read_plan(connection, where)
@@ -138,7 +164,8 @@ class _PlanRows:
     tables: list[tuple[Table, list[Row]]] = field(default_factory=list)
 
 
-def _plan_rows(plan: Plan, key: str) -> _PlanRows:
+def _plan_rows(plan: Plan, key: str, *, stored_wkb: Sequence[bytes | None] | None = None) -> _PlanRows:
+    """The rows of a save. ``stored_wkb`` gives the geometry as loaded (to fingerprint a plan without decoding it)."""
     layer = plan.layer
     problems: list[str] = []
     specs = describe_columns(layer.units, layer.name, problems)
@@ -150,7 +177,7 @@ def _plan_rows(plan: Plan, key: str) -> _PlanRows:
     index = layer.units.index
     if len(index) and infer_dtype(index, skipna=False) != "string":
         problems.append(f"the unit ids of layer '{layer.name}' must all be text (found {infer_dtype(index)})")
-    wkb = _geometry_wkb(layer, problems)
+    wkb = list(stored_wkb) if stored_wkb is not None else _geometry_wkb(layer, problems)
     pairs, adjacency_dtype = _adjacency_pairs(layer, problems)
     for name, scenario in plan.scenarios.items():
         problems.extend(_scenario_problems(name, scenario))
@@ -170,7 +197,9 @@ def _plan_rows(plan: Plan, key: str) -> _PlanRows:
         "has_geometry": wkb is not None,
         "adjacency_dtype": adjacency_dtype,
         "saved_at": _now(),
-        "saved_by": f"Territory Planner {territory_planner.__version__}",
+        "saved_by": current_user(),
+        "saved_with": f"Territory Planner {territory_planner.__version__}",
+        "revision": 0,  # set by the save, from the revision it replaces
     }
     out = _PlanRows(plan_row)
     out.tables.append(
@@ -352,85 +381,241 @@ def _insert_chunk(connection: Connection, table: Table, chunk: Sequence[Row]) ->
     connection.execute(insert(table), list(chunk))
 
 
-def _save_database(rows: _PlanRows, where: PlanTarget) -> None:
+def _save_database(rows: _PlanRows, where: PlanTarget, base: PlanOrigin | None) -> PlanOrigin:
     engine = database_engine(where)
     try:
         with database_errors(where, "save"), engine.begin() as connection:
             if schema_state(connection, where) is not SchemaState.CURRENT:
                 upgrade(connection)
             key = where.plan_key
-            # Lock the plan's row so concurrent saves of the same plan take turns (the last one wins).
-            exists = connection.execute(
-                select(t.plan.c.plan_key).where(t.plan.c.plan_key == key).with_for_update()
+            # Lock the plan's row: concurrent saves of one plan take turns, and each sees the revision the one
+            # before it wrote (compare-and-update inside this transaction).
+            found = connection.execute(
+                select(t.plan.c.revision, t.plan.c.saved_by, t.plan.c.saved_at)
+                .where(t.plan.c.plan_key == key)
+                .with_for_update()
             ).first()
-            if exists is None:
-                connection.execute(insert(t.plan), rows.plan)
+            stored = None if found is None else StoredRevision(int(found[0]), str(found[1]), str(found[2]))
+            check_revision(base, stored, str(where))
+            rows.plan["revision"] = (stored.revision if stored else 0) + 1
+            if stored is None:
+                _insert_new_plan_row(connection, rows, where)
+                _write_rows(connection, rows)
             else:
                 connection.execute(update(t.plan).where(t.plan.c.plan_key == key).values(rows.plan))
-                for table in t.PLAN_TABLES:
-                    connection.execute(delete(table).where(table.c.plan_key == key))
-            _write_rows(connection, rows)
+                if base is not None and base.rows is not None:
+                    _write_changes(connection, base.rows, rows)
+                else:  # not loaded from here (a save as, or --force): replace everything
+                    for table in t.PLAN_TABLES:
+                        connection.execute(delete(table).where(table.c.plan_key == key))
+                    _write_rows(connection, rows)
     finally:
         engine.dispose()
+    return _origin_after_save(rows, where, with_rows=True)
 
 
-def _save_file(rows: _PlanRows, where: PlanTarget, path: Path) -> None:
+def _insert_new_plan_row(connection: Connection, rows: _PlanRows, where: PlanTarget) -> None:
+    try:
+        with connection.begin_nested():
+            connection.execute(insert(t.plan), rows.plan)
+    except IntegrityError as exc:  # another program created the same plan at the same moment
+        stored = connection.execute(
+            select(t.plan.c.revision, t.plan.c.saved_by, t.plan.c.saved_at).where(t.plan.c.plan_key == where.plan_key)
+        ).first()
+        if stored is None:
+            raise
+        check_revision(
+            PlanOrigin(place_of(where), StoredRevision(0, "", "")),
+            StoredRevision(int(stored[0]), str(stored[1]), str(stored[2])),
+            str(where),
+        )
+        raise PlanFileError(f"Could not save {where}: {exc.orig}. Try again.") from exc
+
+
+def _origin_after_save(rows: _PlanRows, where: PlanTarget, *, with_rows: bool) -> PlanOrigin:
+    stored = StoredRevision(int(rows.plan["revision"]), str(rows.plan["saved_by"]), str(rows.plan["saved_at"]))
+    return PlanOrigin(place_of(where), stored, fingerprints(rows.tables) if with_rows else None)
+
+
+def _write_changes(connection: Connection, old: Fingerprints, rows: _PlanRows) -> None:
+    """Write only the rows that differ from the stored ones (``old``): deletes, updates and inserts.
+
+    Deletes go children first and inserts parents first, so foreign keys hold at every statement. A changed row
+    of a table with a unique column besides its key (units, unit columns) is deleted and inserted again rather
+    than updated, so two rows swapping a unique value never collide half-way.
+    """
+    new_rows = {table.name: table_rows for table, table_rows in rows.tables}
+    new_prints = fingerprints((table, new_rows.get(table.name, [])) for table in t.PLAN_TABLES)
+    plans: dict[str, tuple[list[Row], list[Row], list[Row]]] = {}
+    for table in t.PLAN_TABLES:
+        before = old.get(table.name, {})
+        after = new_prints[table.name]
+        key_columns = [c.name for c in table.primary_key.columns]
+        by_key = {tuple(r[c] for c in key_columns): r for r in new_rows.get(table.name, [])}
+        changed = [k for k, h in after.items() if k in before and before[k] != h]
+        gone = [dict(zip(key_columns, k, strict=True)) for k in before if k not in after]
+        added = [by_key[k] for k in after if k not in before]
+        if _has_unique_columns(table):
+            gone.extend(dict(zip(key_columns, k, strict=True)) for k in changed)
+            added.extend(by_key[k] for k in changed)
+            updated: list[Row] = []
+        else:
+            updated = [by_key[k] for k in changed]
+        plans[table.name] = (gone, updated, added)
+    for table in t.PLAN_TABLES:  # children before parents
+        gone = plans[table.name][0]
+        if gone:
+            deleting = delete(table).where(*(table.c[c] == bindparam(f"k_{c}") for c in gone[0]))
+            for chunk in _chunks(gone):
+                connection.execute(deleting, [{f"k_{c}": v for c, v in r.items()} for r in chunk])
+    for table in t.PLAN_TABLES:
+        updated = plans[table.name][1]
+        if updated:
+            keys = {c.name for c in table.primary_key.columns}
+            updating = (
+                update(table)
+                .where(*(table.c[c] == bindparam(f"k_{c}") for c in keys))
+                .values({c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name not in keys})
+            )
+            for chunk in _chunks(updated):
+                connection.execute(
+                    updating, [{(f"k_{c}" if c in keys else f"v_{c}"): v for c, v in r.items()} for r in chunk]
+                )
+    for table in reversed(t.PLAN_TABLES):  # parents before children
+        added = plans[table.name][2]
+        for chunk in _chunks(added):
+            _insert_chunk(connection, table, chunk)
+
+
+def _has_unique_columns(table: Table) -> bool:
+    return any(isinstance(c, UniqueConstraint) for c in table.constraints)
+
+
+def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        yield rows[start : start + _CHUNK_ROWS]
+
+
+def _save_file(rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin | None) -> PlanOrigin:
     path = path.absolute()
     folder = path.parent
     if not folder.is_dir():
         raise PlanFileError(f"Cannot save {where}: the folder '{folder}' does not exist. Choose an existing folder.")
     if path.is_dir():
         raise PlanFileError(f"Cannot save to '{path}': it is a folder. Choose a file name ending in .tplan.")
-    cache = _old_display_cache(path, where)
-    temp: Path | None = None
-    try:
-        temp = _new_temp_file(path)
-        # A fresh file needs no crash safety of its own (a failed save just deletes it), so SQLite skips fsyncs;
-        # the finished file is fsynced once before it replaces the target. DELETE journal: one self-contained file.
-        # 16 KiB pages pack ~1.6 KB unit outlines with less slack than the default 4 KiB (about 10% smaller files).
-        engine = sqlite_engine(temp, "rw", journal_mode="DELETE", synchronous="OFF", page_size=16_384)
+    _refuse_read_only(path, where)
+    with files.plan_lock(path, str(where)):
+        temp = files.temp_path(path)
+        written = False
         try:
-            with database_errors(where, "save"), engine.begin() as connection:
-                upgrade(connection)
-                connection.execute(insert(t.plan), rows.plan)
-                _write_rows(connection, rows)
-                if cache:
-                    connection.execute(insert(t.display_cache), cache)
+            for leftover in files.leftovers(path):  # of saves killed earlier; we hold the lock, so none is running
+                leftover.unlink(missing_ok=True)
+            stored, cache = _old_file_state(path, where, base)
+            check_revision(base, stored, str(where))
+            rows.plan["revision"] = (stored.revision if stored else 0) + 1
+            _write_new_file(temp, rows, cache, where)
+            written = True
+            _fsync(temp)
+            if path.exists():
+                # Last look before the replace: a program that does not take our lock may have saved meanwhile.
+                now, _ = _old_file_state(path, where, base, cache=False)
+                if now != stored:
+                    check_revision(base if base is not None else _origin_of(where, stored), now, str(where))
+                _refuse_read_only(path, where)
+                shutil.copymode(path, temp)
+                _settle_old_file(path, where)
+            os.replace(temp, path)
+            written = False
+            for suffix in _COMPANIONS:
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            _fsync_folder(folder)
+        except OSError as exc:
+            raise PlanFileError(
+                f"Could not save {where}: {exc.strerror or exc}. Check the disk has space and you may write in "
+                f"'{folder}', or save to another folder."
+            ) from None
         finally:
-            engine.dispose()
-        _fsync(temp)
-        if path.exists():
-            shutil.copymode(path, temp)
-            _settle_old_file(path, where)
-        os.replace(temp, path)
-        temp = None
-        for suffix in _COMPANIONS:
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        _fsync_folder(folder)
-    except OSError as exc:
-        raise PlanFileError(
-            f"Could not save {where}: {exc.strerror or exc}. Check the disk has space and you may write in "
-            f"'{folder}', or save to another folder."
-        ) from exc
-    finally:
-        if temp is not None:
-            for leftover in (temp, Path(f"{temp}-journal")):
+            if written or temp.exists():
                 try:
-                    leftover.unlink(missing_ok=True)
+                    files.remove_temp(path)
                 except OSError:
-                    log.warning("Could not remove the unfinished save %s", leftover, exc_info=True)
+                    log.warning("Could not remove the unfinished save %s", temp, exc_info=True)
+    return _origin_after_save(rows, where, with_rows=False)
 
 
-def _new_temp_file(path: Path) -> Path:
-    """A new empty file beside ``path`` (same folder, so ``os.replace`` is an atomic rename)."""
-    while True:
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{_TEMP_SUFFIX}")
-        try:
-            fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return temp
+def _origin_of(where: PlanTarget, stored: StoredRevision | None) -> PlanOrigin:
+    return PlanOrigin(place_of(where), stored or StoredRevision(0, "someone", ""))
+
+
+def _write_new_file(temp: Path, rows: _PlanRows, cache: list[Row], where: PlanTarget) -> None:
+    # A fresh file needs no crash safety of its own (a failed save just deletes it), so SQLite skips fsyncs; the
+    # finished file is fsynced once before it replaces the target. DELETE journal: one self-contained file.
+    # 16 KiB pages pack ~1.6 KB unit outlines with less slack than the default 4 KiB (about 10% smaller files).
+    fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    os.close(fd)
+    engine = sqlite_engine(temp, "rw", journal_mode="DELETE", synchronous="OFF", page_size=16_384)
+    try:
+        with database_errors(where, "save"), engine.begin() as connection:
+            upgrade(connection)
+            connection.execute(insert(t.plan), rows.plan)
+            _write_rows(connection, rows)
+            if cache:
+                connection.execute(insert(t.display_cache), cache)
+    finally:
+        engine.dispose()
+
+
+def _refuse_read_only(path: Path, where: PlanTarget) -> None:
+    """A read-only plan file is not replaced (root may write anything, so the mode bits are checked too)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(path, os.W_OK):
+        raise PlanReadOnlyError(
+            f"'{path}' is read-only; Territory Planner does not replace a read-only plan. Make the file writable "
+            "(in its properties, or chmod u+w) and save again, or save to another file."
+        )
+
+
+def _old_file_state(
+    path: Path, where: PlanTarget, base: PlanOrigin | None, *, cache: bool = True
+) -> tuple[StoredRevision | None, list[Row]]:
+    """The revision stored in the file about to be replaced, and its display cache (a cache: problems drop it)."""
+    if not path.is_file():
+        return None, []
+    if not _is_sqlite_file(path):
+        if base is not None:
+            raise PlanFileError(
+                f"Cannot save {where}: since you opened it, it was replaced by a file that is not a plan. "
+                "Save your plan as another file."
+            )
+        return None, []
+    try:
+        with _read_connection(path, where, allow_older=True) as connection:
+            row = (
+                connection.execute(text(f"SELECT * FROM {t.plan.name} WHERE plan_key = :key"), {"key": where.plan_key})
+                .mappings()
+                .first()
+            )
+            stored = None if row is None else _stored_revision(row)
+            entries: list[Row] = []
+            if cache and row is not None and stored is not None:
+                result = connection.execute(select(t.display_cache).where(t.display_cache.c.plan_key == where.plan_key))
+                entries = [dict(r) for r in result.mappings()]
+            return stored, entries
+    except (PlanError, SQLAlchemyError) as exc:
+        if base is not None:
+            raise PlanFileError(
+                f"Cannot save {where}: since you opened it, it was changed into something that cannot be read "
+                f"({exc}). Save your plan as another file."
+            ) from exc
+        log.info("Replacing %s without reading it: %s", path, exc)
+        return None, []
+
+
+def _stored_revision(row: RowMapping) -> StoredRevision:
+    return StoredRevision(int(row.get("revision") or 0), str(row.get("saved_by") or "someone"), str(row["saved_at"]))
 
 
 def _settle_old_file(path: Path, where: PlanTarget) -> None:
@@ -462,19 +647,6 @@ def _settle_old_file(path: Path, where: PlanTarget) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _old_display_cache(path: Path, where: PlanTarget) -> list[Row]:
-    """The display-cache entries of the file about to be replaced (a cache: any problem just drops it)."""
-    if not path.is_file() or not _is_sqlite_file(path):
-        return []
-    try:
-        with _open_plan(where, write=False, upgrade_older=False) as connection:
-            result = connection.execute(select(t.display_cache).where(t.display_cache.c.plan_key == where.plan_key))
-            return [dict(row) for row in result.mappings()]
-    except PlanError as exc:
-        log.info("Not keeping the display cache of %s: %s", path, exc)
-        return []
-
-
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -498,33 +670,28 @@ def _fsync_folder(folder: Path) -> None:
 
 
 @contextmanager
-def _open_plan(where: PlanTarget, *, write: bool, upgrade_older: bool = True) -> Iterator[Connection]:
+def _open_plan(where: PlanTarget, *, write: bool) -> Iterator[Connection]:
     """A connection, inside one transaction, to an existing plan store at the current schema.
 
-    An older schema is migrated first (in its own transaction); a newer one, a missing file or something that is
-    not a plan raises :class:`PlanFileError`.
+    Reading a plan file never changes it (see :func:`_read_connection`). Writing migrates an older schema in
+    place first (in its own transaction), as does any use of a database; a newer schema, a missing file or
+    something that is not a plan raises :class:`PlanFileError`.
     """
+    if where.path is not None and not write:
+        with _read_connection(where.path, where) as connection:
+            yield connection
+        return
     if where.path is not None:
-        mode: SqliteMode = "rw" if _needs_recovery(where.path) or write else "ro"
-        engine = sqlite_engine(where.path, mode)
+        _check_plan_file(where.path)
+        engine = sqlite_engine(where.path, "rw")
     else:
         engine = database_engine(where, snapshot=not write)
     try:
         with database_errors(where, "open"):
             with engine.connect() as connection:
                 state = schema_state(connection, where)
-            if state is SchemaState.MISSING:
-                if where.is_file:
-                    raise PlanFileError(
-                        f"{_capital(where)} is not a Territory Planner plan: it is an empty database. "
-                        "Choose a .tplan file saved by Territory Planner."
-                    )
-                raise PlanFileError(
-                    f"There is no plan '{where.plan_key}' in {_database_text(where)}: it holds no plans yet."
-                )
+            _refuse_missing(state, where)
             if state is SchemaState.OLDER:
-                if not upgrade_older:
-                    raise PlanFileError(f"{_capital(where)} has an older schema.")
                 _upgrade_in_place(where)
         with (
             database_errors(where, "write to" if write else "read"),
@@ -534,6 +701,65 @@ def _open_plan(where: PlanTarget, *, write: bool, upgrade_older: bool = True) ->
             yield connection
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _read_connection(path: Path, where: PlanTarget, *, allow_older: bool = False) -> Iterator[Connection]:
+    """A read transaction on a plan file that leaves the file as it was (journal mode, schema and all).
+
+    The file is opened read-only. A plan in WAL mode on read-only media (or in a read-only folder) cannot keep
+    its shared-memory file there, so it is then opened as immutable; a hot journal left by a crashed writer is
+    rolled back by SQLite through a read-write connection, which is the only change reading may make. An older
+    schema is migrated in a copy in memory (unless ``allow_older``), never in the file.
+    """
+    _check_plan_file(path)
+    files.clean_leftovers(path)
+    engine = _file_reader(path, where)
+    try:
+        with database_errors(where, "open"):
+            with engine.connect() as connection:
+                state = schema_state(connection, where)
+            _refuse_missing(state, where)
+            if state is SchemaState.OLDER and not allow_older:
+                engine.dispose()
+                engine = memory_copy_engine(path)
+                with engine.begin() as connection:
+                    upgrade(connection)
+        with database_errors(where, "read"), engine.connect() as connection, connection.begin():
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _file_reader(path: Path, where: PlanTarget) -> Engine:
+    """The first way of opening ``path`` for reading that works (see :func:`_read_connection`)."""
+    ways: list[Callable[[], Engine]] = [lambda: sqlite_engine(path, "ro")]
+    if Path(f"{path}-journal").exists():
+        ways.append(lambda: sqlite_engine(path, "rw", journal_mode=None, synchronous=None))
+    ways.append(lambda: sqlite_engine(path, "ro", immutable=True))
+    first: SQLAlchemyError | None = None
+    for way in ways:
+        engine = way()
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
+            return engine
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            first = first or exc
+    assert first is not None
+    raise database_error(where, "open", first) from first
+
+
+def _refuse_missing(state: SchemaState, where: PlanTarget) -> None:
+    if state is not SchemaState.MISSING:
+        return
+    if where.is_file:
+        raise PlanFileError(
+            f"{_capital(where)} is not a Territory Planner plan: it is an empty database. "
+            "Choose a .tplan file saved by Territory Planner."
+        )
+    raise PlanFileError(f"There is no plan '{where.plan_key}' in {_database_text(where)}: it holds no plans yet.")
 
 
 def _upgrade_in_place(where: PlanTarget) -> None:
@@ -551,8 +777,8 @@ def _upgrade_in_place(where: PlanTarget) -> None:
         engine.dispose()
 
 
-def _needs_recovery(path: Path) -> bool:
-    """Check the file looks like a plan; True when it must be opened read-write (WAL mode or a journal beside it)."""
+def _check_plan_file(path: Path) -> None:
+    """Check the file exists and looks like a plan, with a clear message when it does not."""
     if not path.exists():
         raise PlanFileError(
             f"Plan file '{path}' does not exist. Check the folder and the file name, or choose another plan."
@@ -574,8 +800,6 @@ def _needs_recovery(path: Path) -> bool:
             f"'{path}' is not a Territory Planner plan (it is not a plan database file). "
             "Choose a .tplan file saved by Territory Planner."
         )
-    wal_mode = len(header) > 18 and header[18] == 2
-    return wal_mode or any(Path(f"{path}{suffix}").exists() for suffix in _COMPANIONS)
 
 
 def _is_sqlite_file(path: Path) -> bool:
@@ -603,18 +827,33 @@ def _require_plan_row(connection: Connection, where: PlanTarget) -> RowMapping:
 def _read_plan(connection: Connection, where: PlanTarget) -> Plan:
     row = _require_plan_row(connection, where)
     try:
-        layer = _read_layer(connection, where.plan_key, row)
+        layer, wkb = _read_layer(connection, where.plan_key, row, where)
         scenarios = _read_scenarios(connection, where.plan_key)
-        return Plan(name=row["name"], layer=layer, scenarios=scenarios)
-    except PlanFileError:
+        plan = Plan(name=row["name"], layer=layer, scenarios=scenarios)
+    except (PlanFileError, SQLAlchemyError):
         raise
-    except (PlanError, ValueError, KeyError, ImportError) as exc:
-        raise PlanFileError(
-            f"{_capital(where)} is damaged and cannot be opened ({exc}). Open a backup copy of the plan."
-        ) from exc
+    except Exception as exc:  # any shape of broken content (rows of odd types, bad indexes): the file is damaged
+        log.info("Plan %s is damaged", where, exc_info=True)
+        raise PlanDamagedError(damaged_text(where, _short(exc))) from exc
+    rows = None
+    if not where.is_file:
+        # What the database holds now, so the next save writes only what changed (see origin.py).
+        try:
+            rows = fingerprints(_plan_rows(plan, where.plan_key, stored_wkb=wkb).tables)
+        except PlanError as exc:
+            log.info("Saves of %s will rewrite the whole plan: %s", where, exc)
+    plan.origin = PlanOrigin(place_of(where), _stored_revision(row), rows)
+    return plan
 
 
-def _read_layer(connection: Connection, key: str, row: RowMapping) -> Layer:
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def _read_layer(
+    connection: Connection, key: str, row: RowMapping, where: PlanTarget
+) -> tuple[Layer, list[bytes | None] | None]:
     count = int(row["unit_count"])
     specs = [
         ColumnSpec(r.name, r.kind, r.dtype, r.categories)
@@ -646,8 +885,9 @@ def _read_layer(connection: Connection, key: str, row: RowMapping) -> Layer:
     units = pd.DataFrame(data, index=index) if data else pd.DataFrame(index=index)
 
     geometry = None
+    wkb: list[bytes | None] | None = None
     if row["has_geometry"]:
-        wkb = (
+        stored = (
             connection.execute(
                 select(t.unit_geometry.c.wkb)
                 .where(t.unit_geometry.c.plan_key == key)
@@ -656,9 +896,11 @@ def _read_layer(connection: Connection, key: str, row: RowMapping) -> Layer:
             .scalars()
             .all()
         )
-        _check_count("unit geometries", len(wkb), count)
+        _check_count("unit geometries", len(stored), count)
+        blobs = [b if b is None or isinstance(b, bytes) else bytes(b) for b in stored]
         crs = row["crs"]
-        geometry = Deferred(lambda: _geo_series(wkb, index, crs))  # decoded on first use; `check` never needs it
+        geometry = Deferred(lambda: _geo_series(blobs, index, crs, where))
+        wkb = blobs  # decoded on first use; `check` never needs it
 
     adjacency = None
     if row["adjacency_dtype"] is not None:
@@ -668,9 +910,14 @@ def _read_layer(connection: Connection, key: str, row: RowMapping) -> Layer:
             .order_by(t.adjacency.c.position)
         ).all()
         flat = np.fromiter(itertools.chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
-        adjacency = flat.reshape(len(pairs), 2).astype(row["adjacency_dtype"], copy=False)
+        if len(flat) and (flat.min() < 0 or flat.max() >= count):
+            raise ValueError(f"its adjacency names unit positions outside 0 to {count - 1}")
+        dtype = np.dtype(row["adjacency_dtype"])
+        if not np.issubdtype(dtype, np.integer):
+            raise ValueError(f"its adjacency has the type '{dtype}', not whole numbers")
+        adjacency = flat.reshape(len(pairs), 2).astype(dtype, copy=False)
 
-    return Layer(
+    layer = Layer(
         name=row["layer_name"],
         units=units,
         crs=row["crs"],
@@ -679,14 +926,19 @@ def _read_layer(connection: Connection, key: str, row: RowMapping) -> Layer:
         adjacency=adjacency,
         potential_column=row["potential_column"],
     )
+    return layer, wkb
 
 
-def _geo_series(wkb: Sequence[Any], index: pd.Index, crs: str | None) -> Any:
+def _geo_series(wkb: Sequence[bytes | None], index: pd.Index, crs: str | None, where: PlanTarget) -> Any:
     import geopandas  # only loading a plan with geometry needs it
 
     blobs = np.empty(len(wkb), dtype=object)
-    blobs[:] = [b if b is None or isinstance(b, bytes) else bytes(b) for b in wkb]
-    return geopandas.GeoSeries(shapely.from_wkb(blobs), index=index, crs=crs)
+    blobs[:] = wkb
+    try:
+        return geopandas.GeoSeries(shapely.from_wkb(blobs), index=index, crs=crs)
+    except (shapely.errors.ShapelyError, ValueError, TypeError) as exc:
+        # Decoded on first use (drawing, exporting): the message still has to name the plan and the way out.
+        raise PlanDamagedError(damaged_text(where, f"the unit shapes cannot be read: {_short(exc)}")) from exc
 
 
 def _read_scenarios(connection: Connection, key: str) -> dict[str, Scenario]:

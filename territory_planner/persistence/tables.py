@@ -28,7 +28,7 @@ VERSION_TABLE = "tp_schema_version"
 
 metadata = MetaData()
 
-#: One row per plan: the plan's name and the layer's scalar properties.
+#: One row per plan: the plan's name, the layer's scalar properties and the plan's revision.
 plan = Table(
     "tp_plan",
     metadata,
@@ -44,8 +44,11 @@ plan = Table(
     Column("has_geometry", Boolean, nullable=False),
     # NULL when the layer has no adjacency; otherwise the numpy dtype of the (n, 2) pair array.
     Column("adjacency_dtype", Text, nullable=True),
-    Column("saved_at", Text, nullable=False),
-    Column("saved_by", Text, nullable=False),
+    Column("saved_at", Text, nullable=False),  # UTC, ISO 8601
+    Column("saved_by", Text, nullable=False),  # the OS user who saved ("someone" when unknown)
+    # Bumped by every save; a save only succeeds onto the revision it was loaded from (no lost updates).
+    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("saved_with", Text, nullable=True),  # "Territory Planner <version>"
     PrimaryKeyConstraint("plan_key", name="pk_tp_plan"),
 )
 

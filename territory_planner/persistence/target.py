@@ -15,6 +15,8 @@ from .errors import PlanFileError
 DEFAULT_PLAN_KEY = "default"
 
 _MAX_KEY = 120
+#: How to get the PostgreSQL driver (psycopg 3) when it is missing.
+POSTGRES_EXTRA_HINT = 'pip install "territory-planner[postgres]"'
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,13 @@ def _postgres_target(url: URL, plan_key: str | None) -> PlanTarget:
     if url.drivername == "postgresql":
         # The bare scheme would pick psycopg2, which Territory Planner does not ship; psycopg 3 is the driver.
         url = url.set(drivername="postgresql+psycopg")
+    if url.drivername != "postgresql+psycopg":
+        driver = url.drivername.partition("+")[2]
+        raise PlanFileError(
+            f"Territory Planner talks to PostgreSQL through psycopg 3, not '{driver}': write the URL as "
+            f"{url.set(drivername='postgresql+psycopg').render_as_string(hide_password=True)} "
+            f"(with {POSTGRES_EXTRA_HINT} installed)."
+        )
     if not url.database:
         raise PlanFileError(
             f"The database URL {url.render_as_string(hide_password=True)} names no database: add /dbname at the end."
@@ -136,4 +145,4 @@ def _check_key(key: str) -> str:
     return text
 
 
-__all__ = ["DEFAULT_PLAN_KEY", "PlanTarget", "plan_target"]
+__all__ = ["DEFAULT_PLAN_KEY", "POSTGRES_EXTRA_HINT", "PlanTarget", "plan_target"]

@@ -110,7 +110,7 @@ def stored_revision(path: Path) -> str:
 
 def test_schema_version_is_the_newest_migration() -> None:
     scripts = list((schema.MIGRATIONS_DIR / "versions").glob("r0*.py"))
-    assert schema_version() == 1 == len(scripts)
+    assert schema_version() == 2 == len(scripts)
 
 
 def test_plan_file_written_by_schema_0001_opens(tmp_path: Path) -> None:
@@ -119,19 +119,22 @@ def test_plan_file_written_by_schema_0001_opens(tmp_path: Path) -> None:
     assert_plans_equal(load_plan(path), schema_0001_plan())
 
 
-def test_older_plan_is_migrated_when_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a schema 2 in the app, opening a schema-1 file runs the migration in place and keeps the plan."""
+def test_older_plan_opens_unchanged_and_its_next_save_migrates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a schema 3 in the app, opening a schema-1 file migrates it in memory only (reading never changes a
+    plan file: it may be read-only, or still be used by an older app); the next save writes schema 3."""
     migrations = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "r0002_plan_note.py").write_text(
+    (migrations / "versions" / "r0003_plan_note.py").write_text(
         textwrap.dedent(
             '''
-            """Schema 2 (test only): a note on the plan."""
+            """Schema 3 (test only): a note on the plan."""
             import sqlalchemy as sa
             from alembic import op
 
-            revision = "0002"
-            down_revision = "0001"
+            revision = "0003"
+            down_revision = "0002"
             branch_labels = None
             depends_on = None
 
@@ -149,24 +152,28 @@ def test_older_plan_is_migrated_when_opened(tmp_path: Path, monkeypatch: pytest.
         encoding="utf-8",
     )
     path = restore_dump(FIXTURES / "plan-schema-0001.sql", tmp_path / "old.tplan")
+    before = path.read_bytes()
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", migrations)
-    assert schema_version() == 2
+    assert schema_version() == 3
 
-    assert_plans_equal(load_plan(path), schema_0001_plan())
+    loaded = load_plan(path)
+    assert_plans_equal(loaded, schema_0001_plan())
+    assert path.read_bytes() == before
+    assert stored_revision(path) == "0001"
 
-    assert stored_revision(path) == "0002"
+    save_plan(loaded, path)
+    assert stored_revision(path) == "0003"
     connection = sqlite3.connect(path)
     try:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(tp_plan)")]
     finally:
         connection.close()
     assert "note" in columns
-    # A second open finds nothing left to migrate.
     assert_plans_equal(load_plan(path), schema_0001_plan())
 
-    # The app without schema 2 now meets a newer plan.
+    # The app without schema 3 now meets a newer plan.
     monkeypatch.undo()
-    with pytest.raises(NewerSchemaError, match=r"newer Territory Planner \(schema 2\); update the app"):
+    with pytest.raises(NewerSchemaError, match=r"newer Territory Planner \(schema 3\); update the app"):
         load_plan(path)
 
 
