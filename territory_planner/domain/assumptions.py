@@ -1,50 +1,142 @@
-"""The funnel handshake: assumption keys, their ranges, defaults and the plan -> region -> territory overrides."""
+"""The funnel handshake: one definition per assumption key (unit, bounds, display), defaults and overrides.
+
+Every question about a key is answered here, once: which values it accepts (:class:`Bounds`), how it prints in the
+app, the PDF and the workbook (:func:`format_assumption`, :func:`assumption_cell_format`), and how typed text is
+read back (:func:`parse_assumption`). The bounds are wide enough for any real company and narrow enough that every
+figure derived from them stays finite and printable (the README's "Assumption bounds" table lists them).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import InvalidAssumption, PlanError
+from .formatting import currency_symbol, parse_number
 from .months import Month
+
+#: The units an assumption (or an amount of an allocation or seller) is counted in.
+UNITS = ("money", "hours", "percent", "days", "count", "ratio")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The accepted values of a key: ``low`` to ``high``, each end included unless marked open."""
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+    def contains(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
 
 
 @dataclass(frozen=True)
 class KeySpec:
-    """What one assumption key means and which values it accepts."""
+    """What one assumption key means, what it is counted in, which values it accepts and how it prints.
+
+    ``kind`` words the refusal ("rate" 0 < v <= 1, "share" 0 <= v <= 1, "tolerance" 0 <= v < 1, "deviation",
+    "positive" v > 0, "amount" v >= 0, "days"); ``bounds`` decide what is accepted.
+    """
 
     key: str
     label: str
-    kind: str  # "rate" (0 < v <= 1), "share" (0 <= v <= 1), "amount" (v >= 0), "positive" (v > 0), "days"
+    kind: str
     hint: str
     default: float
+    unit: str = "ratio"
+    bounds: Bounds = Bounds(0.0, 1.0)
 
+    @property
+    def is_percent(self) -> bool:
+        """Shown and typed as a percentage (0.35 prints as 35 %)."""
+        return self.unit == "percent"
+
+    def allowed(self) -> str:
+        """The accepted range in words: ``0.0001 (0.01 %) to 1 (100 %)``."""
+        b = self.bounds
+        low = ("just above " if b.low_open else "") + _bound_text(self.unit, b.low)
+        high = ("just below " if b.high_open else "") + _bound_text(self.unit, b.high)
+        return f"{low} to {high}" + (" (plan currency)" if self.unit == "money" else "")
+
+
+def _bound_text(unit: str, value: float) -> str:
+    if unit == "percent":
+        return f"{value:g} ({_fixed(value * 100, _decimals(value * 100, 4))} %)"
+    if unit == "hours":
+        return f"{_fixed(value, _decimals(value))} h"
+    if unit == "days":
+        return f"{_fixed(value, _decimals(value))} {'day' if value == 1 else 'days'}"
+    return _fixed(value, _decimals(value))
+
+
+_RATE = Bounds(0.0001, 1.0)
+_SHARE = Bounds(0.0, 1.0)
 
 FUNNEL_KEYS: dict[str, KeySpec] = {
     s.key: s
     for s in (
-        KeySpec("avg_deal_size", "Average deal size", "positive", "set from your CRM's closed-won deals", 50_000.0),
-        KeySpec("win_rate", "Opportunity → won", "rate", "typical 20–30 % (enterprise 10–20 %)", 0.25),
-        KeySpec("sql_to_opp", "SQL → opportunity", "rate", "typical 40–80 %", 0.6),
-        KeySpec("mql_to_sql", "MQL → SQL", "rate", "typical 30–60 %", 0.4),
-        KeySpec("lead_to_mql", "Lead → MQL", "rate", "typical 20–40 %", 0.3),
-        KeySpec("marketing_share", "Marketing-sourced share of pipeline", "share", "often 30–60 %", 0.5),
-        KeySpec("cost_per_lead", "Cost per lead", "amount", "blended typical $150–$300", 200.0),
-        KeySpec("hours_per_mql", "Marketing hours per MQL", "amount", "nurture and follow-up time", 0.5),
+        KeySpec(
+            "avg_deal_size",
+            "Average deal size",
+            "positive",
+            "set from your CRM's closed-won deals",
+            50_000.0,
+            "money",
+            Bounds(1.0, 1e9),
+        ),
+        KeySpec(
+            "win_rate", "Opportunity → won", "rate", "typical 20–30 % (enterprise 10–20 %)", 0.25, "percent", _RATE
+        ),
+        KeySpec("sql_to_opp", "SQL → opportunity", "rate", "typical 40–80 %", 0.6, "percent", _RATE),
+        KeySpec("mql_to_sql", "MQL → SQL", "rate", "typical 30–60 %", 0.4, "percent", _RATE),
+        KeySpec("lead_to_mql", "Lead → MQL", "rate", "typical 20–40 %", 0.3, "percent", _RATE),
+        KeySpec(
+            "marketing_share", "Marketing-sourced share of pipeline", "share", "often 30–60 %", 0.5, "percent", _SHARE
+        ),
+        KeySpec(
+            "cost_per_lead",
+            "Cost per lead",
+            "positive",
+            "blended typical $150–$300",
+            200.0,
+            "money",
+            Bounds(0.01, 1e6),
+        ),
+        KeySpec(
+            "hours_per_mql",
+            "Marketing hours per MQL",
+            "amount",
+            "nurture and follow-up time",
+            0.5,
+            "hours",
+            Bounds(0.0, 1_000.0),
+        ),
         KeySpec(
             "onboarding_hours_per_hire",
             "Marketing hours to onboard a hire",
             "amount",
             "launch kit, local campaigns",
             40.0,
+            "hours",
+            Bounds(0.0, 10_000.0),
         ),
-        KeySpec("sales_cycle_days", "Sales cycle (days)", "days", "lead to closed deal", 90.0),
+        KeySpec(
+            "sales_cycle_days", "Sales cycle (days)", "days", "lead to closed deal", 90.0, "days", Bounds(1.0, 3650.0)
+        ),
         KeySpec(
             "at_risk_tolerance",
             "At-risk tolerance",
             "tolerance",
             "short by at most this share = at risk",
             0.10,
+            "percent",
+            Bounds(0.0, 1.0, high_open=True),
         ),
     )
 }
@@ -52,17 +144,49 @@ FUNNEL_KEYS: dict[str, KeySpec] = {
 PLAN_KEYS: dict[str, KeySpec] = {
     s.key: s
     for s in (
-        KeySpec("marketing_budget", "Marketing budget", "amount", "typically 4–8 % of the revenue target", 0.0),
-        KeySpec("marketing_hours", "Marketing team hours", "amount", "hours the team can give in the period", 0.0),
-        KeySpec("spend_ratio_min", "Budget / revenue: low end", "share", "benchmark band 4 %", 0.04),
-        KeySpec("spend_ratio_max", "Budget / revenue: high end", "share", "benchmark band 8 %", 0.08),
+        KeySpec(
+            "marketing_budget",
+            "Marketing budget",
+            "amount",
+            "typically 4–8 % of the revenue target",
+            0.0,
+            "money",
+            Bounds(0.0, 1e12),
+        ),
+        KeySpec(
+            "marketing_hours",
+            "Marketing team hours",
+            "amount",
+            "hours the team can give in the period",
+            0.0,
+            "hours",
+            Bounds(0.0, 1e9),
+        ),
+        KeySpec("spend_ratio_min", "Budget / revenue: low end", "share", "benchmark band 4 %", 0.04, "percent", _SHARE),
+        KeySpec(
+            "spend_ratio_max", "Budget / revenue: high end", "share", "benchmark band 8 %", 0.08, "percent", _SHARE
+        ),
         KeySpec(
             "imbalance_tolerance",
             "Potential-per-seller tolerance",
-            "amount",
+            "deviation",
             "flag territories this far from the mean",
             0.35,
+            "percent",
+            Bounds(0.0, 10.0),
         ),
+    )
+}
+
+#: Amounts that are not assumption keys but feed the same figures: allocations and sellers. Same rule: finite,
+#: printable, beyond any real company.
+AMOUNT_SPECS: dict[str, KeySpec] = {
+    s.key: s
+    for s in (
+        KeySpec("budget", "Allocation budget", "amount", "", 0.0, "money", Bounds(0.0, 1e12)),
+        KeySpec("hours", "Allocation hours", "amount", "", 0.0, "hours", Bounds(0.0, 1e9)),
+        KeySpec("annual_quota", "Annual quota", "amount", "", 0.0, "money", Bounds(0.0, 1e12)),
+        KeySpec("annual_cost", "Annual cost", "amount", "", 0.0, "money", Bounds(0.0, 1e12)),
     )
 }
 
@@ -71,38 +195,144 @@ TEXT_PLAN_KEYS = ("period_start", "currency")
 
 ALL_KEYS = (*FUNNEL_KEYS, *PLAN_KEYS, *TEXT_PLAN_KEYS)
 
+#: Why a value is refused when it breaks the basic rule of its kind (the wording people know).
+_KIND_RULES = {
+    "rate": ("a conversion rate must be above 0 and at most 1 (write 25 % as 0.25)", lambda v: 0 < v <= 1),
+    "share": ("a share must be between 0 and 1 (write 50 % as 0.5)", lambda v: 0 <= v <= 1),
+    "tolerance": ("a tolerance must be at least 0 and below 1 (write 10 % as 0.1)", lambda v: 0 <= v < 1),
+    "deviation": ("a tolerance cannot be negative (write 35 % as 0.35)", lambda v: v >= 0),
+    "positive": ("it must be greater than 0", lambda v: v > 0),
+    "amount": ("it cannot be negative", lambda v: v >= 0),
+    "days": ("a sales cycle must be at least 1 day", lambda v: v > 0),
+}
+
+
+def key_spec(key: str) -> KeySpec:
+    """The definition of a numeric assumption key; PlanError naming the known keys for any other."""
+    spec = FUNNEL_KEYS.get(key) or PLAN_KEYS.get(key)
+    if spec is None:
+        raise PlanError(f"Unknown assumption '{key}'. Known assumptions: {', '.join(ALL_KEYS)}.")
+    return spec
+
+
+def _check(spec: KeySpec, value: object, where: str) -> float:
+    head = f"{spec.label} ({spec.key}){where}"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidAssumption(f"{head} must be a number, not '{value}'.") from None
+    if math.isnan(number) or math.isinf(number):
+        raise InvalidAssumption(f"{head} must be a finite number, not '{value}'.")
+    if spec.bounds.contains(number):
+        return number
+    rule, basic = _KIND_RULES[spec.kind]
+    if basic(number):
+        too_low = number < spec.bounds.low or (spec.bounds.low_open and number == spec.bounds.low)
+        rule = (
+            "it is too small to plan with (the figures it divides would overflow)"
+            if too_low
+            else "it is larger than any real plan needs (the figures it feeds would overflow)"
+        )
+    raise InvalidAssumption(f"{head} is {number:g}: {rule}. Allowed: {spec.allowed()}.")
+
 
 def validate_value(key: str, value: object, where: str = "") -> float:
-    """Check one numeric assumption value against its key's range; return it as float or raise a clear error."""
+    """Check one numeric assumption value against its key's bounds; return it as float or raise a clear error."""
     spec = FUNNEL_KEYS.get(key) or PLAN_KEYS.get(key)
     if spec is None:
         known = ", ".join(k for k in ALL_KEYS)
         raise PlanError(f"Unknown assumption '{key}'{where}. Known assumptions: {known}.")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InvalidAssumption(f"{spec.label} ({key}){where} must be a number, not '{value}'.") from None
-    if math.isnan(number) or math.isinf(number):
-        raise InvalidAssumption(f"{spec.label} ({key}){where} must be a finite number, not '{value}'.")
-    if spec.kind == "rate" and not 0 < number <= 1:
+    return _check(spec, value, where)
+
+
+def check_amount(name: str, value: object, where: str = "") -> float:
+    """Check an allocation's or a seller's amount (``budget``, ``hours``, ``annual_quota``, ``annual_cost``)."""
+    return _check(AMOUNT_SPECS[name], value, where)
+
+
+def check_spend_band(low: float, high: float) -> None:
+    """Refuse a budget / revenue band whose low end is above its high end."""
+    if low > high:
         raise InvalidAssumption(
-            f"{spec.label} ({key}){where} is {number:g}: a conversion rate must be above 0 and at most 1 "
-            f"(write 25 % as 0.25)."
+            f"The budget / revenue band is upside down: the low end (spend_ratio_min) is "
+            f"{format_assumption('spend_ratio_min', low, 'USD')} and the high end (spend_ratio_max) is "
+            f"{format_assumption('spend_ratio_max', high, 'USD')}. Set the low end at or below the high end."
         )
-    if spec.kind == "share" and not 0 <= number <= 1:
-        raise InvalidAssumption(
-            f"{spec.label} ({key}){where} is {number:g}: a share must be between 0 and 1 (write 50 % as 0.5)."
-        )
-    if spec.kind == "tolerance" and not 0 <= number < 1:
-        raise InvalidAssumption(
-            f"{spec.label} ({key}){where} is {number:g}: a tolerance must be at least 0 and below 1 "
-            f"(write 10 % as 0.1)."
-        )
-    if spec.kind == "positive" and number <= 0:
-        raise InvalidAssumption(f"{spec.label} ({key}){where} is {number:g}: it must be greater than 0.")
-    if spec.kind in ("amount", "days") and number < 0:
-        raise InvalidAssumption(f"{spec.label} ({key}){where} is {number:g}: it cannot be negative.")
+
+
+# --- how a value prints and how typed text is read -----------------------------------------------------------
+
+
+def _decimals(value: float, most: int = 2) -> int:
+    """The fewest decimals (up to ``most``) that show ``value`` without rounding it."""
+    for digits in range(most + 1):
+        if abs(value - round(value, digits)) < 1e-9 * max(1.0, abs(value)):
+            return digits
+    return most
+
+
+def _fixed(value: float, digits: int) -> str:
+    """``value`` with thousands separators and ``digits`` decimals, halves rounded away from zero (as Excel does)."""
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{exact:,.{digits}f}"
+
+
+def _shown(spec: KeySpec, value: float, exact: bool) -> tuple[float, int]:
+    """The number that is printed (a percentage is value × 100) and its decimals."""
+    number = value * 100 if spec.is_percent else value
+    digits = _decimals(number, 10 if exact else 2)
+    if spec.unit == "money" and 0 < digits <= 2:
+        digits = 2  # cents, never "$220.5"
+    return number, digits
+
+
+def format_assumption(key: str, value: float, currency: str, exact: bool = False) -> str:
+    """An assumption value as it prints in the app, the PDF and the workbook: ``35 %``, ``$180``, ``0.5 h``.
+
+    ``exact`` keeps up to 10 decimals (the text put in an editor, read back by :func:`parse_assumption`).
+    """
+    spec = key_spec(key)
+    number, digits = _shown(spec, value, exact)
+    text = _fixed(number, digits)
+    if spec.unit == "money":
+        return f"{currency_symbol(currency)}{text}"
+    if spec.unit == "percent":
+        return f"{text} %"
+    if spec.unit == "hours":
+        return f"{text} h"
+    if spec.unit == "days":
+        return f"{text} {'day' if text == '1' else 'days'}"
+    return text
+
+
+def assumption_cell_format(key: str, value: float, currency: str) -> str:
+    """The Excel number format that shows ``value`` exactly as :func:`format_assumption` prints it."""
+    spec = key_spec(key)
+    _, digits = _shown(spec, value, False)
+    number = "#,##0" + ("." + "0" * digits if digits else "")
+    if spec.unit == "money":
+        symbol = currency_symbol(currency).replace('"', "")
+        return f'"{symbol}"{number}'
+    if spec.unit == "percent":
+        return f"{number} %"
+    if spec.unit == "hours":
+        return f'{number}" h"'
+    if spec.unit == "days":
+        return f'{number}" {"day" if _fixed(value, digits) == "1" else "days"}"'
     return number
+
+
+def parse_assumption(key: str, text: str, where: str = "") -> float:
+    """Read typed text (``35 %``, ``0.35``, ``$1,200``, ``2.4M``, ``0.5 h``, ``90 days``) and check its bounds.
+
+    PlanError when the text is not a number, InvalidAssumption when the number is out of bounds (``where`` says
+    for which region or territory, as in :func:`validate_value`).
+    """
+    spec = key_spec(key)
+    raw = str(text).strip()
+    if spec.unit == "days" and raw.lower().endswith(("days", "day")):
+        raw = raw[: -4 if raw.lower().endswith("days") else -3]
+    return validate_value(key, parse_number(raw, spec.label), where)
 
 
 @dataclass(frozen=True)
@@ -122,8 +352,14 @@ class FunnelAssumptions:
     at_risk_tolerance: float
 
     @classmethod
-    def from_mapping(cls, values: dict[str, float]) -> FunnelAssumptions:
+    def from_mapping(cls, values: Mapping[str, float]) -> FunnelAssumptions:
         return cls(**{f.name: float(values[f.name]) for f in fields(cls)})
+
+
+_STORED = (
+    " The plan holds a value this version does not accept (it may come from an older version): set it again in "
+    "the Assumptions panel, or import an assumptions sheet with a value in the allowed range."
+)
 
 
 @dataclass
@@ -149,12 +385,16 @@ class Assumptions:
 
     def check(self) -> None:
         """Validate every stored value (values loaded from a file bypass ``set``); raises InvalidAssumption."""
-        for key, value in self.values.items():
-            validate_value(key, value)
-        for level, table in (("region", self.region_overrides), ("territory", self.territory_overrides)):
-            for name, overrides in table.items():
-                for key, value in overrides.items():
-                    validate_value(key, value, f" for {level} '{name}'")
+        try:
+            for key, value in self.values.items():
+                validate_value(key, value)
+            check_spend_band(self.values["spend_ratio_min"], self.values["spend_ratio_max"])
+            for level, table in (("region", self.region_overrides), ("territory", self.territory_overrides)):
+                for name, overrides in table.items():
+                    for key, value in overrides.items():
+                        validate_value(key, value, f" for {level} '{name}'")
+        except InvalidAssumption as exc:
+            raise InvalidAssumption(f"{exc}{_STORED}") from None
 
     def plan_value(self, key: str) -> float:
         return self.values[key]
@@ -197,7 +437,11 @@ class Assumptions:
                 return
             if value is None:
                 raise PlanError(f"The plan value of '{key}' cannot be removed; set a number instead.")
-            self.values[key] = validate_value(key, value)
+            checked = validate_value(key, value)
+            if key in ("spend_ratio_min", "spend_ratio_max"):
+                band = {**self.values, key: checked}
+                check_spend_band(band["spend_ratio_min"], band["spend_ratio_max"])
+            self.values[key] = checked
             return
         if key not in FUNNEL_KEYS:
             raise PlanError(

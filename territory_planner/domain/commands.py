@@ -414,7 +414,7 @@ class SetAssumption:
 
     @property
     def label(self) -> str:
-        from .assumptions import FUNNEL_KEYS, PLAN_KEYS
+        from .assumptions import FUNNEL_KEYS, PLAN_KEYS, format_assumption
 
         spec = FUNNEL_KEYS.get(self.key) or PLAN_KEYS.get(self.key)
         what = spec.label.lower() if spec else self.key.replace("_", " ")
@@ -422,8 +422,8 @@ class SetAssumption:
         if self.value is None:
             return f"Remove the {what} override of {where}"
         value = self.value
-        if spec is not None and spec.kind in ("rate", "share", "tolerance") and isinstance(value, int | float):
-            value = f"{value * 100:g} %"
+        if spec is not None and isinstance(value, int | float):
+            value = format_assumption(self.key, value, "USD") if spec.unit != "money" else f"{value:,.10g}"
         return f"Set {what} of {where} to {value}"
 
     def apply(self, plan: Plan) -> SetAssumption:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
+
+from .errors import PlanError
 
 _SYMBOLS = {
     "USD": "$",
@@ -71,3 +74,31 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "n/a"
     return f"{value * 100:.{digits}f} %"
+
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
+_NUMBER_RE = re.compile(r"^([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*([kmb])?$", re.IGNORECASE)
+
+
+def parse_number(text: str, what: str = "This value") -> float:
+    """What people type into a cell: ``$180``, ``2.4M``, ``240k``, ``2,600``, ``0.5 h``; ``25 %`` gives 0.25.
+
+    Only turns text into a number (PlanError when it is not one); whether the number is acceptable is for the
+    caller's rule (``validate_value``, the model's checks).
+    """
+    raw = str(text).strip()
+    cleaned = raw.replace(",", "").replace("_", "").replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+    for symbol in ("C$", "A$", "CHF", "$", "€", "£", "¥", "₹"):
+        cleaned = cleaned.replace(symbol, "")
+    is_percent = cleaned.endswith("%")
+    if is_percent:
+        cleaned = cleaned[:-1]
+    if cleaned.lower().endswith("h"):
+        cleaned = cleaned[:-1]
+    match = _NUMBER_RE.match(cleaned)
+    if not match:
+        raise PlanError(f"{what}: '{raw}' is not a number. Type for example 180, 2,400, 240k, 2.4M or 25 %.")
+    value = float(match.group(1)) * _SUFFIX.get((match.group(2) or "").lower(), 1.0)
+    if math.isinf(value):
+        raise PlanError(f"{what}: '{raw}' is too large a number.")
+    return value / 100.0 if is_percent else value

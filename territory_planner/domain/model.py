@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .assumptions import Assumptions
+from .assumptions import Assumptions, check_amount
 from .errors import DuplicateName, PlanError, UnknownName
 from .months import Month
 from .text import MAX_NAME_LENGTH, control_characters, printable
@@ -207,10 +207,8 @@ class Seller:
             raise PlanError(f"Seller '{self.name}' has status '{self.status}': use existing or planned.")
         if self.ramp_months < 0 or self.ramp_months > 60:
             raise PlanError(f"Seller '{self.name}': ramp months must be between 0 and 60, not {self.ramp_months}.")
-        if self.annual_quota < 0:
-            raise PlanError(f"Seller '{self.name}': the annual quota cannot be negative.")
-        if self.annual_cost < 0:
-            raise PlanError(f"Seller '{self.name}': the annual cost cannot be negative.")
+        check_amount("annual_quota", self.annual_quota, f" of seller '{self.name}'")
+        check_amount("annual_cost", self.annual_cost, f" of seller '{self.name}'")
 
     @property
     def is_hire(self) -> bool:
@@ -230,8 +228,8 @@ class Allocation:
     def __post_init__(self) -> None:
         if self.level not in ("region", "territory"):
             raise PlanError(f"Allocation level '{self.level}' is unknown: use region or territory.")
-        if self.budget < 0 or self.hours < 0:
-            raise PlanError(f"The allocation to {self.level} '{self.name}' cannot be negative.")
+        check_amount("budget", self.budget, f" of {self.level} '{self.name}'")
+        check_amount("hours", self.hours, f" of {self.level} '{self.name}'")
 
 
 @dataclass(frozen=True)

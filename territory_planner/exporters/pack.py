@@ -35,8 +35,9 @@ from ..domain import (
     Scenario,
     TerritoryResult,
 )
+from ..domain.assumptions import format_assumption
 from ..domain.checks import evaluate
-from ..domain.formatting import currency_symbol, hours, money, percent
+from ..domain.formatting import hours, money, percent
 from ..geo import simplified_for_display, territory_outlines
 
 #: ``progress(fraction, message)``: fraction from 0 to 1, message in plain language.
@@ -163,29 +164,6 @@ def date_label(day: dt.date) -> str:
 def month_label(month: Month | None) -> str:
     """``Apr 2027``, or a dash when there is no month."""
     return "—" if month is None else month.label()
-
-
-def format_assumption(key: str, value: float, currency: str) -> str:
-    """An assumption value as people write it: 25 %, $180, 90 days, 0.5 h."""
-    spec = FUNNEL_KEYS.get(key) or PLAN_KEYS.get(key)
-    kind = spec.kind if spec else "amount"
-    if kind in ("rate", "share", "tolerance") or key == "imbalance_tolerance":
-        return percent(value, 0 if abs(value * 100 - round(value * 100)) < 1e-9 else 1)
-    if key in ("avg_deal_size", "cost_per_lead", "marketing_budget"):
-        return f"{money_full(value, currency)}"
-    if key in ("hours_per_mql", "onboarding_hours_per_hire", "marketing_hours"):
-        return f"{value:,.10g} h" if value < 1000 else hours(value)
-    if kind == "days":
-        return f"{value:,.0f} days"
-    return f"{value:,.10g}"
-
-
-def money_full(value: float, currency: str) -> str:
-    """``$1,234,567``: an exact amount for tables of assumptions."""
-    sign = "-" if value < 0 else ""
-    amount = abs(value)
-    text = f"{amount:,.0f}" if amount >= 100 or amount.is_integer() else f"{amount:,.2f}"
-    return f"{sign}{currency_symbol(currency)}{text}"
 
 
 def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str]]:

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain import FUNNEL_KEYS, PLAN_KEYS
+from ..domain.assumptions import assumption_cell_format
 from ..domain.formatting import currency_symbol
 from ..domain.funnel import period_quota
 from ..domain.text import printable
@@ -231,15 +232,9 @@ def _allocations(ws: Worksheet, sp: ScenarioPack) -> None:
     _write_sheet(ws, columns, rows)
 
 
-def _assumption_format(key: str, currency: str) -> str | None:
-    spec = FUNNEL_KEYS.get(key) or PLAN_KEYS.get(key)
-    if spec is None:
-        return None
-    if spec.kind in ("rate", "share", "tolerance") or key == "imbalance_tolerance":
-        return PERCENT
-    if key in ("avg_deal_size", "cost_per_lead", "marketing_budget"):
-        return money_format(currency) if key != "cost_per_lead" else money_format(currency).replace("#,##0", "#,##0.##")
-    return "#,##0.##"
+def _assumption_format(key: str, value: float, currency: str) -> str:
+    """The cell format that shows the value as the app and the PDF print it (one definition in the domain)."""
+    return assumption_cell_format(key, value, currency)
 
 
 def _assumptions(ws: Worksheet, sp: ScenarioPack) -> None:
@@ -259,13 +254,13 @@ def _assumptions(ws: Worksheet, sp: ScenarioPack) -> None:
     formats: list[str | None] = [TEXT, TEXT]
     for key, spec in (*FUNNEL_KEYS.items(), *PLAN_KEYS.items()):
         rows.append(["plan", "", key, a.values[key], spec.label, spec.hint])
-        formats.append(_assumption_format(key, a.currency))
+        formats.append(_assumption_format(key, a.values[key], a.currency))
     for level, table in (("region", a.region_overrides), ("territory", a.territory_overrides)):
         for name, overrides in table.items():
             for key, value in overrides.items():
                 spec = FUNNEL_KEYS[key]
                 rows.append([level, name, key, value, f"{spec.label} ({level} {name})", spec.hint])
-                formats.append(_assumption_format(key, a.currency))
+                formats.append(_assumption_format(key, value, a.currency))
     _write_sheet(ws, columns, rows)
     for r, number_format in enumerate(formats, start=2):
         if number_format:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
-from ..domain import FUNNEL_KEYS, PLAN_KEYS, Allocation, Flag, InvalidAssumption, PlanError, validate_value
+from ..domain import FUNNEL_KEYS, PLAN_KEYS, Allocation, Flag, InvalidAssumption, PlanError
 from ..domain.assumptions import KeySpec
 from ..domain.checks import HireResult, TerritoryResult
 from ..domain.commands import RenameTerritory, SetAllocation, SetAssumption
@@ -20,7 +20,7 @@ from ..domain.formatting import hours, money
 from ..domain.model import Seller, Territory
 from ..domain.months import parse_optional_month
 from .document import PlanDocument
-from .parsing import PERCENT_KINDS, display_percent, edit_text, parse_number
+from .parsing import edit_text, format_assumption, parse_assumption, parse_number
 from .theme import (
     SEVERITY_COLOR,
     SEVERITY_LABEL,
@@ -635,7 +635,6 @@ class AssumptionTableModel(QAbstractTableModel):
         "source": "Set for",
         "benchmark": "Benchmark",
     }
-    MONEY_KEYS = ("avg_deal_size", "cost_per_lead", "marketing_budget")
 
     def __init__(self, document: PlanDocument | None = None) -> None:
         super().__init__()
@@ -708,15 +707,7 @@ class AssumptionTableModel(QAbstractTableModel):
 
     def _format(self, spec: KeySpec, value: float) -> str:
         assert self.document is not None
-        if spec.kind in PERCENT_KINDS:
-            return display_percent(value)
-        if spec.key in self.MONEY_KEYS:
-            return money(value, self.document.currency)
-        if spec.key == "sales_cycle_days":
-            return f"{value:,.0f} days"
-        if "hours" in spec.key:
-            return hours(value)
-        return f"{value:,.4g}"
+        return format_assumption(spec.key, value, self.document.currency)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.document is None else len(self._keys)
@@ -753,7 +744,7 @@ class AssumptionTableModel(QAbstractTableModel):
             if key == "benchmark":
                 return spec.hint
         if role == Qt.ItemDataRole.EditRole and key == "value":
-            return edit_text(value, spec.kind, self.document.currency, spec.key in self.MONEY_KEYS)
+            return edit_text(spec.key, value, self.document.currency)
         if role == Qt.ItemDataRole.FontRole and key == "value" and own and self.level != "plan":
             return _bold()
         if role == Qt.ItemDataRole.ForegroundRole and key in ("value", "source") and not own:
@@ -777,8 +768,7 @@ class AssumptionTableModel(QAbstractTableModel):
         assert self.document is not None
         where = "" if self.level == "plan" else f" for {self.level} '{self.name}'"
         try:
-            number = parse_number(text, FUNNEL_KEYS.get(key, PLAN_KEYS.get(key)).label)  # type: ignore[union-attr]
-            checked = validate_value(key, number, where)
+            checked = parse_assumption(key, text, where)
         except InvalidAssumption as exc:
             typed = text.strip()
             self.document.error_raised.emit(f"{exc} You typed “{typed}”." if "%" in typed else str(exc))

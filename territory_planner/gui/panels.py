@@ -66,7 +66,7 @@ from .models import (
     SellerTableModel,
     TerritoryTableModel,
 )
-from .parsing import parse_number
+from .parsing import edit_text, parse_assumption
 from .theme import STATUS_COLOR, STATUS_LABEL
 
 
@@ -499,9 +499,9 @@ class MarketingPanel(_Panel):
         values = self.document.scenario.assumptions.values
         cur = self.document.currency
         if not self.budget_edit.hasFocus():
-            self.budget_edit.setText(f"{values['marketing_budget']:,.0f}")
+            self.budget_edit.setText(edit_text("marketing_budget", values["marketing_budget"], cur))
         if not self.hours_edit.hasFocus():
-            self.hours_edit.setText(f"{values['marketing_hours']:,.0f}")
+            self.hours_edit.setText(edit_text("marketing_hours", values["marketing_hours"], cur))
         t = self.document.report().totals
         over = t.allocated_budget - t.marketing_budget
         alloc = f"<b>{money(t.allocated_budget, cur)}</b> allocated of the {money(t.marketing_budget, cur)} budget" + (
@@ -529,12 +529,11 @@ class MarketingPanel(_Panel):
     def _set_plan_value(self, key: str, edit: QLineEdit) -> None:
         if self.document is None:
             return
-        from ..domain import InvalidAssumption, validate_value
         from ..domain.commands import SetAssumption
 
         try:
-            value = validate_value(key, parse_number(edit.text(), "This value"))
-        except (InvalidAssumption, PlanError) as exc:
+            value = parse_assumption(key, edit.text())
+        except PlanError as exc:
             self.document.error_raised.emit(str(exc))
             self.refresh()
             return
