@@ -74,7 +74,7 @@ def territories_frame(pack: Pack) -> gpd.GeoDataFrame:
                     "color": facts.color,
                     "status": r.status,
                     "status_text": STATUS_TEXT[r.status],
-                    "sellers": r.sellers,
+                    "sellers": r.existing_sellers,
                     "planned_hires": r.planned_hires,
                     "seller_names": "; ".join(facts.sellers),
                     "hire_names": "; ".join(h.seller for h in facts.hires),

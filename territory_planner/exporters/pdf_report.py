@@ -383,7 +383,7 @@ def _territory_table(doc: _Layout, sp: ScenarioPack) -> None:
                 r.territory,
                 r.region or "—",
                 Status(r.status),
-                f"{r.sellers} + {r.planned_hires}",
+                f"{r.existing_sellers} + {r.planned_hires}",
                 money(r.target, cur),
                 money(r.required_spend, cur),
                 money(r.allocated_budget, cur) + (" †" if r.funding == "region" else ""),

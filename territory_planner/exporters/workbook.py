@@ -157,7 +157,7 @@ def _territories(ws: Worksheet, sp: ScenarioPack) -> None:
                 t.color,
                 "yes" if t.locked else "no",
                 status_label(r.status),
-                r.sellers,
+                r.existing_sellers,
                 r.planned_hires,
                 r.target,
                 r.required_spend,

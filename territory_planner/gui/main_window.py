@@ -1173,11 +1173,7 @@ class MainWindow(QMainWindow):
             self.map.set_color_mode("status")
         elif mode == "per_seller":
             report = doc.report()
-            per = {
-                r.territory: r.potential / (r.sellers + r.planned_hires)
-                for r in report.territories
-                if r.sellers + r.planned_hires > 0
-            }
+            per = report.potential_per_seller()
             label = f"{(layer.potential_column or 'potential').replace('_', ' ')} per seller"
             self.map.set_color_mode("measure", self.state.per_unit(per), label.capitalize())
         elif mode.startswith("attr:") and mode[5:] in layer.units.columns:

@@ -266,7 +266,7 @@ class TerritoryTableModel(DocumentRowsModel):
         if key == "units":
             return f"{r.units:,}"
         if key == "sellers":
-            return f"{r.sellers} + {r.planned_hires}"
+            return f"{r.existing_sellers} + {r.planned_hires}"
         if key == "potential":
             return f"{r.potential:,.0f}"
         if key == "target":
@@ -297,7 +297,7 @@ class TerritoryTableModel(DocumentRowsModel):
             return 0
         return {
             "units": r.units,
-            "sellers": r.sellers + r.planned_hires,
+            "sellers": r.headcount,
             "potential": r.potential,
             "target": r.target,
             "required": r.required_spend,

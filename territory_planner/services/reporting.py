@@ -7,15 +7,16 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from ..domain import Report
+from ..domain.checks import EPS
 from ..domain.formatting import hours, money, percent
+from ..domain.status import STATUS_LABEL
 
-STATUS_LABEL = {"funded": "Funded", "at_risk": "At risk", "unfunded": "Unfunded"}
-
+#: The TerritoryResult attributes of the JSON document, in order (``existing_sellers`` keeps its key ``sellers``).
 TERRITORY_FIELDS = (
     "territory",
     "region",
     "units",
-    "sellers",
+    "existing_sellers",
     "planned_hires",
     "target",
     "leads",
@@ -28,6 +29,9 @@ TERRITORY_FIELDS = (
     "allocated_hours",
     "status",
 )
+
+#: Attribute -> key where the JSON document (schema in the README) keeps its first name.
+_JSON_KEY = {"existing_sellers": "sellers"}
 
 
 def _clean(value: Any) -> Any:
@@ -63,7 +67,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             for f in report.flags
         ],
         "territories": [
-            {k: _clean(getattr(t, k)) for k in TERRITORY_FIELDS}
+            {_JSON_KEY.get(k, k): _clean(getattr(t, k)) for k in TERRITORY_FIELDS}
             | {"pieces": t.pieces, "potential": _clean(t.potential)}
             for t in report.territories
         ],
@@ -106,7 +110,7 @@ def report_to_text(report: Report) -> str:
         [
             t.territory,
             t.region or "-",
-            f"{t.sellers}+{t.planned_hires}",
+            f"{t.existing_sellers}+{t.planned_hires}",
             money(t.target, cur),
             money(t.required_spend, cur),
             money(t.allocated_budget, cur),
@@ -190,7 +194,7 @@ def compare_reports(a: Report, b: Report) -> dict[str, Any]:
         diffs = {}
         for key in (
             "units",
-            "sellers",
+            "existing_sellers",
             "planned_hires",
             "target",
             "required_spend",
@@ -202,9 +206,9 @@ def compare_reports(a: Report, b: Report) -> dict[str, Any]:
             "region",
         ):
             va, vb = getattr(x, key), getattr(y, key)
-            same = math.isclose(va, vb, rel_tol=1e-9, abs_tol=0.005) if isinstance(va, float) else va == vb
+            same = math.isclose(va, vb, rel_tol=1e-9, abs_tol=EPS) if isinstance(va, float) else va == vb
             if not same:
-                diffs[key] = {"a": _clean(va), "b": _clean(vb)}
+                diffs[_JSON_KEY.get(key, key)] = {"a": _clean(va), "b": _clean(vb)}
         if diffs:
             changed_territories.append(
                 {"territory": name, "status_a": x.status, "status_b": y.status, "changes": diffs}

@@ -243,6 +243,25 @@ def test_region_pool_is_judged_together_not_per_territory() -> None:
     assert len(flags_of(report, "UNFUNDED_TERRITORY")) == 2
 
 
+def test_an_unfunded_pool_flags_its_members_even_when_the_first_one_needs_nothing() -> None:
+    # Region East: "Annex" (first, no seller, needs $0) and Boston (Ann, needs $192,000) share a pool of $50,000.
+    # The pool is unfunded; Boston must be flagged although the pool's first member needs nothing (a first member
+    # with no requirement used to hide the whole pool's flags).
+    s = make_scenario(
+        regions=["East"],
+        territories=[Territory("Annex", "East"), Territory("Boston", "East")],
+        assignment={U[0]: "Annex", U[1]: "Boston"},
+        sellers=[existing("Ann", "Boston", 1_200_000)],
+        allocations=[region_alloc("East", 50_000)],
+    )
+    report = run(s)
+    assert report.territory("Annex").status == "funded"  # needs nothing
+    assert report.territory("Boston").status == "unfunded"
+    flag = only_flag(report, "UNFUNDED_TERRITORY", "Boston")
+    assert flag.numbers["pool_budget"] == approx(50_000)
+    assert not flags_of(report, "UNFUNDED_TERRITORY", "Annex")
+
+
 def test_region_tolerance_override_judges_the_pool() -> None:
     # pool 250,000 is 13.2 % short: unfunded at the plan's 10 %, at risk with region East's 20 %.
     s = east(250_000)
@@ -862,3 +881,57 @@ def test_aggregates_passed_in_give_the_same_report() -> None:
         sellers=[existing("Ann", "Boston", 1_200_000)],
     )
     assert evaluate(s, LAYER, TerritoryAggregates(LAYER, s)) == evaluate(s, LAYER)
+
+
+# --- the shared rules the views ask (one home each) ----------------------------------------------------------
+
+
+def test_every_registered_rule_raises_only_its_own_code_and_the_catalogue_follows_the_registry() -> None:
+    from territory_planner.domain.checks import FLAG_RULES
+
+    assert list(FLAG_CODES) == [rule.code for rule in FLAG_RULES]
+    assert len({rule.code for rule in FLAG_RULES}) == len(FLAG_RULES)
+    s = boston(10_000, hire("Hal", "Boston", "2027-02", 1_200_000), marketing_budget=5_000)
+    report = run(s)
+    assert {f.code for f in report.flags} >= {"UNFUNDED_TERRITORY", "UNFUNDED_HIRE", "OVER_BUDGET"}
+    for flag in report.flags:
+        assert flag.severity == FLAG_CODES[flag.code]
+
+
+def test_a_territory_result_embeds_its_funnel_and_derives_gap_and_break_even_from_it() -> None:
+    r = run(boston(150_000, hire("Hal", "Boston", "2027-01", 1_200_000, ramp=0))).territory("Boston")
+    assert r.funnel.target == approx(2_400_000)
+    assert (r.target, r.leads, r.required_spend) == (r.funnel.target, r.funnel.leads, r.funnel.required_spend)
+    assert r.required_hours == approx(240 + 40)  # 2,400,000 / 10,000 + one planned hire
+    assert (r.existing_sellers, r.planned_hires, r.headcount) == (1, 1, 2)
+    assert r.gap == approx(150_000 - 384_000)
+    assert r.break_even_cpl == approx(150_000 / 1_920)
+    assert r.short
+    assert r.potential_per_seller == approx(r.potential / 2)
+
+
+def test_tolerance_helpers_treat_less_than_a_cent_as_equal() -> None:
+    from territory_planner.domain.checks import EPS, exceeds, same_amount
+
+    assert not exceeds(100.004, 100.0) and exceeds(100.006, 100.0)
+    assert same_amount(100.0, 100.004) and not same_amount(100.0, 100.006)
+    assert EPS == 0.005
+
+
+def test_spend_ratio_band_edges_are_inside_and_the_side_is_named() -> None:
+    from territory_planner.domain.checks import spend_ratio_side
+
+    assert spend_ratio_side(0.04, 0.04, 0.08) is None
+    assert spend_ratio_side(0.08, 0.04, 0.08) is None
+    assert spend_ratio_side(0.0399, 0.04, 0.08) == "below"
+    assert spend_ratio_side(0.0801, 0.04, 0.08) == "above"
+
+
+def test_potential_per_seller_counts_hires_and_skips_territories_without_sellers() -> None:
+    s = make_scenario(
+        territories=[Territory("A"), Territory("B"), Territory("C")],
+        assignment={U[0]: "A", U[1]: "B", U[2]: "C"},  # populations 100, 200, 300
+        sellers=[existing("Ann", "A", 600_000), existing("Bob", "B", 600_000), hire("Hal", "B", "2027-03", 1)],
+        allocations=[],
+    )
+    assert run(s).potential_per_seller() == {"A": approx(100), "B": approx(100)}

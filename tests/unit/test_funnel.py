@@ -234,7 +234,7 @@ def test_territory_results_carry_every_funnel_step() -> None:
         allocations=[territory_alloc("Boston", 238_000, hours=500)],
     )
     r = evaluate(scenario, layer).territory("Boston")
-    assert (r.sellers, r.planned_hires) == (1, 1)
+    assert (r.existing_sellers, r.planned_hires) == (1, 1)
     assert r.target == approx(1_700_000)
     assert r.deals == approx(34)
     assert r.opportunities == approx(136)
