@@ -18,6 +18,11 @@ from ..exporters import qtmap
 
 _ARGB = QImage.Format.Format_ARGB32_Premultiplied
 
+# Item groups of the map scene, each with its own grid of tiles; the number is the z value (drawing order).
+FILL, HATCH, BORDER, ALERT, RASTER, SELECT, PREVIEW, HIGHLIGHT, HOVER, LABEL, GESTURE = range(11)
+#: The groups drawn as vector items (hidden while the cached map image is shown).
+VECTOR_GROUPS = (FILL, HATCH, BORDER, ALERT)
+
 
 def tile_item(z: float) -> QGraphicsRectItem:
     """An invisible parent for the items of one grid tile.

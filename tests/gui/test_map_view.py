@@ -72,7 +72,7 @@ def paint_stroke(qtbot, view: MapView, ids: list[str], release: bool = True) -> 
 
 def test_set_layer_builds_one_item_per_unit_and_fits_the_layer(view: MapView, layer: Layer) -> None:
     assert view.layer() is layer
-    assert len(view._unit_items) == len(layer)
+    assert len(view.unit_items().unit_items) == len(layer)
     visible = view.visible_scene_rect()
     assert visible.contains(view._geometry.extent)
     assert not view.is_showing_raster()  # 30 units: always vector items
@@ -127,7 +127,7 @@ def test_escape_cancels_a_stroke(qtbot, view: MapView) -> None:
         assert not view.stroke_in_progress()
         assert view.stroke_preview_ids() == []
         qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, "r3c2"))
-    assert not any(item.isVisible() for (group, _), item in view._overlay_items.items())
+    assert not any(item.isVisible() for (group, _), item in view.unit_items().overlay_items.items())
 
 
 def test_paint_filter_excludes_units(qtbot, view: MapView, layer: Layer) -> None:
@@ -210,9 +210,9 @@ def test_update_units_recolours_the_rendered_map(view: MapView, layer: Layer) ->
     assert pixel(after, view, "r2c3") == QColor(BLUE)
     assert pixel(after, view, "r1c1") == QColor(qtmap.DEFAULT_STYLE.unassigned)
     # the territory border between them: r2c2 draws its edge to r2c3 and to the unassigned neighbours
-    assert view._border_paths[layer.positions(["r2c2"])[0]] is not None
+    assert view.unit_items().border_paths[layer.positions(["r2c2"])[0]] is not None
     view.update_units(layer.positions(["r2c2", "r2c3"]), np.array([-1, -1]))
-    assert view._border_paths[layer.positions(["r2c2"])[0]] is None
+    assert view.unit_items().border_paths[layer.positions(["r2c2"])[0]] is None
     assert pixel(view.render_image(480, 360), view, "r2c2") == QColor(qtmap.DEFAULT_STYLE.unassigned)
 
 
@@ -255,7 +255,7 @@ def test_unfunded_territory_is_hatched_and_outlined(view: MapView, layer: Layer)
     assert reds > box.width() * box.height() * 0.05  # red hatch lines over the blue fill
     assert plain.pixelColor(box.center()) == QColor(BLUE)
     south = [i for i in range(len(layer)) if i >= 15]
-    assert all(view._border_kind[south] == qtmap.STATUS_UNFUNDED)
+    assert all(view.unit_items().border_kind[south] == qtmap.STATUS_UNFUNDED)
 
 
 def test_labels_show_territory_names(view: MapView, layer: Layer) -> None:
@@ -323,3 +323,56 @@ def test_zoomed_out_level_of_detail_uses_patched_map_image(qtbot) -> None:
     assert shot.pixelColor(at(view, "r12c20")) == QColor(qtmap.DEFAULT_STYLE.unassigned)
     view.zoom_to_units([target])
     assert not view.is_showing_raster()  # zoomed in: few units in view, drawn as items
+
+
+def test_each_mode_is_its_own_tool_and_unknown_modes_are_refused(view: MapView) -> None:
+    from territory_planner.gui.map_tools import LassoTool, PaintTool, PanTool, SelectTool
+
+    for name, cls in (("select", SelectTool), ("lasso", LassoTool), ("paint", PaintTool), ("pan", PanTool)):
+        view.set_mode(name)
+        assert isinstance(view.active_tool(), cls)
+        assert view.mode() == name
+        assert view.viewport().cursor().shape() == cls.cursor
+    with pytest.raises(ValueError, match="Unknown map mode 'erase'"):
+        view.set_mode("erase")
+    assert view.mode() == "pan"
+
+
+def test_alt_drag_in_select_mode_draws_a_lasso(qtbot, view: MapView) -> None:
+    view.set_mode("select")
+    viewport = view.viewport()
+    a, b = at(view, "r1c1"), at(view, "r2c2")
+    pad = 12
+    corners = [
+        QPoint(a.x() - pad, b.y() - pad),
+        QPoint(b.x() + pad, b.y() - pad),
+        QPoint(b.x() + pad, a.y() + pad),
+        QPoint(a.x() - pad, a.y() + pad),
+    ]
+    alt = Qt.KeyboardModifier.AltModifier
+    with qtbot.waitSignal(view.selection_changed, timeout=2000) as blocker:
+        qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, alt, pos=corners[0])
+        for corner in corners[1:]:
+            qtbot.mouseMove(viewport, pos=corner)
+        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, alt, pos=corners[-1])
+    # a rectangle from the first to the last corner would take one column only; the lasso takes the 2 x 2 block
+    assert sorted(blocker.args[0]) == ["r1c1", "r1c2", "r2c1", "r2c2"]
+    assert view.mode() == "select"
+
+
+def test_space_drag_pans_in_paint_mode_without_painting(qtbot, view: MapView) -> None:
+    view.set_mode("paint")
+    view.set_brush_radius(0)
+    viewport = view.viewport()
+    qtbot.keyPress(view, Qt.Key.Key_Space)
+    assert viewport.cursor().shape() == Qt.CursorShape.OpenHandCursor
+    before = view.visible_scene_rect().center()
+    with qtbot.assertNotEmitted(view.stroke_finished):
+        qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=at(view, "r2c1"))
+        assert viewport.cursor().shape() == Qt.CursorShape.ClosedHandCursor
+        assert not view.stroke_in_progress()
+        qtbot.mouseMove(viewport, pos=at(view, "r2c3"))
+        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=at(view, "r2c3"))
+    qtbot.keyRelease(view, Qt.Key.Key_Space)
+    assert view.visible_scene_rect().center().x() < before.x()
+    assert viewport.cursor().shape() == Qt.CursorShape.CrossCursor

@@ -1,0 +1,267 @@
+"""The map scene's unit items: fills, hatching, territory borders and overlays, grouped in tiles (DESIGN section 7).
+
+Every unit is a path item parented under a grid of tile items; territory borders are small per-unit items holding
+only the unit's edges that face another territory, so an edit repaints just the touched units and their
+neighbours. :class:`UnitItems` changes only what differs from what is shown.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
+
+from ..exporters import qtmap
+from .map_items import (
+    ALERT,
+    BORDER,
+    FILL,
+    HATCH,
+    HIGHLIGHT,
+    HOVER,
+    SELECT,
+    VECTOR_GROUPS,
+    HatchTileItem,
+    tile_item,
+    translucent,
+)
+
+SELECTION_COLOR = "#1e6feb"
+HIGHLIGHT_COLOR = "#0b1220"
+
+
+class UnitItems:
+    """The scene items of one layer's units, and the fill/hatch/border style each currently shows."""
+
+    def __init__(self, scene: QGraphicsScene, style: qtmap.MapStyle, geometry: qtmap.MapGeometry | None) -> None:
+        self._scene = scene
+        self._style = style
+        self.geometry = geometry
+        n = geometry.n if geometry is not None else 0
+        self.fill = np.full(n, qtmap.rgb(style.unassigned), dtype=np.int64)
+        self.hatch = np.zeros(n, dtype=np.int8)
+        self.border_kind = np.zeros(n, dtype=np.int8)
+        self.border_items: list[QGraphicsPathItem | None] = [None] * n
+        self.border_paths: list[QPainterPath | None] = [None] * n
+        self._border_group = np.full(n, -1, dtype=np.int8)
+        self.tiles: dict[tuple[int, int], QGraphicsRectItem] = {}
+        self.hatch_tiles: dict[int, HatchTileItem] = {}
+        self.overlay_items: dict[tuple[int, int], QGraphicsPathItem] = {}
+        self.unit_items: list[QGraphicsPathItem] = []
+        self._brushes: dict[int, QBrush] = {}
+        self._vector_visible = True
+        self._hover_item: QGraphicsPathItem | None = None
+        self._hover_unit = -1
+        self._tile_of = np.zeros(n, dtype=np.int64)
+        if geometry is not None:
+            self._build(geometry)
+
+    def _build(self, geometry: qtmap.MapGeometry) -> None:
+        n = geometry.n
+        extent = geometry.extent
+        grid = int(min(13, max(4, round(math.sqrt(n / 25)))))
+        centres_x = (geometry.bounds[:, 0] + geometry.bounds[:, 2]) / 2
+        centres_y = (geometry.bounds[:, 1] + geometry.bounds[:, 3]) / 2
+        tx = np.clip(((centres_x - extent.left()) / extent.width() * grid).astype(np.int64), 0, grid - 1)
+        ty = np.clip(((centres_y - extent.top()) / extent.height() * grid).astype(np.int64), 0, grid - 1)
+        self._tile_of = ty * grid + tx
+
+        brush = self._brush(int(self.fill[0]) if n else 0)
+        pen = qtmap.unit_border_pen(self._style)
+        paths = geometry.paths
+        tiles: dict[int, QGraphicsRectItem] = {}
+        items: list[QGraphicsPathItem] = []
+        for unit, tile in enumerate(self._tile_of.tolist()):
+            parent = tiles.get(tile)
+            if parent is None:
+                parent = tiles[tile] = tile_item(FILL)
+            item = QGraphicsPathItem(paths[unit], parent)
+            item.setBrush(brush)
+            item.setPen(pen)
+            items.append(item)
+        for tile, parent in tiles.items():
+            self.tiles[(FILL, tile)] = parent
+            self._scene.addItem(parent)
+        self.unit_items = items
+
+    def _geometry(self) -> qtmap.MapGeometry:
+        if self.geometry is None:  # only reachable through a programming error: no layer, no units to style
+            raise RuntimeError("The map has no layer.")
+        return self.geometry
+
+    # -- styles --------------------------------------------------------------------------------------------------
+    def _brush(self, color: int) -> QBrush:
+        brush = self._brushes.get(color)
+        if brush is None:
+            brush = self._brushes[color] = QBrush(QColor.fromRgb(color))
+        return brush
+
+    def apply_styles(self, positions: np.ndarray, fill: np.ndarray, hatch: np.ndarray, border_kind: np.ndarray) -> None:
+        """Show these fill colours, hatching and border styles for ``positions`` (changes only)."""
+        changed = fill != self.fill[positions]
+        items = self.unit_items
+        for unit, color in zip(positions[changed].tolist(), fill[changed].tolist(), strict=True):
+            items[unit].setBrush(self._brush(color))
+        self.fill[positions] = fill
+        changed = hatch != self.hatch[positions]
+        for unit, kind in zip(positions[changed].tolist(), hatch[changed].tolist(), strict=True):
+            self._hatch_tile(int(self._tile_of[unit])).set_kind(unit, kind)
+        self.hatch[positions] = hatch
+        changed = border_kind != self.border_kind[positions]
+        self.border_kind[positions] = border_kind
+        for unit in positions[changed].tolist():
+            if self.border_items[unit] is not None:
+                self._restyle_border_item(unit)
+
+    def _hatch_tile(self, tile: int) -> HatchTileItem:
+        item = self.hatch_tiles.get(tile)
+        if item is None:
+            item = self.hatch_tiles[tile] = HatchTileItem(self._geometry(), self._style, HATCH)
+            item.setVisible(self._vector_visible)
+            self._scene.addItem(item)
+        return item
+
+    def _tile(self, group: int, tile: int) -> QGraphicsRectItem:
+        item = self.tiles.get((group, tile))
+        if item is None:
+            item = self.tiles[(group, tile)] = tile_item(group)
+            if group in VECTOR_GROUPS and not self._vector_visible:
+                item.setVisible(False)
+            self._scene.addItem(item)
+        return item
+
+    def set_vector_visible(self, visible: bool) -> None:
+        """Show or hide the vector items (fills, hatching, borders) while the cached map image stands in."""
+        self._vector_visible = visible
+        for (group, _), tile in self.tiles.items():
+            if group in VECTOR_GROUPS:
+                tile.setVisible(visible)
+        for item in self.hatch_tiles.values():
+            item.setVisible(visible)
+
+    def set_unit_pen(self, pen: QPen) -> None:
+        for item in self.unit_items:
+            item.setPen(pen)
+
+    # -- territory borders ---------------------------------------------------------------------------------------
+    def apply_borders(self, positions: np.ndarray, codes: np.ndarray) -> None:
+        """Recompute the territory border items of ``positions`` (edges facing another territory)."""
+        paths = self._geometry().boundary_paths(positions, codes)
+        for unit, path in zip(positions.tolist(), paths, strict=True):
+            item = self.border_items[unit]
+            self.border_paths[unit] = path
+            if path is None:
+                if item is not None and item.isVisible():
+                    item.setVisible(False)  # hiding is cheap; emptying a path item is not (DESIGN section 7)
+                continue
+            if item is None:
+                self._create_border_item(unit, path)
+                continue
+            if item.path() != path:
+                item.setPath(path)
+            if not item.isVisible():
+                item.setVisible(True)
+            if self._border_group[unit] != self._border_group_for(unit):
+                self._restyle_border_item(unit)
+
+    def _border_group_for(self, unit: int) -> int:
+        return ALERT if self.border_kind[unit] == qtmap.STATUS_UNFUNDED else BORDER
+
+    def _create_border_item(self, unit: int, path: QPainterPath) -> None:
+        group = self._border_group_for(unit)
+        item = QGraphicsPathItem(path, self._tile(group, int(self._tile_of[unit])))
+        item.setPen(qtmap.territory_border_pen(int(self.border_kind[unit]), self._style))
+        item.setBrush(Qt.BrushStyle.NoBrush)
+        self.border_items[unit] = item
+        self._border_group[unit] = group
+
+    def _restyle_border_item(self, unit: int) -> None:
+        item = self.border_items[unit]
+        if item is None:
+            return
+        group = self._border_group_for(unit)
+        if self._border_group[unit] != group:
+            item.setParentItem(self._tile(group, int(self._tile_of[unit])))
+            self._border_group[unit] = group
+        item.setPen(qtmap.territory_border_pen(int(self.border_kind[unit]), self._style))
+
+    # -- overlays ------------------------------------------------------------------------------------------------
+    def show_overlay(
+        self, group: int, unit: int, pen: QPen, brush: QBrush | Qt.BrushStyle, path: QPainterPath | None = None
+    ) -> None:
+        """Draw ``unit`` (or ``path``) in the overlay ``group`` (selection, paint preview, highlight)."""
+        item = self.overlay_items.get((group, unit))
+        path = path if path is not None else self._geometry().paths[unit]
+        if item is None:
+            item = QGraphicsPathItem(path, self._tile(group, int(self._tile_of[unit])))
+            self.overlay_items[(group, unit)] = item
+        elif item.path() != path:
+            item.setPath(path)
+        item.setPen(pen)
+        item.setBrush(brush)
+        if not item.isVisible():
+            item.setVisible(True)
+
+    def hide_overlay(self, group: int, unit: int) -> None:
+        item = self.overlay_items.get((group, unit))
+        if item is not None and item.isVisible():
+            item.setVisible(False)
+
+    def show_selection(self, added: np.ndarray, removed: np.ndarray) -> None:
+        brush = QBrush(translucent(SELECTION_COLOR, 80))
+        pen = QPen(QColor(SELECTION_COLOR), 0)
+        pen.setCosmetic(True)
+        for unit in added.tolist():
+            self.show_overlay(SELECT, unit, pen, brush)
+        for unit in removed.tolist():
+            self.hide_overlay(SELECT, unit)
+
+    def highlight(self, previous: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Outline the units at ``positions`` as one shape (replacing ``previous``); returns the outlined units."""
+        geometry = self._geometry()
+        for unit in previous.tolist():
+            self.hide_overlay(HIGHLIGHT, unit)
+        keys = np.full(geometry.n, -1, dtype=np.int64)
+        keys[positions] = 0
+        pen = QPen(QColor(HIGHLIGHT_COLOR), 3.2)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        shown = []
+        for unit, path in zip(positions.tolist(), geometry.boundary_paths(positions, keys), strict=True):
+            if path is not None:
+                self.show_overlay(HIGHLIGHT, unit, pen, Qt.BrushStyle.NoBrush, path)
+                shown.append(unit)
+        return np.asarray(shown, dtype=np.int64)
+
+    def set_hover(self, unit: int) -> None:
+        """Outline the unit under the pointer (-1: none)."""
+        if unit == self._hover_unit or self.geometry is None:
+            return
+        self._hover_unit = unit
+        if self._hover_item is None:
+            self._hover_item = QGraphicsPathItem()
+            pen = QPen(QColor(12, 18, 28, 200), 1.6)
+            pen.setCosmetic(True)
+            self._hover_item.setPen(pen)
+            self._hover_item.setZValue(HOVER)
+            self._hover_item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self._scene.addItem(self._hover_item)
+        if unit < 0:
+            self._hover_item.setVisible(False)
+            return
+        self._hover_item.setPath(self.geometry.paths[unit])
+        self._hover_item.setVisible(True)
+
+    # -- export --------------------------------------------------------------------------------------------------
+    def paint(self, painter: QPainter) -> None:
+        """Draw fills, hatching and borders with ``painter`` (already transformed to scene coordinates)."""
+        qtmap.paint_units(
+            painter, self._geometry(), self.fill, self.hatch, self.border_paths, self.border_kind, None, self._style
+        )
+
+
+__all__ = ["HIGHLIGHT_COLOR", "SELECTION_COLOR", "UnitItems"]
