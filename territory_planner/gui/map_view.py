@@ -39,6 +39,7 @@ from .map_items import (
 )
 from .map_labels import TerritoryLabels
 from .map_lod import LevelOfDetail
+from .map_look import MapLook
 from .map_scene import UnitItems
 from .map_tools import TOOL_CLASSES, MapTool, PaintTool
 
@@ -114,16 +115,7 @@ class MapView(QGraphicsView):
         self._geometry: qtmap.MapGeometry | None = None
         self._ids: list[str] = []
         self._id_index: dict[str, int] = {}
-        self._codes = np.zeros(0, dtype=np.int64)
-        self._colors: list[str] = []
-        self._names: list[str] = []
-        self._status: list[str | None] = []
-        self._locked: list[bool] = []
-        self._kinds = np.zeros(0, dtype=np.int8)
-        self._color_mode = "territory"
-        self._values: np.ndarray | None = None
-        self._value_label = ""
-        self._classes: qtmap.MeasureClasses | None = None
+        self._look = MapLook(self._style)
         self._items = UnitItems(self._scene, self._style, None)
         self._selected = np.zeros(0, dtype=bool)
         self._highlighted: np.ndarray = np.zeros(0, dtype=np.int64)
@@ -148,7 +140,7 @@ class MapView(QGraphicsView):
 
     def codes(self) -> np.ndarray:
         """Territory code per unit position (-1 unassigned), as shown."""
-        return self._codes
+        return self._look.codes
 
     def set_layer(self, layer: Layer | None) -> None:
         """Show ``layer`` (a :class:`territory_planner.domain.Layer`) with every unit unassigned."""
@@ -168,7 +160,7 @@ class MapView(QGraphicsView):
         n = geometry.n
         self._ids = [str(u) for u in layer.units.index]
         self._id_index = {u: i for i, u in enumerate(self._ids)}
-        self._codes = np.full(n, -1, dtype=np.int64)
+        self._look = MapLook(self._style, n)
         self._selected = np.zeros(n, dtype=bool)
         extent = geometry.extent
         self._scene.setSceneRect(
@@ -193,18 +185,7 @@ class MapView(QGraphicsView):
         """Full refresh: territory code per unit position (-1 unassigned) and colour/name/status/lock per code."""
         if self._geometry is None:
             return
-        codes = np.asarray(codes, dtype=np.int64)
-        if codes.shape != (self._geometry.n,):
-            raise ValueError(f"Expected one territory code per unit ({self._geometry.n}), got {codes.shape}.")
-        ncodes = len(colors)
-        if codes.size and codes.max(initial=-1) >= ncodes:
-            raise ValueError(f"Territory code {int(codes.max())} has no colour ({ncodes} colours given).")
-        self._codes = codes.copy()
-        self._colors = list(colors)
-        self._names = [str(n) for n in names] + [f"Territory {i + 1}" for i in range(len(names), ncodes)]
-        self._status = list(status) + [None] * (ncodes - len(status))
-        self._locked = [bool(x) for x in locked] + [False] * (ncodes - len(locked))
-        self._kinds = qtmap.status_kinds(self._status, ncodes)
+        self._look.set_territories(codes, colors, names, status, locked)
         everything = np.arange(self._geometry.n)
         self._apply_styles(everything)
         self._apply_borders(everything)
@@ -219,9 +200,7 @@ class MapView(QGraphicsView):
         codes = np.broadcast_to(np.asarray(codes, dtype=np.int64), positions.shape)
         if not len(positions):
             return
-        if codes.max(initial=-1) >= len(self._colors):
-            raise ValueError(f"Territory code {int(codes.max())} has no colour; call set_territory_state first.")
-        self._codes[positions] = codes
+        self._look.move_units(positions, codes)
         self._apply_styles(positions)
         touched = np.unique(np.concatenate([positions, self._geometry.neighbors(positions)]))
         self._apply_borders(touched)
@@ -232,28 +211,14 @@ class MapView(QGraphicsView):
         """Restyle the funding marks (hatching, outlines, status colours, label captions) only."""
         if self._geometry is None:
             return
-        self._status = list(status) + [None] * (len(self._colors) - len(status))
-        self._kinds = qtmap.status_kinds(self._status, len(self._colors))
+        self._look.set_status(status)
         self._apply_styles(np.arange(self._geometry.n))
         self._after_full_change()
         self._relabel()
 
     def set_color_mode(self, mode: str, values: np.ndarray | None = None, label: str = "") -> None:
         """Colour units by ``territory``, funding ``status`` (green/amber/red) or a ``measure`` (values per unit)."""
-        if mode not in qtmap.COLOR_MODES:
-            raise ValueError(f"Unknown colour mode '{mode}': use one of {', '.join(qtmap.COLOR_MODES)}.")
-        if mode == "measure":
-            if values is None:
-                raise ValueError("The measure colour mode needs one value per unit.")
-            values = np.asarray(values, dtype=float)
-            if self._geometry is not None and values.shape != (self._geometry.n,):
-                raise ValueError(f"Expected one value per unit ({self._geometry.n}), got {values.shape}.")
-            self._values = values.copy()
-            self._value_label = label
-            self._classes = qtmap.measure_classes(values, label, self._style)
-        else:
-            self._values, self._value_label, self._classes = None, "", None
-        self._color_mode = mode
+        self._look.set_color_mode(mode, values, label, check_length=self._geometry is not None)
         if self._geometry is None:
             self._update_legend()
             return
@@ -261,7 +226,7 @@ class MapView(QGraphicsView):
         self._after_full_change()
 
     def color_mode(self) -> str:
-        return self._color_mode
+        return self._look.color_mode
 
     def _after_full_change(self) -> None:
         self._update_legend()
@@ -269,42 +234,18 @@ class MapView(QGraphicsView):
 
     # -- styling ------------------------------------------------------------------------------------------------------
 
-    def _styles_for(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        codes = self._codes[positions]
-        values = self._values[positions] if self._values is not None else None
-        fill = qtmap.unit_fill_rgb(
-            codes,
-            self._colors,
-            self._status,
-            mode=self._color_mode,
-            values=values,
-            classes=self._classes,
-            style=self._style,
-        )
-        hatch = qtmap.hatch_kinds(codes, self._status, len(self._colors), self._color_mode)
-        kinds = self._kinds
-        border_kind = (
-            np.where(codes >= 0, kinds[np.maximum(codes, 0)], 0).astype(np.int8)
-            if len(kinds)
-            else np.zeros(len(codes), dtype=np.int8)
-        )
-        return fill, hatch, border_kind
-
     def _apply_styles(self, positions: np.ndarray) -> None:
         """Fill colours, hatching and border styles of ``positions`` from the current state (changes only)."""
-        self._items.apply_styles(positions, *self._styles_for(positions))
+        self._items.apply_styles(positions, *self._look.styles_for(positions))
 
     def _apply_borders(self, positions: np.ndarray) -> None:
         """Recompute the territory border items of ``positions`` (edges facing another territory)."""
-        self._items.apply_borders(positions, self._codes)
+        self._items.apply_borders(positions, self._look.codes)
 
     # -- legend and labels --------------------------------------------------------------------------------------------
 
     def _update_legend(self) -> None:
-        missing = bool(self._values is not None and (~np.isfinite(self._values)).any())
-        self._legend.set_legend(
-            qtmap.legend_for(self._color_mode, self._status or None, self._classes, missing, self._style)
-        )
+        self._legend.set_legend(self._look.legend())
         self._place_legend()
 
     def _place_legend(self) -> None:
@@ -318,7 +259,8 @@ class MapView(QGraphicsView):
     def _relabel(self) -> None:
         """Rebuild territory labels at the centre of each territory's largest piece."""
         self._label_timer.stop()
-        self._labels.rebuild(self._geometry, self._codes, self._names, self._kinds, self._locked)
+        look = self._look
+        self._labels.rebuild(self._geometry, look.codes, look.names, look.kinds, look.locked)
         self._place_labels()
 
     def _place_labels(self) -> None:
@@ -327,7 +269,7 @@ class MapView(QGraphicsView):
 
     def visible_label_names(self) -> list[str]:
         """Names of the territory labels currently shown (for tests and accessibility)."""
-        return [self._names[c] for c in self._labels.visible_codes()]
+        return [self._look.names[c] for c in self._labels.visible_codes()]
 
     # ================================================================================================================
     # Level of detail (see map_lod.py)
@@ -730,27 +672,7 @@ class MapView(QGraphicsView):
         """Unit name and id, its territory and funding status, and its main attributes."""
         if self._layer is None:
             return ""
-        row = self._layer.units.iloc[unit]
-        lines = [
-            f"<b>{_escape(row.get('name', self._ids[unit]))}</b> <span style='color:#667'>{self._ids[unit]}</span>"
-        ]
-        code = int(self._codes[unit])
-        if code >= 0:
-            status = {"funded": "funded", "at_risk": "at risk", "unfunded": "unfunded"}.get(
-                self._status[code] or "", ""
-            )
-            lines.append(f"Territory: {_escape(self._names[code])}" + (f" ({status})" if status else ""))
-        else:
-            lines.append("Territory: unassigned")
-        for column in ("state", "population", "potential", "accounts"):
-            if column in row.index and row[column] == row[column]:
-                value = row[column]
-                text = f"{value:,.0f}" if isinstance(value, int | float | np.integer | np.floating) else str(value)
-                lines.append(f"{column.capitalize()}: {_escape(text)}")
-        if self._color_mode == "measure" and self._values is not None:
-            label = self._value_label or "Value"
-            lines.append(f"{_escape(label)}: {qtmap.compact_number(float(self._values[unit]))}")
-        return "<br>".join(lines)
+        return self._look.tooltip(self._layer, self._ids[unit], unit)
 
     # ================================================================================================================
     # Export
@@ -770,7 +692,3 @@ class MapView(QGraphicsView):
         self._labels.paint(painter, transform, QRectF(image.rect()))
         painter.end()
         return image
-
-
-def _escape(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -111,7 +111,7 @@ def test_paint_preview_shows_active_colour_without_changing_the_plan(qtbot, view
     view.set_active_color(GREEN)
     paint_stroke(qtbot, view, ["r1c1", "r1c2"], release=False)
     assert view.stroke_preview_ids() == ["r1c1", "r1c2"]
-    assert view._codes.max() == -1  # the plan's state is untouched while dragging
+    assert view.codes().max() == -1  # the plan's state is untouched while dragging
     shot = view.grab().toImage()
     point = at(view, "r1c2") + QPoint(0, 12)
     assert shot.pixelColor(point).green() > shot.pixelColor(point).red()
