@@ -16,6 +16,7 @@ import click
 
 from .domain import BASELINE, PlanError
 from .domain.commands import Batch, Command, CopyScenario, DeleteScenario, RenameScenario
+from .domain.formatting import count
 from .domain.text import printable
 
 log = logging.getLogger("territory_planner")
@@ -193,7 +194,7 @@ def new(
         _fail(f"'{layer_name}' is neither a bundled layer ({known}) nor an existing file.")
     plan_obj = Plan(plan_name or Path(plan).stem, layer)
     _save(plan_obj, plan)
-    _say(f"Created {plan} on layer {layer.name} ({len(layer):,} {layer.unit_noun}s).")
+    _say(f"Created {plan} on layer {layer.name} ({count(len(layer), layer.unit_noun)}).")
 
 
 SHEET_KINDS = ["assignments", "territories", "sellers", "allocations", "assumptions", "attributes"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from .errors import PlanError, UnknownName
+from .formatting import count
 from .model import Allocation, Plan, Region, Scenario, Seller, Territory
 
 
@@ -23,9 +24,7 @@ class Command(Protocol):
 
 
 def _plural(n: int, noun: str) -> str:
-    if n == 1:
-        return f"1 {noun}"
-    return f"{n:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+    return count(n, noun)
 
 
 # --- assignments -------------------------------------------------------------------------------------------

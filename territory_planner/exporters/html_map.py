@@ -390,7 +390,7 @@ def territory_card(facts: TerritoryFacts, currency: str, *, full: bool = True) -
         ("Revenue target", esc(money(r.target, currency))),
         ("Program spend needed", esc(money(r.required_spend, currency))),
         ("Allocated", esc(money(r.allocated_budget, currency)) + pool),
-        ("Gap", esc(money(r.gap, currency)) + (" short" if r.gap < -0.005 else "")),
+        ("Gap", esc(money(r.gap, currency)) + (" short" if r.short else "")),
         ("Break-even cost per lead", esc(money(r.break_even_cpl, currency))),
         ("Marketing hours", f"{esc(hours(r.required_hours))} needed, {esc(hours(r.allocated_hours))} allocated"),
     ]

@@ -36,17 +36,16 @@ from ..domain import (
     TerritoryResult,
 )
 from ..domain.assumptions import format_assumption
-from ..domain.checks import evaluate
-from ..domain.formatting import hours, money, percent
+from ..domain.checks import evaluate, exceeds
+from ..domain.formatting import hours, money, percent, plural_noun
+from ..domain.status import STATUS_COLOR, STATUS_LABEL, STATUS_SYMBOL, status_text
 from ..geo import simplified_for_display, territory_outlines
 
 #: ``progress(fraction, message)``: fraction from 0 to 1, message in plain language.
 Progress = Callable[[float, str], None]
 
-STATUS_TEXT = {"funded": "Funded", "at_risk": "At risk", "unfunded": "Unfunded"}
-#: A symbol per status so that status never depends on colour alone.
-STATUS_SYMBOL = {"funded": "✓", "at_risk": "!", "unfunded": "✗"}
-STATUS_COLOR = {"funded": "#2e7d32", "at_risk": "#e08e00", "unfunded": "#c62828"}
+#: Status words, symbols and colours come from the one table in domain/status.py (re-exported for the exporters).
+STATUS_TEXT = STATUS_LABEL
 #: Outline colour of a funded territory; at-risk and unfunded ones take their status colour.
 OUTLINE_COLOR = "#263238"
 SEVERITY_TEXT = {"blocking": "Blocking", "warning": "Warning"}
@@ -153,7 +152,7 @@ class Pack:
 
 def status_label(status: str) -> str:
     """``✗ Unfunded``: the symbol and the word, so that status never relies on colour."""
-    return f"{STATUS_SYMBOL[status]} {STATUS_TEXT[status]}"
+    return status_text(status)
 
 
 def date_label(day: dt.date) -> str:
@@ -195,7 +194,7 @@ def totals_lines(report: Report) -> list[str]:
     return [
         f"Revenue target {money(t.revenue_target, cur)}; marketing budget {money(t.marketing_budget, cur)}{ratio}.",
         f"Program spend required {money(t.required_spend, cur)}; allocated {money(t.allocated_budget, cur)}"
-        + (f"; short {money(t.spend_shortfall, cur)}." if t.spend_shortfall > 0.005 else "."),
+        + (f"; short {money(t.spend_shortfall, cur)}." if exceeds(t.spend_shortfall, 0.0) else "."),
         f"Marketing hours required {hours(t.required_hours)} of {hours(t.marketing_hours)} available.",
         f"Territories: {t.funded} funded, {t.at_risk} at risk, {t.unfunded} unfunded. "
         f"Planned hires: {t.hires_funded} funded, {t.hires_at_risk} at risk, {t.hires_unfunded} unfunded.",
@@ -207,7 +206,7 @@ def totals_lines(report: Report) -> list[str]:
 def unplaced_hires(sp: ScenarioPack, noun: str = "unit") -> list[str]:
     """Planned hires the map cannot show, each with why: ``Hire B (no territory)``."""
     out = []
-    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    plural = plural_noun(noun)
     for hire in sp.report.hires:
         if hire.territory is None:
             out.append(f"{hire.seller} (no territory)")

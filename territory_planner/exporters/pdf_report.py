@@ -22,6 +22,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from ..domain import Report
+from ..domain.checks import exceeds
 from ..domain.formatting import hours, money
 from . import qtmap
 from .atomic import atomic_path
@@ -402,7 +403,7 @@ def _territory_table(doc: _Layout, sp: ScenarioPack) -> None:
             money(t.revenue_target, cur),
             money(t.required_spend, cur),
             money(t.allocated_budget, cur),
-            money(-t.spend_shortfall, cur) if t.spend_shortfall > 0.005 else money(0, cur),
+            money(-t.spend_shortfall, cur) if exceeds(t.spend_shortfall, 0.0) else money(0, cur),
             "",
             f"{hours(t.required_hours)} / {hours(t.marketing_hours)}",
         ]

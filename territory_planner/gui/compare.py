@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import BASELINE
+from ..domain.checks import same_amount
 from ..domain.formatting import hours, money
 from ..services.reporting import compare_reports
 from .document import PlanDocument
@@ -254,7 +255,7 @@ class CompareWindow(QWidget):
                 return f"{v:,.0f}"
 
             diff = (vb or 0) - (va or 0)
-            if abs(diff) < 0.005:
+            if same_amount(diff, 0.0):
                 change = "same"
             else:
                 sign = "+" if diff > 0 else "−"
@@ -267,7 +268,7 @@ class CompareWindow(QWidget):
             ]
             for col in (1, 2, 3):
                 items[col].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if abs(diff) >= 0.005 and higher_is_better is not None:
+            if not same_amount(diff, 0.0) and higher_is_better is not None:
                 good = (diff > 0) == higher_is_better
                 items[3].setForeground(QBrush(QColor(STATUS_COLOR["funded"] if good else STATUS_COLOR["unfunded"])))
                 font = QFont()

@@ -16,7 +16,7 @@ from ..domain import FUNNEL_KEYS, PLAN_KEYS, Allocation, Flag, InvalidAssumption
 from ..domain.assumptions import KeySpec
 from ..domain.checks import HireResult, TerritoryResult
 from ..domain.commands import RenameTerritory, SetAllocation, SetAssumption
-from ..domain.formatting import hours, money
+from ..domain.formatting import hours, money, plural_noun
 from ..domain.model import Seller, Territory
 from ..domain.months import parse_optional_month
 from .document import PlanDocument
@@ -44,9 +44,7 @@ NEGATIVE = QColor("#b00020")
 
 
 def plural(noun: str) -> str:
-    if noun.endswith("y") and not noun.endswith(("ay", "ey", "oy")):
-        return noun[:-1] + "ies"
-    return noun + "s"
+    return plural_noun(noun)
 
 
 def _bold() -> QFont:
@@ -237,7 +235,7 @@ class TerritoryTableModel(DocumentRowsModel):
             if key in ("name", "region", "status"):
                 return None
             return CENTER if key == "color" else RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and key == "gap" and r is not None and r.gap < -0.005:
+        if role == Qt.ItemDataRole.ForegroundRole and key == "gap" and r is not None and r.short:
             return QBrush(NEGATIVE)
         if role == Qt.ItemDataRole.BackgroundRole and key == "status" and r is not None:
             return QBrush(QColor(STATUS_TINT[r.status]))

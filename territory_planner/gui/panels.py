@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import BASELINE, Flag, PlanError, Report
+from ..domain.checks import exceeds, spend_ratio_side
 from ..domain.commands import (
     AddSeller,
     CreateRegion,
@@ -506,7 +507,7 @@ class MarketingPanel(_Panel):
         over = t.allocated_budget - t.marketing_budget
         alloc = f"<b>{money(t.allocated_budget, cur)}</b> allocated of the {money(t.marketing_budget, cur)} budget" + (
             f" <span style='color:#b00020'>({money(over, cur)} over)</span>"
-            if over > 0.005
+            if exceeds(over, 0.0)
             else f" ({money(-over, cur)} not yet allocated)"
         )
         need = f"territories need <b>{money(t.required_spend, cur)}</b> of program spend"
@@ -518,7 +519,7 @@ class MarketingPanel(_Panel):
                 self.document.scenario.assumptions.values["spend_ratio_min"],
                 self.document.scenario.assumptions.values["spend_ratio_max"],
             )
-            inside = lo - 1e-9 <= t.spend_ratio <= hi + 1e-9
+            inside = spend_ratio_side(t.spend_ratio, lo, hi) is None
             color = "#1d2733" if inside else "#b00020"
             ratio = (
                 f"budget is <b style='color:{color}'>{percent(t.spend_ratio)}</b> of the "
@@ -937,13 +938,13 @@ class SummaryStrip(QFrame):
             f"{t.hires_unfunded} unfunded</span>"
         )
         self.hires_label.setText(hires_text)
-        short = t.required_spend > t.allocated_budget + 0.005
+        short = exceeds(t.required_spend, t.allocated_budget)
         color = STATUS_COLOR["unfunded"] if short else "#1d2733"
         self.spend_label.setText(
             f"needs {money(t.required_spend, currency)} · allocated "
             f"<span style='color:{color}'>{money(t.allocated_budget, currency)}</span>"
         )
-        h_short = t.required_hours > t.marketing_hours + 0.005
+        h_short = exceeds(t.required_hours, t.marketing_hours)
         h_color = STATUS_COLOR["unfunded"] if h_short else "#1d2733"
         self.hours_label.setText(
             f"needs {t.required_hours:,.0f} · has <span style='color:{h_color}'>{t.marketing_hours:,.0f}</span>"

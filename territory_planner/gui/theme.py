@@ -5,9 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-STATUS_LABEL = {"funded": "Funded", "at_risk": "At risk", "unfunded": "Unfunded"}
-STATUS_COLOR = {"funded": "#2e7d32", "at_risk": "#e69500", "unfunded": "#c62828"}
-STATUS_TINT = {"funded": "#e3f1e4", "at_risk": "#fff1d6", "unfunded": "#fbe2e2"}
+from ..domain.status import STATUS_COLOR, STATUS_LABEL, STATUS_TINT
+
 SEVERITY_LABEL = {"blocking": "Blocking", "warning": "Warnings"}
 SEVERITY_COLOR = {"blocking": "#c62828", "warning": "#e69500"}
 UNASSIGNED_COLOR = "#e6e6e6"
@@ -154,6 +153,7 @@ __all__ = [
     "SEVERITY_LABEL",
     "STATUS_COLOR",
     "STATUS_LABEL",
+    "STATUS_TINT",
     "STYLE_SHEET",
     "dot_icon",
     "lock_icon",

@@ -32,6 +32,21 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAVE_AS = "Save it from your spreadsheet as CSV (UTF-8) or as an Excel workbook (.xlsx)."
 
+#: Limits of what a workbook may hold, checked before and while it is read, so a hostile file (a "zip bomb"
+#: declaring millions of rows in a few megabytes) is refused with a message instead of filling the memory. Excel
+#: itself stops at 1,048,576 rows.
+MAX_XLSX_ROWS = 1_100_000
+MAX_XLSX_CELLS = 20_000_000
+MAX_XLSX_UNCOMPRESSED = 1_000_000_000  # bytes of all the workbook's parts together, unpacked
+MAX_XLSX_SHARED_STRINGS = 300_000_000  # bytes of the shared text table, which is read whole
+MAX_XLSX_RATIO = 200  # unpacked / packed size of a large part; real sheets pack 5-50 times
+_RATIO_FROM = 50_000_000  # the ratio is only asked of parts larger than this, unpacked
+_PASTE_VALUES = "In Excel, select the cells, copy them and paste them back with Paste Special > Values only, then save."
+_SCAN_BLOCK = 4 * 1024 * 1024
+_MAX_CELL_PROBLEMS = 1000
+#: A formula element or a cell of type "e" (an error value such as #DIV/0!) in a sheet's XML.
+_FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=[\"']e[\"']")
+
 
 @dataclass
 class Table:
@@ -255,8 +270,11 @@ class RecordSource:
         workbook = self._workbook
         try:
             sheet = workbook[self.sheet]
-            self._rows_total = sheet.max_row
+            cells = 0
             for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells += len(values)
+                if row_no > MAX_XLSX_ROWS or cells > MAX_XLSX_CELLS:
+                    raise file_problem(self.file, _too_big(f"row {row_no:,}", row_no, cells))
                 self._rows_done = row_no
                 yield row_no, [_cell_text(v) for v in values]
             self._finished = True
@@ -326,6 +344,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> RecordSource:
     from openpyxl import load_workbook
 
     file = str(path)
+    check_workbook_size(path, file)
     try:
         handle = path.open("rb")  # a file object: openpyxl refuses names without an Excel extension
     except OSError as exc:
@@ -344,13 +363,148 @@ def _open_xlsx(path: Path, sheet: str | None) -> RecordSource:
             title = sheet
         else:
             raise file_problem(file, f"has no sheet named '{sheet}'. Its sheets: {', '.join(workbook.sheetnames)}.")
+        where = f"{file} [{title}]"
+        worksheet = workbook[title]
+        declared_rows = worksheet.max_row
+        if declared_rows is not None and declared_rows > MAX_XLSX_ROWS:
+            raise file_problem(where, _too_big(f"its size ({declared_rows:,} rows)", declared_rows, 0))
+        _refuse_formulas_without_values(workbook, worksheet, where, title)
+        worksheet.reset_dimensions()  # rows come as long as their cells, never padded to a declared width
     except BaseException:
         workbook.close()
         handle.close()
         raise
     return RecordSource(
-        file=f"{file} [{title}]", path=path, kind="xlsx", sheet=title, _workbook=workbook, _handle=handle
+        file=where,
+        path=path,
+        kind="xlsx",
+        sheet=title,
+        _workbook=workbook,
+        _handle=handle,
+        _rows_total=declared_rows,
     )
+
+
+def _too_big(what: str, rows: int, cells: int) -> str:
+    return (
+        f"the sheet is too large to read: at {what} it passes the limit of {MAX_XLSX_ROWS:,} rows or "
+        f"{MAX_XLSX_CELLS:,} cells (it holds at least {rows:,} rows, {cells:,} cells so far). Excel itself holds "
+        "at most 1,048,576 rows; the file may be damaged or built to exhaust memory. Delete the empty rows and "
+        "columns below and beside the data, or split the data into several files, and import again."
+    )
+
+
+def check_workbook_size(path: Path, file: str) -> None:
+    """Refuse a workbook whose parts unpack to more than the limits, before any of it is parsed.
+
+    The sizes are the ones the archive declares; Python's zip reader never unpacks more than that (a part that
+    inflates beyond its declared size fails its check), so the limits hold for hostile files too.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise file_problem(file, f"cannot open it as an Excel workbook ({exc}). Save it again as .xlsx.") from None
+    total = sum(p.file_size for p in parts)
+    biggest = max(parts, key=lambda p: p.file_size, default=None)
+    advice = (
+        "No real sheet is this large (Excel holds at most 1,048,576 rows); the file may be damaged or built to "
+        "exhaust memory. If the data is real, split it into several files or save it as CSV, and import again."
+    )
+    if total > MAX_XLSX_UNCOMPRESSED and biggest is not None:
+        raise file_problem(
+            file,
+            f"unpacks to {total / 1e6:,.0f} MB (its part {biggest.filename} alone to "
+            f"{biggest.file_size / 1e6:,.0f} MB), more than the {MAX_XLSX_UNCOMPRESSED / 1e6:,.0f} MB a workbook "
+            f"may unpack to. {advice}",
+        )
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > MAX_XLSX_SHARED_STRINGS:
+            raise file_problem(
+                file,
+                f"its table of texts ({part.filename}) unpacks to {part.file_size / 1e6:,.0f} MB, more than the "
+                f"{MAX_XLSX_SHARED_STRINGS / 1e6:,.0f} MB limit. {advice}",
+            )
+        if part.file_size > _RATIO_FROM and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+            ratio = part.file_size / max(part.compress_size, 1)
+            raise file_problem(
+                file,
+                f"its part {part.filename} unpacks {ratio:,.0f} times larger than it is packed "
+                f"({part.compress_size / 1e6:,.1f} MB to {part.file_size / 1e6:,.0f} MB); real sheets pack at most "
+                f"about {MAX_XLSX_RATIO} times. {advice}",
+            )
+
+
+def _has_formula_or_error(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a sheet's XML holds any formula or error cell (a fast byte scan; most sheets hold neither)."""
+    tail = b""
+    with archive.open(part) as stream:
+        while block := stream.read(_SCAN_BLOCK):
+            if _FORMULA_OR_ERROR.search(tail + block):
+                return True
+            tail = block[-16:]
+    return False
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _refuse_formulas_without_values(workbook: Any, worksheet: Any, file: str, title: str) -> None:
+    """Refuse error cells (#DIV/0!, #REF!, #N/A…) and formulas without a saved result, naming each cell.
+
+    The sheet is read for its values (``data_only``), so a formula shows the result the spreadsheet saved with it;
+    a formula without one would read as an empty cell and an error as text, both silently wrong.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    archive = getattr(workbook, "_archive", None)
+    part = getattr(worksheet, "_worksheet_path", None)
+    if not isinstance(archive, zipfile.ZipFile) or not isinstance(part, str):
+        return
+    if not _has_formula_or_error(archive, part):
+        return
+    problems: list[Problem] = []
+    found = 0
+    with archive.open(part) as stream:
+        for _event, element in iterparse(stream, events=("end",)):
+            tag = _local(element.tag)
+            if tag == "row":
+                element.clear()
+                continue
+            if tag != "c":
+                continue
+            children = {_local(child.tag): child for child in element}
+            formula, value = children.get("f"), children.get("v")
+            cell = f"{title}!{element.get('r') or '?'}"
+            shown = f" (={_short(formula.text)})" if formula is not None and formula.text else ""
+            message = None
+            if element.get("t") == "e":
+                error = value.text if value is not None and value.text else "an error"
+                message = (
+                    f"cell {cell} shows the error {error}{shown}. Correct the formula or type the value, then "
+                    f"save. {_PASTE_VALUES}"
+                )
+            elif formula is not None and (value is None or not value.text) and element.get("t") != "str":
+                message = (
+                    f"cell {cell} holds a formula{shown} but no saved result (the program that wrote the file "
+                    f"did not calculate it). Open the file in Excel or LibreOffice so it calculates. {_PASTE_VALUES}"
+                )
+            element.clear()
+            if message is not None:
+                found += 1
+                if found > _MAX_CELL_PROBLEMS:
+                    continue
+                problems.append(Problem(file, None, None, message))
+    if found > _MAX_CELL_PROBLEMS:
+        problems.append(Problem(file, None, None, f"… {found - _MAX_CELL_PROBLEMS:,} more cells like these."))
+    if problems:
+        raise InputFileError(file, problems)
+
+
+def _short(text: str) -> str:
+    """A formula shortened for a message (its first 40 characters)."""
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _cell_text(value: object) -> str:

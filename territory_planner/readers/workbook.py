@@ -18,7 +18,7 @@ from ..domain import Plan
 from ..domain.commands import Batch, Command
 from .errors import InputFileError, Problem, file_problem
 from .sheets import read_sheet
-from .table import Table, read_table
+from .table import Table, check_workbook_size, read_table
 
 #: Plan sheet kind -> sheet name in the workbook, in the order they are read.
 WORKBOOK_SHEETS = {
@@ -33,6 +33,7 @@ WORKBOOK_SHEETS = {
 def _sheet_names(path: Path) -> list[str]:
     from openpyxl import load_workbook
 
+    check_workbook_size(path, str(path))
     try:
         workbook = load_workbook(path, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file

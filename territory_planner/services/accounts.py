@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from ..domain import Layer, Plan, PlanError
 from ..domain.commands import SetUnitAttributes
+from ..domain.formatting import count as plural_count
 from ..exporters.atomic import atomic_path
 from ..readers.accounts import (
     COORD_BLANK,
@@ -706,7 +707,7 @@ def _check_finite(reader: AccountsReader, tally: _Tally) -> None:
 
 def _n(count: int, singular: str, plural: str | None = None) -> str:
     """``1 account``, ``2,000 accounts``."""
-    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
+    return plural_count(count, singular, plural)
 
 
 def _nothing_placed(reader: AccountsReader, placer: _Placer, tally: _Tally) -> InputFileError:
