@@ -8,12 +8,16 @@ differs::
     plan = load_plan("west.tplan")
     save_plan(plan, "postgresql+psycopg://me:secret@plans.example.com/territory?plan=west-2027")
 
-Saves are atomic: a file is written complete beside the target and renamed over it; a database plan is replaced in
-one transaction. Loading a plan saved by an older version migrates it to the current schema; a plan saved by a newer
-version raises :class:`NewerSchemaError`. Everything returned is a domain object; no database rows leave this package.
+Saves are atomic: a file is written complete beside the target and renamed over it; a database plan is changed in
+one transaction. A loaded plan remembers its revision (``plan.origin``); saving it onto a target that someone saved
+since raises :class:`PlanConflictError` instead of silently overwriting their change (see ``docs/persistence.md``).
+Loading a plan saved by an older version migrates it to the current schema (in memory for a file, which opening
+never changes); a plan saved by a newer version raises :class:`NewerSchemaError`. Everything returned is a domain
+object; no database rows leave this package.
 """
 
-from .errors import NewerSchemaError, PlanFileError
+from .errors import NewerSchemaError, PlanConflictError, PlanDamagedError, PlanFileError, PlanReadOnlyError
+from .origin import PlanOrigin
 from .schema import schema_version
 from .store import load_display_cache, load_plan, save_display_cache, save_plan
 from .target import DEFAULT_PLAN_KEY, PlanTarget, plan_target
@@ -21,7 +25,11 @@ from .target import DEFAULT_PLAN_KEY, PlanTarget, plan_target
 __all__ = [
     "DEFAULT_PLAN_KEY",
     "NewerSchemaError",
+    "PlanConflictError",
+    "PlanDamagedError",
     "PlanFileError",
+    "PlanOrigin",
+    "PlanReadOnlyError",
     "PlanTarget",
     "load_display_cache",
     "load_plan",

@@ -53,6 +53,12 @@ def _length(name: str) -> int:
     return len(os.fsencode(name)) if os.name == "posix" else len(name.encode("utf-8"))
 
 
+def companions(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """SQLite's companion files of ``path`` (``<name>-wal`` ...) that can exist: names past NAME_MAX cannot."""
+    budget = _name_max(path.parent)
+    return [path.with_name(path.name + s) for s in suffixes if _length(path.name + s) <= budget]
+
+
 def sidecar(path: Path, suffix: str, *, reserve: int = 0) -> Path:
     """The hidden file ``.<name><suffix>`` beside ``path``, shortened (with a hash of the name) to fit NAME_MAX.
 
@@ -218,4 +224,13 @@ def clean_leftovers(path: Path) -> None:
         log.info("Left the unfinished saves beside %s: %s", path, exc)
 
 
-__all__ = ["clean_leftovers", "leftovers", "lock_path", "plan_lock", "remove_temp", "sidecar", "temp_path"]
+__all__ = [
+    "clean_leftovers",
+    "companions",
+    "leftovers",
+    "lock_path",
+    "plan_lock",
+    "remove_temp",
+    "sidecar",
+    "temp_path",
+]

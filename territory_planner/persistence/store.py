@@ -12,6 +12,7 @@ plain tuples. No ORM objects are involved.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import logging
@@ -506,7 +507,6 @@ def _save_file(rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin 
     _refuse_read_only(path, where)
     with files.plan_lock(path, str(where)):
         temp = files.temp_path(path)
-        written = False
         try:
             for leftover in files.leftovers(path):  # of saves killed earlier; we hold the lock, so none is running
                 leftover.unlink(missing_ok=True)
@@ -514,7 +514,6 @@ def _save_file(rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin 
             check_revision(base, stored, str(where))
             rows.plan["revision"] = (stored.revision if stored else 0) + 1
             _write_new_file(temp, rows, cache, where)
-            written = True
             _fsync(temp)
             if path.exists():
                 # Last look before the replace: a program that does not take our lock may have saved meanwhile.
@@ -525,22 +524,26 @@ def _save_file(rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin 
                 shutil.copymode(path, temp)
                 _settle_old_file(path, where)
             os.replace(temp, path)
-            written = False
-            for suffix in _COMPANIONS:
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            for companion in files.companions(path, _COMPANIONS):
+                companion.unlink(missing_ok=True)
             _fsync_folder(folder)
         except OSError as exc:
-            raise PlanFileError(
-                f"Could not save {where}: {exc.strerror or exc}. Check the disk has space and you may write in "
-                f"'{folder}', or save to another folder."
-            ) from None
+            # exc.filename would be our hidden temporary file: the message names the user's file only.
+            raise PlanFileError(f"Could not save {where}: {exc.strerror or exc}. {_advice(exc, folder)}") from exc
         finally:
-            if written or temp.exists():
-                try:
-                    files.remove_temp(path)
-                except OSError:
-                    log.warning("Could not remove the unfinished save %s", temp, exc_info=True)
+            try:
+                files.remove_temp(path)
+            except OSError:
+                log.warning("Could not remove the unfinished save %s", temp, exc_info=True)
     return _origin_after_save(rows, where, with_rows=False)
+
+
+def _advice(exc: OSError, folder: Path) -> str:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"Free some space on the disk of '{folder}', or save to another disk."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"Check you may write in '{folder}' (it may be read-only), or save to another folder."
+    return f"Check the disk and the folder '{folder}', or save to another folder."
 
 
 def _origin_of(where: PlanTarget, stored: StoredRevision | None) -> PlanOrigin:
@@ -625,7 +628,7 @@ def _settle_old_file(path: Path, where: PlanTarget) -> None:
     old file left beside the new one would corrupt it. Opening the old file read-write recovers a hot journal, and
     switching it to the DELETE journal checkpoints and removes its WAL.
     """
-    if not any(Path(f"{path}{suffix}").exists() for suffix in _COMPANIONS):
+    if not any(companion.exists() for companion in files.companions(path, _COMPANIONS)):
         return
     in_use = f"Cannot replace {where}: it is open in another program. Close it there and save again."
     is_database = _is_sqlite_file(path)
@@ -641,10 +644,10 @@ def _settle_old_file(path: Path, where: PlanTarget) -> None:
     finally:
         engine.dispose()
     # A WAL or journal that survived a clean open and close belongs to a connection that is still working on it.
-    if is_database and any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
+    if is_database and any(c.exists() for c in files.companions(path, ("-wal", "-journal"))):
         raise PlanFileError(in_use)
-    for suffix in _COMPANIONS:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    for companion in files.companions(path, _COMPANIONS):
+        companion.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:
@@ -734,7 +737,7 @@ def _read_connection(path: Path, where: PlanTarget, *, allow_older: bool = False
 def _file_reader(path: Path, where: PlanTarget) -> Engine:
     """The first way of opening ``path`` for reading that works (see :func:`_read_connection`)."""
     ways: list[Callable[[], Engine]] = [lambda: sqlite_engine(path, "ro")]
-    if Path(f"{path}-journal").exists():
+    if any(journal.exists() for journal in files.companions(path, ("-journal",))):
         ways.append(lambda: sqlite_engine(path, "rw", journal_mode=None, synchronous=None))
     ways.append(lambda: sqlite_engine(path, "ro", immutable=True))
     first: SQLAlchemyError | None = None
