@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..domain import BASELINE, Plan, PlanError, Report
-from ..domain.commands import AssignUnits, Command, RenameScenario, touches_scenario_list
+from ..domain.commands import AssignUnits, Command, RenameScenario, RestoreScenario, touches_scenario_list
 from ..domain.model import Scenario
 from ..services.session import PlanSession
 from ..services.workspace import display_name
@@ -171,10 +171,80 @@ class PlanDocument(QObject):
         noun = self.plan.layer.unit_noun
         return self.execute(AssignUnits.to(self._scenario, unit_ids, territory, noun))
 
+    # --- saving and conflicts -----------------------------------------------------------------------------
+    def note_saved(self, snapshot: Plan) -> None:
+        """A snapshot of this plan was saved: the next save checks against the revision it wrote."""
+        self.plan.origin = snapshot.origin
+
+    def unsaved_commands(self) -> list[Command] | None:
+        """The commands applied since the last save, oldest first; None when the undo history cannot say
+        (the plan was never saved from here, or edits were undone past the save)."""
+        clean, index = self.undo_stack.cleanIndex(), self.undo_stack.index()
+        if clean < 0 or clean > index:
+            return None
+        commands = []
+        for i in range(clean, index):
+            entry = self.undo_stack.command(i)
+            if not isinstance(entry, DomainUndoCommand):
+                return None
+            commands.append(entry.command)
+        return commands
+
     def title(self) -> str:
         name = self.plan.name or "Untitled plan"
         where = display_name(self.target) if self.target else "not saved yet"
         return f"{name} — {where}"
 
 
-__all__ = ["PlanDocument", "build_demo_task", "load_plan_task", "save_plan_task"]
+def reload_and_reapply(document: PlanDocument) -> tuple[PlanDocument, list[str]]:
+    """The plan as stored now, with this document's unsaved commands applied again on top (each one undo entry).
+
+    Returns the new document and the messages of commands that no longer apply (e.g. their territory was
+    deleted by the other person); those are left out, everything else is kept.
+    """
+    from .. import persistence
+
+    if document.target is None:
+        raise PlanError("This plan was never saved, so there is nothing to reload.")
+    commands = document.unsaved_commands()
+    if commands is None:
+        raise PlanError(
+            "Your changes cannot be re-applied one by one (the plan was recovered, or edits were undone past the "
+            "last save). Save yours as a new what-if or as another file instead."
+        )
+    fresh = PlanDocument(persistence.load_plan(document.target), document.target)
+    skipped: list[str] = []
+    fresh.error_raised.connect(skipped.append)
+    for command in commands:
+        fresh.execute(command)
+    fresh.error_raised.disconnect(skipped.append)
+    if document.scenario_name in fresh.plan.scenarios:
+        fresh.switch_scenario(document.scenario_name)
+    return fresh, skipped
+
+
+def reload_with_mine_as_what_if(document: PlanDocument, name: str | None = None) -> PlanDocument:
+    """The plan as stored now, plus the scenario shown here (with all my changes) as a new what-if."""
+    from .. import persistence
+
+    if document.target is None:
+        raise PlanError("This plan was never saved, so there is nothing to reload.")
+    fresh = PlanDocument(persistence.load_plan(document.target), document.target)
+    base = name or f"{document.scenario_name} (mine)"
+    candidate, n = base, 2
+    while candidate in fresh.plan.scenarios:
+        candidate, n = f"{base} {n}", n + 1
+    mine = document.scenario.clone(candidate)
+    if fresh.execute(RestoreScenario(mine, len(fresh.plan.scenarios))):
+        fresh.switch_scenario(candidate)
+    return fresh
+
+
+__all__ = [
+    "PlanDocument",
+    "build_demo_task",
+    "load_plan_task",
+    "reload_and_reapply",
+    "reload_with_mine_as_what_if",
+    "save_plan_task",
+]

@@ -48,6 +48,7 @@ from ..domain.commands import (
 from ..domain.formatting import money
 from ..services.autosave import RecoveryStore
 from ..services.workspace import Workspace, display_name, is_url
+from .conflict_dialog import handle_save_conflict
 from .document import PlanDocument, build_demo_task, load_plan_task, save_plan_task
 from .import_export import ImportExport
 from .messages import Messenger
@@ -675,14 +676,18 @@ class MainWindow(QMainWindow):
         def on_saved(_result: object) -> None:
             if self.document is not doc:
                 return
+            doc.note_saved(snapshot)
             self._after_save(doc, target, index)
 
         task.finished.connect(on_saved)
         task.failed.connect(
-            lambda exc, tb: self.messages.error(
-                f"Could not save {display_name(target)}: {exc}. Your changes are still here; try Save as…",
-                "Not saved",
-                tb,
+            lambda exc, tb: (
+                handle_save_conflict(self, doc, exc)
+                or self.messages.error(
+                    f"Could not save {display_name(target)}: {exc}. Your changes are still here; try Save as…",
+                    "Not saved",
+                    tb,
+                )
             )
         )
         return task
@@ -698,7 +703,8 @@ class MainWindow(QMainWindow):
             if target is None:
                 return False
         try:
-            run_inline(save_plan_task, (doc.plan.deepcopy(), target))
+            run_inline(save_plan_task, (snapshot := doc.plan.deepcopy(), target))
+            doc.note_saved(snapshot)
         except Exception as exc:
             log.exception("Save failed")
             self.messages.error(f"Could not save {display_name(target)}: {exc}", "Not saved")
