@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..domain import PALETTE, Allocation, Month, Plan, PlanError, Seller, Territory
-from ..domain.assumptions import ALL_KEYS, FUNNEL_KEYS, TEXT_PLAN_KEYS, validate_value
+from ..domain.assumptions import ALL_KEYS, FUNNEL_KEYS, TEXT_PLAN_KEYS, check_amount, check_spend_band, validate_value
 from ..domain.commands import (
     AddSeller,
     AssignUnits,
@@ -31,7 +31,7 @@ from ..domain.commands import (
     SetAssumption,
     SetUnitAttributes,
 )
-from ..domain.model import check_color
+from ..domain.model import check_color, check_name
 from .errors import InputFileError, Problem
 from .table import Table, parse_amount, parse_rate, read_table
 
@@ -47,6 +47,11 @@ COLUMNS = {
 }
 
 
+#: The largest attribute value (population, accounts, market potential) a unit may have: sums over any number
+#: of units stay finite and printable.
+MAX_ATTRIBUTE = 1e15
+
+
 class _Collector:
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -55,7 +60,11 @@ class _Collector:
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(self.table.file, row, column, message))
 
-    def amount(self, row: int, values: dict[str, str], column: str, required: bool = True) -> float | None:
+    def amount(
+        self, row: int, values: dict[str, str], column: str, required: bool = True, bounded: str | None = None
+    ) -> float | None:
+        """The column's amount, or None with a problem recorded; ``bounded`` names the amount whose bounds apply
+        (``budget``, ``hours``, ``annual_quota``, ``annual_cost``: see ``domain.assumptions.AMOUNT_SPECS``)."""
         text = values.get(column, "")
         if not text:
             if required:
@@ -69,7 +78,50 @@ class _Collector:
         if value < 0:
             self.add(row, column, f"{text} is negative; amounts must be 0 or more.")
             return None
+        if bounded is not None:
+            try:
+                check_amount(bounded, value)
+            except PlanError as exc:
+                self.add(row, column, str(exc))
+                return None
         return value
+
+    def name(self, row: int, values: dict[str, str], column: str, kind: str) -> str | None:
+        """The column's name checked as the plan checks names (length, control characters), or None with a problem
+        recorded; an empty cell gives None without a problem."""
+        text = values.get(column, "")
+        if not text:
+            return None
+        try:
+            return check_name(kind, text)
+        except PlanError as exc:
+            self.add(row, column, str(exc))
+            return None
+
+    def repeated_unit(
+        self, row: int, unit: str, seen: dict[str, tuple[int, dict[str, str]]], values: dict[str, str]
+    ) -> bool:
+        """Record a problem (and return True) when the unit already has a row; else remember this row.
+
+        One row per unit in every sheet keyed by unit id (assignments, attributes): a second row is refused even
+        with the same values, naming both rows and the values that differ.
+        """
+        if unit not in seen:
+            seen[unit] = (row, values)
+            return False
+        first, earlier = seen[unit]
+        differ = [
+            f"{column} {earlier.get(column, '') or '(empty)'} and {values.get(column, '') or '(empty)'}"
+            for column in self.table.columns
+            if column and column != "unit_id" and earlier.get(column, "") != values.get(column, "")
+        ]
+        what = f" with different values ({'; '.join(differ[:3])})" if differ else ""
+        self.add(
+            row,
+            "unit_id",
+            f"unit {unit} is listed twice (rows {first} and {row}){what}; keep one row per unit.",
+        )
+        return True
 
     def month(self, row: int, values: dict[str, str], column: str) -> Month | None:
         text = values.get(column, "")
@@ -127,7 +179,7 @@ def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territor
     s = plan.scenario(scenario)
     territories = set(s.territories) if known_territories is None else known_territories
     groups: dict[str | None, list[str]] = {}
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, dict[str, str]]] = {}
     units = dict(_unit_ids(plan, c, table))
     for row, values in table.rows:
         if row not in units:
@@ -136,10 +188,8 @@ def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territor
         territory = values.get("territory", "") or None
         if c.unknown_territory(row, territory, territories, scenario):
             continue
-        if unit in seen:
-            c.add(row, "unit_id", f"unit {unit} is listed twice (also row {seen[unit]}); keep one row per unit.")
+        if c.repeated_unit(row, unit, seen, values):
             continue
-        seen[unit] = row
         groups.setdefault(territory, []).append(unit)
     c.raise_if_any()
     noun = plan.layer.unit_noun
@@ -154,9 +204,13 @@ def read_territories(plan: Plan, scenario: str, path: str | Path) -> Batch:
     s = plan.scenario(scenario)
     wanted: dict[str, tuple[str | None, str | None, bool | None]] = {}
     for row, values in table.rows:
-        name = values.get("territory", "")
-        if not name:
+        if not values.get("territory", ""):
             c.add(row, "territory", "is empty; every territory needs a name.")
+            continue
+        name = c.name(row, values, "territory", "territory")
+        region_text = values.get("region", "")
+        region = c.name(row, values, "region", "region")
+        if name is None or (region_text and region is None):
             continue
         if name in wanted:
             c.add(row, "territory", f"'{name}' is listed twice; territory names must be unique.")
@@ -173,7 +227,7 @@ def read_territories(plan: Plan, scenario: str, path: str | Path) -> Batch:
             c.add(row, "locked", f"'{locked_text}' should be yes or no.")
             continue
         locked = None if not locked_text else locked_text in ("yes", "true", "1")
-        wanted[name] = (values.get("region", "") or None, color, locked)
+        wanted[name] = (region, color, locked)
     c.raise_if_any()
     commands: list[Command] = []
     regions_wanted = list(dict.fromkeys(r for r, _, _ in wanted.values() if r))
@@ -210,9 +264,11 @@ def read_sellers(plan: Plan, scenario: str, path: str | Path, known_territories:
     territories = set(s.territories) if known_territories is None else known_territories
     sellers: dict[str, Seller] = {}
     for row, values in table.rows:
-        name = values.get("seller", "")
-        if not name:
+        if not values.get("seller", ""):
             c.add(row, "seller", "is empty; every seller needs a name.")
+            continue
+        name = c.name(row, values, "seller", "seller")
+        if name is None:
             continue
         if name in sellers:
             c.add(row, "seller", f"'{name}' is listed twice; seller names must be unique.")
@@ -237,8 +293,8 @@ def read_sellers(plan: Plan, scenario: str, path: str | Path, known_territories:
         except (ValueError, OverflowError):
             c.add(row, "ramp_months", f"'{ramp_text}' should be a whole number of months from 0 to 60.")
             continue
-        quota = c.amount(row, values, "annual_quota")
-        cost = c.amount(row, values, "annual_cost", required=False)
+        quota = c.amount(row, values, "annual_quota", bounded="annual_quota")
+        cost = c.amount(row, values, "annual_cost", required=False, bounded="annual_cost")
         if quota is None or (values.get("annual_cost") and cost is None):
             continue
         sellers[name] = Seller(name, territory, status, start, ramp_months, quota, cost or 0.0)  # type: ignore[arg-type]
@@ -272,8 +328,8 @@ def read_allocations(plan: Plan, scenario: str, path: str | Path) -> Batch:
         if (level, name) in allocations:
             c.add(row, "name", f"{level} '{name}' has two allocations; keep one row per {level}.")
             continue
-        budget = c.amount(row, values, "budget")
-        hours = c.amount(row, values, "hours", required=False)
+        budget = c.amount(row, values, "budget", bounded="budget")
+        hours = c.amount(row, values, "hours", required=False, bounded="hours")
         start = c.month(row, values, "start_month")
         if budget is None or (values.get("hours") and hours is None) or (values.get("start_month") and not start):
             continue
@@ -290,6 +346,7 @@ def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
     c = _Collector(table)
     s = plan.scenario(scenario)
     values_out: dict[tuple[str, str | None, str], object] = {}
+    rows_of: dict[str, int] = {}
     for row, values in table.rows:
         level = values.get("level", "").lower()
         name = values.get("name", "") or None
@@ -337,7 +394,24 @@ def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
             c.add(row, "key", f"'{key}' is set twice for this {level}; keep one row.")
             continue
         values_out[(level, name, key)] = value
+        rows_of[key if level == "plan" else ""] = row
+    current = s.assumptions.values
+    low, high = (
+        float(values_out.get(("plan", None, k), current[k]))  # type: ignore[arg-type]
+        for k in ("spend_ratio_min", "spend_ratio_max")
+    )
+    try:
+        check_spend_band(low, high)
+    except PlanError as exc:
+        c.add(
+            rows_of.get("spend_ratio_min") or rows_of.get("spend_ratio_max"),
+            "value",
+            f"{exc} (These are the values after this import; a value the sheet does not set stays as it is.)",
+        )
     c.raise_if_any()
+    if low > current["spend_ratio_max"]:
+        # Raise the high end first, so the band is never upside down between the two commands.
+        values_out = dict(sorted(values_out.items(), key=lambda item: item[0] != ("plan", None, "spend_ratio_max")))
     commands: list[Command] = []
     for table_level, overrides in (
         ("region", s.assumptions.region_overrides),
@@ -366,8 +440,9 @@ def read_attributes(plan: Plan, scenario: str, path: str | Path) -> Batch:
         if col in plan.layer.units.columns and not pd.api.types.is_numeric_dtype(plan.layer.units[col])
     }
     units = dict(_unit_ids(plan, c, table))
+    seen: dict[str, tuple[int, dict[str, str]]] = {}
     for row, values in table.rows:
-        if row not in units:
+        if row not in units or c.repeated_unit(row, units[row], seen, values):
             continue
         for col in columns:
             if col in text_columns:
@@ -376,9 +451,19 @@ def read_attributes(plan: Plan, scenario: str, path: str | Path) -> Batch:
             if not text:
                 continue
             try:
-                data[col][units[row]] = parse_amount(text)
+                number = parse_amount(text)
             except ValueError:
                 c.add(row, col, f"'{text}' is not a number; attribute columns must be numeric.")
+                continue
+            if abs(number) > MAX_ATTRIBUTE:
+                c.add(
+                    row,
+                    col,
+                    f"{text} is larger than any real figure (at most {MAX_ATTRIBUTE:,.0f} either way); "
+                    "totals of it would overflow. Check the unit of the column.",
+                )
+                continue
+            data[col][units[row]] = number
     c.raise_if_any()
     numeric = {col: vals for col, vals in data.items() if col not in text_columns}
     return Batch(
