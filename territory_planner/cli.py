@@ -447,6 +447,55 @@ def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
         _say(comparison_to_text(result, ra.currency))
 
 
+@cli.command()
+@click.argument("plan")
+@click.option("--scenario", default=BASELINE, show_default=True, help="Source scenario (never changed).")
+@click.option("--into", required=True, help="Name of the new what-if to write.")
+@click.option("--territories", "k", type=int, help="How many territories (default with --seeds/--from-current).")
+@click.option("--region", help="Rebuild only the territories of this region.")
+@click.option("--balance", multiple=True, help="ATTR or ATTR=WEIGHT to balance on (repeat; default: potential).")
+@click.option("--tolerance", type=float, default=0.05, show_default=True, help="Allowed deviation from the mean.")
+@click.option("--from-current", is_flag=True, help="Start from the source's territories; move as little as possible.")
+@click.option("--seeds", type=click.Choice(["auto", "sellers", "hires"]), default="auto", show_default=True)
+@click.option("--seconds", type=float, default=5.0, show_default=True, help="Time box of the refinement.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (schema in docs/builder.md).")
+@friendly_errors
+def build(
+    plan: str,
+    scenario: str,
+    into: str,
+    k: int | None,
+    region: str | None,
+    balance: tuple[str, ...],
+    tolerance: float,
+    from_current: bool,
+    seeds: str,
+    seconds: float,
+    as_json: bool,
+) -> None:
+    """Build balanced, contiguous territories into a new what-if (locked territories stay as they are)."""
+    from .services.builder import BuildOptions, build_territories, parse_balance
+
+    plan_obj = _load(plan)
+    options = BuildOptions(
+        into=into,
+        territories=k,
+        scenario=scenario,
+        region=region,
+        balance=parse_balance(balance),
+        tolerance=tolerance,
+        from_current=from_current,
+        seeds=seeds,
+        seconds=seconds,
+    )
+    result = build_territories(plan_obj, options)
+    _apply_and_save(plan_obj, plan, result.command)
+    if as_json:
+        _say_json(result.to_dict())
+    else:
+        _say(result.to_text())
+
+
 def main(run_gui: Callable[[str | None], int] | None = None) -> None:
     """Run the command line; ``run_gui`` starts the desktop app (wired in ``territory_planner.__main__``)."""
     try:
