@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..domain import BASELINE, Allocation, Flag, Plan, Report, Scenario, TerritoryAggregates, evaluate
+from ..domain.checks import EPS
 from ..domain.commands import Batch, Command, EditSeller, RemoveSeller, SetAllocation, SetAssumption
 from ..domain.errors import PlanError
 from ..domain.formatting import currency_symbol, money
@@ -32,7 +33,7 @@ FIX_KINDS = (
     "drop_hire",
 )
 #: Money and hours are judged to the cent (the checks' tolerance); whole-dollar amounts stay clear of it.
-_CENT = 0.005
+_CENT = EPS  # a cent: the checks' money tolerance
 #: At most this many single-allocation cuts are tried for an over-budget plan (each is a full evaluation).
 _MAX_SINGLE_CUTS = 5
 

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..domain import BASELINE, Allocation, Month, Plan, Scenario, Seller, TerritoryAggregates, evaluate
+from ..domain.checks import EPS
 from ..domain.commands import Batch, Command, CopyScenario, EditSeller, RemoveSeller, SetAllocation
 from ..domain.errors import PlanError
 from ..domain.formatting import money
@@ -303,11 +304,11 @@ class _Model:
         locked_short: dict[str, float] = {}
         for g in self.groups:
             short = sum(self.existing_spend[m] for m in g.members) - g.allocation.budget
-            if short > 0.005:
+            if short > EPS:
                 locked_short[f"{g.key[0]} {g.key[1]}"] = short
             if g.allocation.hours > 0:
                 short_h = sum(self.existing_hours[m] for m in g.members) - g.allocation.hours
-                if short_h > 0.005:
+                if short_h > EPS:
                     locked_short[f"{g.key[0]} {g.key[1]} (hours)"] = short_h
         return budget_short, hours_short, locked_short
 
@@ -484,7 +485,7 @@ def solve(
     model = _Model(source, allow_delays, frozenset(locked or ()), plan.layer)
     cur = model.report.currency
     budget_short, hours_short, locked_short = model.existing_shortfalls()
-    if budget_short > 0.005 or hours_short > 0.005 or locked_short:
+    if budget_short > EPS or hours_short > EPS or locked_short:
         raise InfeasiblePlan(_infeasible_message(budget_short, hours_short, locked_short, cur), budget_short,
                              hours_short, locked_short)  # fmt: skip
 
@@ -539,9 +540,9 @@ def solve(
 
 def _infeasible_message(budget_short: float, hours_short: float, locked_short: dict[str, float], cur: str) -> str:
     parts = []
-    if budget_short > 0.005:
+    if budget_short > EPS:
         parts.append(f"the marketing budget is {money(budget_short, cur)} ({budget_short:,.0f}) short")
-    if hours_short > 0.005:
+    if hours_short > EPS:
         parts.append(f"the marketing team is {hours_short:,.0f} hours short")
     for name, short in locked_short.items():
         unit = f"{short:,.0f} hours" if name.endswith("(hours)") else money(short, cur)
@@ -585,7 +586,7 @@ def _whole_dollars(values: dict[str, float], before: dict[str, float], limit: fl
         rounded = {
             t: before[t] if abs(v - before[t]) < 0.01 else math.ceil(v / step - 1e-6) * step for t, v in values.items()
         }
-        if sum(rounded.values()) <= limit + 0.005:
+        if sum(rounded.values()) <= limit + EPS:
             return rounded
     return {t: before[t] if abs(v - before[t]) < 0.01 else v for t, v in values.items()}
 
@@ -647,9 +648,9 @@ def _result(
             if abs(hours_after - hours_before) < 0.01:
                 hours_after = hours_before
         budget = after[t]
-        if own is not None and abs(own.budget - budget) < 0.005 and abs(own.hours - hours_after) < 0.005:
+        if own is not None and abs(own.budget - budget) < EPS and abs(own.hours - hours_after) < EPS:
             continue
-        if own is None and budget < 0.005 and t not in remaining:
+        if own is None and budget < EPS and t not in remaining:
             continue
         start = pool.start_month if pool is not None else None
         commands.append(SetAllocation(into, "territory", t, Allocation("territory", t, budget, hours_after, start)))

@@ -1,154 +1,134 @@
-"""The import contract of DESIGN §5, checked on the source (ast) and at run time.
+"""The architecture rules: import-linter contracts (pyproject.toml), and the rules that have one home in domain/.
 
-Dependencies point one way: ``gui, cli -> services -> persistence | readers | exporters | geo -> domain``;
-nothing imports ``gui``; the domain imports no Qt, SQLAlchemy or folium and nothing else of territory_planner.
-The checks walk every file, so they keep working as modules and packages are added; a new top-level package or
-module must be given its place in ``LAYERS`` (the test says so) before it passes.
+The contracts (layers; no Qt outside gui/exporters; no QtWidgets in exporters; SQLAlchemy only in persistence;
+folium only in exporters) are checked by ``lint-imports``; this file runs it so the suite fails on a violation, and
+proves each contract would catch one by running it on a small synthetic copy of the package with one bad import.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "territory_planner"
 PACKAGE_DIR = ROOT / PACKAGE
-
-#: Layer of every top-level part of the package: a module may import only parts on a strictly lower layer
-#: (or its own part). Siblings on one layer do not import each other.
-#: - ``resources`` is the one locator of bundled data (STYLE.md): a leaf any layer above the domain may use.
-#: - ``geo`` sits under persistence/readers/exporters: they need outlines and layers, geo needs only the domain.
-#: - ``__main__`` is the composition root (STYLE.md "wire the application together in one place"): the only
-#:   module allowed to import ``gui``.
-LAYERS: dict[str, int] = {
-    "domain": 0,
-    "resources": 1,
-    "geo": 2,
-    "persistence": 3,
-    "readers": 3,
-    "exporters": 3,
-    "services": 4,
-    "cli": 5,
-    "gui": 5,
-    "__main__": 6,
-}
-ROOT_PART = ""  # the package's own __init__ (version only); importing it is always fine, it imports nothing
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports.exe" if os.name == "nt" else "lint-imports")
 
 QT = {"PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "pytestqt"}
 DOMAIN_FORBIDDEN = QT | {"sqlalchemy", "alembic", "folium"}
 
-#: Known violations, reported to be fixed: (module, imported part) -> reason.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
+
+def lint_imports(cwd: Path, *contracts: str) -> subprocess.CompletedProcess[str]:
+    """Run ``lint-imports`` in ``cwd`` (its pyproject.toml), limited to ``contracts`` if given; no cache written."""
+    args = [str(LINT_IMPORTS), "--no-cache", "--no-logo"] + [a for c in contracts for a in ("--contract", c)]
+    env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": str(cwd)}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
-@dataclass(frozen=True)
-class Import:
-    module: str  # the importing module, dotted
-    target: str  # the imported module, dotted (absolute)
-    line: int
+# --- the contracts hold on the code ---------------------------------------------------------------------------
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
+def test_the_import_contracts_are_kept() -> None:
+    assert LINT_IMPORTS.exists(), "install the test extra: pip install -e '.[test]' (it brings import-linter)"
+    done = lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "6 kept, 0 broken" in done.stdout
 
 
-@functools.cache
-def top_level_parts() -> frozenset[str]:
-    parts = {p.name for p in PACKAGE_DIR.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
-    parts |= {p.stem for p in PACKAGE_DIR.glob("*.py") if p.stem != "__init__"}
-    return frozenset(parts)
+# --- each contract catches what it is for (a synthetic package with one bad import) --------------------------
+
+#: A skeleton of the package: every top-level part, with only imports the contracts allow.
+SKELETON = {
+    "__init__.py": "",
+    "__main__.py": "from territory_planner import cli, gui\n",
+    "cli.py": "from territory_planner import services\n",
+    "resources.py": "from territory_planner import domain\n",
+    "domain/__init__.py": "import numpy\n",
+    "geo/__init__.py": "from territory_planner import domain, resources\nimport shapely\n",
+    "persistence/__init__.py": "from territory_planner import geo\nimport sqlalchemy\nimport alembic\n",
+    "readers/__init__.py": "from territory_planner import geo\n",
+    "exporters/__init__.py": "from territory_planner import geo\nimport folium\nfrom PySide6.QtGui import QPainter\n",
+    "exporters/png_map.py": "from PySide6.QtWidgets import QApplication\n",  # the one tolerated import
+    "services/__init__.py": "from territory_planner import exporters, persistence, readers\n",
+    "gui/__init__.py": "from territory_planner import services\nfrom PySide6.QtWidgets import QWidget\n",
+}
 
 
-def part_of(dotted: str) -> str | None:
-    """The top-level part of territory_planner a dotted name belongs to (ROOT_PART for the package itself)."""
-    pieces = dotted.split(".")
-    if pieces[0] != PACKAGE:
-        return None
-    if len(pieces) == 1:
-        return ROOT_PART
-    return pieces[1] if pieces[1] in top_level_parts() else ROOT_PART
+def _importlinter_config() -> str:
+    """The [tool.importlinter] tables of the project's pyproject.toml, as text."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    start = text.index("[tool.importlinter]")
+    rest = text[start:]
+    end = re.search(r"^\[(?!\[?tool\.importlinter)", rest, flags=re.MULTILINE)
+    return rest[: end.start()] if end else rest
 
 
-@functools.cache
-def imports_of(path: Path) -> tuple[Import, ...]:
-    """Every import in a file, relative ones resolved, including imports inside functions and TYPE_CHECKING."""
-    name = module_name(path)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found: list[Import] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [Import(name, alias.name, node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
-            found.append(Import(name, target, node.lineno))
-            # `from territory_planner import gui` / `from .. import persistence` import submodules by name
-            found += [Import(name, f"{target}.{alias.name}", node.lineno) for alias in node.names]
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute | ast.Name)
-            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
-            in ("import_module", "__import__")
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            found.append(Import(name, node.args[0].value, node.lineno))
-    return tuple(found)
+def synthetic_project(tmp_path: Path, extra: dict[str, str]) -> Path:
+    for rel, source in {**SKELETON}.items():
+        path = tmp_path / PACKAGE / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source + extra.get(rel, ""), encoding="utf-8")
+    for rel, source in extra.items():
+        path = tmp_path / PACKAGE / rel
+        if rel not in SKELETON:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(source, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "import_contracts.py", tmp_path / "tests" / "import_contracts.py")
+    (tmp_path / "pyproject.toml").write_text(_importlinter_config(), encoding="utf-8")
+    return tmp_path
 
 
-SOURCE_FILES = sorted(PACKAGE_DIR.rglob("*.py"))
-DOMAIN_FILES = sorted((PACKAGE_DIR / "domain").rglob("*.py"))
+def test_the_synthetic_skeleton_keeps_every_contract(tmp_path: Path) -> None:
+    done = lint_imports(synthetic_project(tmp_path, {}))
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
-def rel(path: Path) -> str:
-    return str(path.relative_to(ROOT))
+@pytest.mark.parametrize(
+    ("contract", "module", "line"),
+    [
+        ("layers", "domain/__init__.py", "from territory_planner import gui\n"),
+        ("layers", "geo/__init__.py", "from territory_planner import services\n"),
+        ("layers", "readers/__init__.py", "from territory_planner import exporters\n"),  # siblings
+        ("layers", "cli.py", "from territory_planner.gui import main\n"),  # nothing but __main__ imports gui
+        ("layers", "render/__init__.py", "from territory_planner import domain\n"),  # a part with no layer yet
+        ("no-qt", "services/__init__.py", "from PySide6 import QtCore\n"),
+        ("no-qt", "readers/__init__.py", "from PySide6.QtGui import QImage\n"),
+        ("domain-pure", "domain/__init__.py", "import sqlalchemy\n"),
+        ("domain-pure", "domain/__init__.py", "import folium\n"),
+        ("no-qtwidgets-in-exporters", "exporters/pdf.py", "from PySide6.QtWidgets import QApplication\n"),
+        ("no-qtwidgets-in-exporters", "exporters/pdf.py", "from PySide6 import QtGui, QtWidgets\n"),
+        ("no-qtwidgets-in-exporters", "exporters/pdf.py", "import PySide6.QtWidgets as widgets\n"),
+        ("sqlalchemy-in-persistence", "readers/__init__.py", "from sqlalchemy.orm import Session\n"),
+        ("sqlalchemy-in-persistence", "gui/__init__.py", "import alembic\n"),
+        ("folium-in-exporters", "gui/__init__.py", "import folium\n"),
+    ],
+    ids=lambda v: v.strip().replace(" ", "_") if isinstance(v, str) else v,
+)
+def test_each_contract_catches_a_bad_import(tmp_path: Path, contract: str, module: str, line: str) -> None:
+    project = synthetic_project(tmp_path, {module: line})
+    done = lint_imports(project, contract)
+    assert done.returncode != 0, f"contract {contract} missed `{line.strip()}` in {module}:\n{done.stdout}"
+    assert "BROKEN" in done.stdout
 
 
-# --- the walkers themselves ----------------------------------------------------------------------------------
+def test_a_stale_tolerated_import_breaks_its_contract(tmp_path: Path) -> None:
+    project = synthetic_project(tmp_path, {})
+    (project / PACKAGE / "exporters" / "png_map.py").write_text("from PySide6.QtGui import QImage\n", encoding="utf-8")
+    done = lint_imports(project, "no-qtwidgets-in-exporters")
+    assert done.returncode != 0 and "matched no import" in done.stdout
 
 
-def test_the_walk_finds_the_package_and_resolves_relative_imports(tmp_path: Path) -> None:
-    assert PACKAGE_DIR.is_dir() and len(DOMAIN_FILES) >= 7
-    targets = {i.target for i in imports_of(PACKAGE_DIR / "domain" / "checks.py")}
-    assert "territory_planner.domain.aggregates" in targets  # `from .aggregates import ...`
-    assert part_of("territory_planner.domain.model") == "domain"
-    assert part_of("territory_planner") == ROOT_PART
-    assert part_of("territory_planner.__version__") == ROOT_PART
-    assert part_of("numpy") is None
-
-
-# --- the domain is plain Python + numpy/pandas -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("path", DOMAIN_FILES, ids=rel)
-def test_domain_module_imports_no_qt_sqlalchemy_or_folium(path: Path) -> None:
-    bad = [i for i in imports_of(path) if i.target.split(".")[0] in DOMAIN_FORBIDDEN]
-    assert not bad, f"{rel(path)} imports {[(i.target, i.line) for i in bad]}: the domain must stay free of them"
-
-
-@pytest.mark.parametrize("path", DOMAIN_FILES, ids=rel)
-def test_domain_module_imports_nothing_else_of_territory_planner(path: Path) -> None:
-    bad = [i for i in imports_of(path) if part_of(i.target) not in (None, "domain", ROOT_PART)]
-    assert not bad, f"{rel(path)} imports {[(i.target, i.line) for i in bad]}"
+# --- the domain loads nothing it must not (at run time, indirect imports included) ----------------------------
 
 
 def test_importing_the_domain_loads_no_qt_sqlalchemy_folium_or_other_layers() -> None:
@@ -166,55 +146,56 @@ def test_importing_the_domain_loads_no_qt_sqlalchemy_folium_or_other_layers() ->
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     forbidden = sorted(m for m in loaded if m.split(".")[0] in DOMAIN_FORBIDDEN)
     assert not forbidden, f"importing territory_planner.domain loads {forbidden[:10]}"
-    others = sorted(m for m in loaded if part_of(m) not in (None, "domain", ROOT_PART))
+    others = sorted(m for m in loaded if m.startswith(f"{PACKAGE}.") and not m.startswith(f"{PACKAGE}.domain"))
     assert not others, f"importing territory_planner.domain loads {others}"
     assert "territory_planner.domain.checks" in loaded  # the subprocess really imported the package
 
 
-# --- one-way dependencies between the package's parts ---------------------------------------------------------
+# --- a rule lives once ----------------------------------------------------------------------------------------
+
+SOURCE_FILES = sorted(PACKAGE_DIR.rglob("*.py"))
 
 
-def test_every_top_level_part_has_a_place_in_the_layers() -> None:
-    missing = sorted(top_level_parts() - set(LAYERS))
-    assert not missing, (
-        f"territory_planner has new top-level parts {missing}: give each its layer in LAYERS of "
-        f"tests/unit/test_architecture.py following DESIGN.md §5"
-    )
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
 
 
-def dependency_cases() -> list[Any]:
-    cases = []
+def test_the_money_tolerance_is_typed_only_in_the_domain() -> None:
+    """Views and exports ask domain.checks (EPS, exceeds, same_amount, TerritoryResult.short) for "a cent"."""
+    home = PACKAGE_DIR / "domain" / "checks.py"
+    retyped = []
     for path in SOURCE_FILES:
-        own = part_of(module_name(path))
-        parts = {p for p in (part_of(i.target) for i in imports_of(path)) if p is not None}
-        for imported in sorted(parts - {ROOT_PART, str(own)}):
-            key = (module_name(path), str(imported))
-            marks = [pytest.mark.xfail(strict=True, reason=KNOWN_VIOLATIONS[key])] if key in KNOWN_VIOLATIONS else []
-            cases.append(pytest.param(path, imported, marks=marks, id=f"{rel(path)}->{imported}"))
-    return cases
+        if path == home:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value == 0.005:
+                retyped.append(f"{rel(path)}:{node.lineno}")
+    assert not retyped, f"0.005 retyped at {retyped}: use territory_planner.domain.checks.exceeds/same_amount"
 
 
-@pytest.mark.parametrize(("path", "imported"), dependency_cases())
-def test_dependencies_point_one_way(path: Path, imported: str) -> None:
-    own = part_of(module_name(path))
-    assert own is not None
-    lines = [i.line for i in imports_of(path) if part_of(i.target) == imported]
-    if own == ROOT_PART:
-        pytest.fail(f"{rel(path)} (the package root) imports {imported} at line(s) {lines}; keep the root empty")
-    assert own in LAYERS and imported in LAYERS, "see test_every_top_level_part_has_a_place_in_the_layers"
-    if imported == "gui":
-        assert own == "__main__", f"{rel(path)} imports gui at line(s) {lines}: nothing imports gui (DESIGN §5)"
-    assert LAYERS[imported] < LAYERS[own], (
-        f"{rel(path)} ({own}, layer {LAYERS[own]}) imports {imported} (layer {LAYERS[imported]}) at line(s) {lines}: "
-        f"dependencies point one way, gui/cli -> services -> persistence|readers|exporters -> geo -> domain"
-    )
+def test_status_words_and_colours_come_from_the_one_table() -> None:
+    from territory_planner.domain import status
+    from territory_planner.exporters import pack
+
+    assert pack.STATUS_TEXT is status.STATUS_LABEL
+    assert pack.STATUS_COLOR is status.STATUS_COLOR
+    assert pack.STATUS_SYMBOL is status.STATUS_SYMBOL
+    assert pack.status_label("at_risk") == "! At risk"
+    # No other module spells out a status table of its own (a word, symbol or colour per status).
+    table = re.compile(r"""\{\s*["']funded["']\s*:\s*["'][^"']{1,12}["']\s*,\s*["']at_risk["']""")
+    copies = [rel(p) for p in SOURCE_FILES if p.name != "status.py" and table.search(p.read_text(encoding="utf-8"))]
+    assert not copies, f"status tables retyped in {copies}: use territory_planner.domain.status"
 
 
-def test_known_violations_are_still_imports_in_the_code() -> None:
-    """A known violation whose import is gone must be removed from the list (its strict xfail would vanish)."""
-    present = {(module_name(path), str(part_of(i.target))) for path in SOURCE_FILES for i in imports_of(path)}
-    stale = sorted(set(KNOWN_VIOLATIONS) - present)
-    assert not stale, f"remove {stale} from KNOWN_VIOLATIONS: the import is gone"
+def test_one_pluraliser_names_units_in_plain_english() -> None:
+    from territory_planner.domain.commands import AssignUnits
+    from territory_planner.domain.formatting import count, plural_noun
+
+    assert plural_noun("county") == "counties" and plural_noun("ZIP code") == "ZIP codes"
+    assert plural_noun("day") == "days" and plural_noun("business") == "businesses"
+    assert count(1, "county") == "1 county" and count(2_000, "county") == "2,000 counties"
+    assert AssignUnits.to("baseline", ["a", "b"], "North", noun="county").label == "Assign 2 counties to North"
+    assert AssignUnits.to("baseline", ["a"], None, noun="county").label == "Unassign 1 county"
 
 
 # --- the unit tests themselves run without Qt -----------------------------------------------------------------
