@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from reader_fixtures import small_plan
 
 from territory_planner.readers import table
 from territory_planner.readers.accounts import AccountsReader
 from territory_planner.readers.errors import InputFileError
 from territory_planner.readers.table import open_records, read_table
 from territory_planner.readers.workbook import read_workbook
-
-from reader_fixtures import small_plan
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -85,10 +84,9 @@ def test_rows_and_cells_are_counted_while_streaming(tmp_path: Path, monkeypatch:
         read_table(path)
     monkeypatch.setattr(table, "MAX_XLSX_ROWS", 1_000)
     monkeypatch.setattr(table, "MAX_XLSX_CELLS", 300)
-    with pytest.raises(InputFileError, match="300 cells"):
-        with open_records(path) as source:
-            for _ in source:
-                pass
+    with pytest.raises(InputFileError, match="300 cells"), open_records(path) as source:
+        for _ in source:
+            pass
 
 
 def test_a_workbook_unpacking_to_more_than_a_gigabyte_is_refused_before_parsing(
