@@ -43,13 +43,6 @@ def money(value: float | None, currency: str = "USD") -> str:
     return f"{sign}{symbol}{text}"
 
 
-def money_exact(value: float | None, currency: str = "USD") -> str:
-    if value is None:
-        return "n/a"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{currency_symbol(currency)}{abs(value):,.0f}"
-
-
 def hours(value: float | None) -> str:
     if value is None:
         return "n/a"

@@ -364,9 +364,6 @@ def _about(ws: Worksheet, pack: Pack) -> None:
 
 # --- writing ----------------------------------------------------------------------------------------------------
 
-#: Sheet names, in workbook order.
-SHEET_NAMES = ("Territories", "Sellers", "Allocations", "Assumptions", "Assignments", "Flags", "Scenarios", "About")
-
 
 def build_workbook(pack: Pack, progress: Progress | None = None) -> Workbook:
     """The workbook of the pack's first scenario (plan sheets) plus the verdicts of all its scenarios."""
