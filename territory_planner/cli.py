@@ -364,14 +364,18 @@ def export_data(plan: str, folder: str, scenario: str) -> None:
 @click.argument("plan")
 @click.option("--scenario", default=BASELINE, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document (schema in the README).")
+@click.option("--fixes", "with_fixes", is_flag=True, help="List the fix options of every blocking flag (see `fix`).")
 @friendly_errors
-def check(plan: str, scenario: str, as_json: bool) -> None:
+def check(plan: str, scenario: str, as_json: bool, with_fixes: bool = False) -> None:
     """Check a scenario: funding of every territory and hire, and all flags. Exit 1 if anything is blocking."""
     from .services.reporting import report_to_dict, report_to_text
     from .services.session import PlanSession
 
-    report = PlanSession(_load(plan), plan).report(scenario)
-    if as_json:
+    session = PlanSession(_load(plan), plan)
+    report = session.report(scenario)
+    if with_fixes:
+        _say_check_with_fixes(session, scenario, report, as_json)
+    elif as_json:
         _say_json(report_to_dict(report))
     else:
         _say(report_to_text(report))
@@ -447,6 +451,156 @@ def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
         _say(comparison_to_text(result, ra.currency))
 
 
+# --- decisions: fixes and the budget optimiser (issue 11) ------------------------------------------------------
+
+
+def _say_check_with_fixes(session: Any, scenario: str, report: Any, as_json: bool) -> None:
+    """``check --fixes``: the report with the fix options of every blocking flag (``fixes`` in the JSON)."""
+    from .services.fixes import find_fixes
+    from .services.reporting import report_to_dict, report_to_text
+
+    found = find_fixes(session.plan, scenario, session.aggregates(scenario))
+    if as_json:
+        doc = report_to_dict(report)
+        blocking = iter(found)
+        for entry in doc["flags"]:
+            if entry["severity"] == "blocking":
+                fixes = next(blocking)
+                entry["fixes"] = [option.as_dict() for option in fixes.options]
+                entry["fix_notes"] = list(fixes.notes)
+        _say_json(doc)
+        return
+    _say(report_to_text(report))
+    if not found:
+        return
+    _say("")
+    _say("Fixes (apply one with: territory-planner fix PLAN --scenario S --flag N --option K [--into NEW]):")
+    for n, fixes in enumerate(found):
+        _say(f"  flag {n}: {fixes.flag.code} {fixes.flag.subject}")
+        for k, option in enumerate(fixes.options):
+            clears = ", ".join(f"{code} {subject}" for code, _, subject in option.clears) or "nothing"
+            creates = ", ".join(f"{code} {subject}" for code, _, subject in option.creates) or "nothing"
+            _say(f"    option {k}: {option.description}. Clears {clears}; creates {creates}.")
+        for note in fixes.notes:
+            _say(f"    note: {note}")
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--scenario", default=BASELINE, show_default=True)
+@click.option("--flag", "flag_index", type=int, required=True, help="Blocking flag N (0-based, as `check` lists).")
+@click.option("--option", "option_index", type=int, required=True, help="Option K of that flag (0-based).")
+@click.option("--into", help="Apply it to a new what-if NEW (a copy of --scenario) instead of in place.")
+@click.option("--json", "as_json", is_flag=True)
+@friendly_errors
+def fix(plan: str, scenario: str, flag_index: int, option_index: int, into: str | None, as_json: bool) -> None:
+    """Apply option K of blocking flag N (see `check --fixes`), in place or into a new what-if."""
+    from .services.fixes import fix_command
+
+    plan_obj = _load(plan)
+    target = scenario
+    if into:
+        CopyScenario(scenario, into).apply(plan_obj)  # the option is found on the copy; saved only if it applies
+        target = into.strip()
+    option = fix_command(plan_obj, target, flag_index, option_index)
+    option.command.apply(plan_obj)
+    _save(plan_obj, plan)
+    if as_json:
+        _say_json({"scenario": target, "source": scenario, **option.as_dict()})
+        return
+    where = f"into the new what-if {target}" if into else f"in scenario {target}"
+    clears = ", ".join(f"{code} {subject}" for code, _, subject in option.clears) or "nothing"
+    creates = ", ".join(f"{code} {subject}" for code, _, subject in option.creates) or "nothing"
+    _say(f"{option.description} ({where}). Clears {clears}; creates {creates}.")
+
+
+def _parse_locks(locks: tuple[str, ...]) -> set[tuple[str, str]]:
+    keys = set()
+    for text in locks:
+        level, _, name = text.partition(":")
+        if level not in ("region", "territory") or not name.strip():
+            _fail(f"--lock '{text}' should be region:NAME or territory:NAME, for example --lock region:East.")
+        keys.add((level, name.strip()))
+    return keys
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--scenario", default=BASELINE, show_default=True, help="The source scenario (never changed).")
+@click.option("--into", required=True, help="Name of the new what-if that receives the result.")
+@click.option("--allow-delays", is_flag=True, help="Delay a hire that cannot be funded instead of dropping it.")
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds the solver may take.")
+@click.option("--lock", "locks", multiple=True, help="Keep an allocation exactly: region:NAME or territory:NAME.")
+@click.option("--json", "as_json", is_flag=True)
+@friendly_errors
+def solve(
+    plan: str,
+    scenario: str,
+    into: str,
+    allow_delays: bool,
+    time_limit: float,
+    locks: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Optimise marketing's budget and hours to fund the most of the sales plan, into a new what-if INTO.
+
+    In order: every existing seller funded; the most planned hires; the most funded quota; the least money moved;
+    with --allow-delays, the fewest months of delay. Exit 1 when even the existing sellers cannot be funded.
+    """
+    from .domain.formatting import money
+    from .services.optimise import InfeasiblePlan
+    from .services.optimise import solve as optimise
+
+    plan_obj = _load(plan)
+    try:
+        result = optimise(
+            plan_obj, scenario, into, allow_delays=allow_delays, time_limit=time_limit, locked=_parse_locks(locks)
+        )
+    except InfeasiblePlan as exc:
+        if as_json:
+            _say_json(
+                {
+                    "scenario": into,
+                    "source": scenario,
+                    "feasible": False,
+                    "budget_short": round(exc.budget_short, 2),
+                    "hours_short": round(exc.hours_short, 2),
+                    "locked_short": {k: round(v, 2) for k, v in exc.locked_short.items()},
+                    "explanation": [str(exc)],
+                }
+            )
+        else:
+            _say(str(exc), err=True)
+        sys.exit(EXIT_BLOCKING)
+    if not result.verified:
+        _fail(
+            "The optimiser's result did not pass the plan's checks, so nothing was written: "
+            + "; ".join(result.problems)
+            + ". Please report this with the plan file."
+        )
+    _apply_and_save(plan_obj, plan, result.command)
+    if as_json:
+        _say_json(result.as_dict())
+        return
+    proof = "proven optimal" if result.optimal else "stopped at the time limit, not proven optimal"
+    _say(f"Wrote what-if {into} from {scenario} ({proof}, {result.seconds:.2f} s).")
+    for sentence in result.explanation:
+        _say(f"  {sentence}")
+    if result.allocations:
+        _say("Allocations:")
+        for a in result.allocations:
+            before = "none" if a.before is None else money(a.before, result.currency)
+            after = "removed" if a.after is None else money(a.after, result.currency)
+            _say(f"  {a.level} {a.name}: {before} -> {after}")
+    if result.marginal:
+        _say("Where the next money or hours would fund the most quota:")
+        for m in result.marginal[:5]:
+            _say(
+                f"  {m.territory}: next $10k funds {money(m.next_money_quota, result.currency)} more quota, "
+                f"next 100 hours {money(m.next_hours_quota, result.currency)}"
+            )
+
+
 @cli.command()
 @click.argument("plan")
 @click.option("--scenario", default=BASELINE, show_default=True, help="Source scenario (never changed).")
@@ -494,6 +648,31 @@ def build(
         _say_json(result.to_dict())
     else:
         _say(result.to_text())
+
+
+@cli.group()
+def layers() -> None:
+    """Build map layers from public boundary files."""
+
+
+@layers.command("build-zcta")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="GeoPackage to write (default: SOURCE with .gpkg).")
+@click.option("--tolerance", type=float, help="Simplification tolerance in degrees (default 0.001).")
+@friendly_errors
+def layers_build_zcta(source: str, out: str | None, tolerance: float | None) -> None:
+    """Build a ZIP layer from the Census ZCTA file (cb_2020_us_zcta520_500k.zip or tl_2020_us_zcta520.zip)."""
+    from .services.layers import build_zcta_layer
+
+    def progress(fraction: float, message: str) -> None:
+        _say(f"{fraction * 100:3.0f} % {message}", err=True)
+
+    result = build_zcta_layer(source, out, tolerance=tolerance, progress=progress)
+    for warning in result.warnings:
+        _say(f"Note: {warning}", err=True)
+    _say(f"Wrote {result.path} ({count(result.units, 'ZIP code')}, with county and state codes and census figures).")
+    _say(f"Wrote {result.other_zips_path} ({count(result.other_zips, 'PO box or single-organisation ZIP code')}).")
+    _say(f"Start a plan on it: territory-planner new PLAN.tplan --layer {result.path} --id-column unit_id")
 
 
 def main(run_gui: Callable[[str | None], int] | None = None) -> None:

@@ -87,12 +87,14 @@ class FixOption:
     creates: tuple[FlagKey, ...] = ()
     quota_lost: float = 0.0
     creates_blocking: int = 0
+    #: Territories and hires that were funded and no longer are (at risk raises no flag, so it is listed here).
+    weakens: tuple[str, ...] = ()
 
     def rank(self) -> tuple[bool, bool, bool, float, float, int]:
         money_amount = 0.0 if self.kind == "move_hours" else self.amount
         return (
             self.creates_blocking > 0,
-            bool(self.creates),
+            bool(self.creates) or bool(self.weakens),
             self.quota_lost > _CENT,
             money_amount,
             self.quota_lost,
@@ -110,6 +112,7 @@ class FixOption:
             "clears_flags": [{"code": k[0], "subject_type": k[1], "subject": k[2]} for k in self.clears],
             "creates_flags": [{"code": k[0], "subject_type": k[1], "subject": k[2]} for k in self.creates],
             "quota_lost": round(self.quota_lost, 2),
+            "weakens": list(self.weakens),
         }
 
 
@@ -248,8 +251,23 @@ class FixFinder:
         creates = tuple(k for k in keys_after if k not in self.trials.flags)
         lost = max(0.0, self.report.totals.revenue_target - after.totals.revenue_target)
         blocking = sum(1 for k in creates if keys_after[k].blocking)
-        option = FixOption(kind, description, amount, tuple(changes), command, clears, creates, lost, blocking)
+        weakens = self._weakened(after)
+        option = FixOption(kind, description, amount, tuple(changes), command, clears, creates, lost, blocking, weakens)
         return option, after
+
+    def _weakened(self, after: Report) -> tuple[str, ...]:
+        """Territories and hires funded before and at risk or unfunded after (dropped hires are not listed)."""
+        now_t = {t.territory: t.status for t in after.territories}
+        now_h = {h.seller: h.status for h in after.hires}
+        names = [
+            t.territory
+            for t in self.report.territories
+            if t.status == "funded" and now_t.get(t.territory, "funded") != "funded"
+        ]
+        names += [
+            h.seller for h in self.report.hires if h.status == "funded" and now_h.get(h.seller, "funded") != "funded"
+        ]
+        return tuple(names)
 
     def _budget_change(self, key: PoolKey, delta: float) -> tuple[Change, Command]:
         allocation = self.s.allocations[key]

@@ -731,7 +731,8 @@ def _marginal(
     model: _Model, chosen: dict[str, _Option | None], after: dict[str, float], hours_need: dict[str, float]
 ) -> list[Marginal]:
     """For each territory with a dropped or delayed hire: the extra period quota the next $10k (or the next 100
-    hours) would fund there, by re-solving that territory's choice with everything else kept."""
+    hours) would fund there, on top of the budget still unallocated and the territory's own spare money, by
+    re-solving that territory's choice with everything else kept."""
     hours_slack = model.team_hours - sum(hours_need.values())
     unallocated = model.budget - sum(g.allocation.budget for g in model.groups) - sum(after.values())
     out = []
@@ -749,7 +750,7 @@ def _marginal(
             surplus = max(0.0, have)
         else:
             surplus = max(0.0, after[t] - spend_now)
-        next_money = _best_local(waiting, chosen, surplus + MARGINAL_MONEY, hours_slack)
+        next_money = _best_local(waiting, chosen, surplus + max(0.0, unallocated) + MARGINAL_MONEY, hours_slack)
         next_hours = _best_local(waiting, chosen, surplus + max(0.0, unallocated), hours_slack + MARGINAL_HOURS)
         unit = reverse_funnel(1.0, 0, model.resolved[t]).required_spend
         out.append(Marginal(t, next_money, next_hours, MARGINAL_MONEY / unit if unit > 0 else 0.0))
