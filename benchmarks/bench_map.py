@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_map.py [--layers counties,zips,synthetic-33000]
 
 Layers: ``counties`` and ``zips`` are the bundled GeoPackages in maps/ (skipped when missing);
-``synthetic-N`` is a Voronoi tessellation of N random cells with about 70 vertices each (the DESIGN section 7 test
+``synthetic-N`` is a Voronoi tessellation of N random cells with about 70 vertices each (the docs/ARCHITECTURE.md test
 shape). For each layer: building the scene, a full territory refresh, the background render of the zoomed-out map
 image, a frame at fit-to-window, and the time from an edit of 1 and 200 units to the end of the repaint it causes,
 both at fit-to-window and zoomed in.

@@ -1,4 +1,4 @@
-"""The reverse funnel of DESIGN.md section 3: from quota back to leads, spend and hours."""
+"""The reverse funnel (docs/ARCHITECTURE.md, the planning maths): from quota back to leads, spend and hours."""
 
 from __future__ import annotations
 

@@ -212,7 +212,7 @@ class MapGeometry:
     Holds one fill path per unit, unit bounds, an STRtree, representative points, and the shared-edge topology:
     every ring segment knows the unit on its other side (or none on the layer's outer edge), so territory borders
     can be drawn per unit as only the edges facing another territory. Shared edges are matched by their vertices,
-    which a valid coverage guarantees (see DESIGN section 7 on coverage repair).
+    which a valid coverage guarantees (docs/ARCHITECTURE.md, coverage repair).
     """
 
     def __init__(self, planar_geometry) -> None:

@@ -28,7 +28,7 @@ def tile_item(z: float) -> QGraphicsRectItem:
     """An invisible parent for the items of one grid tile.
 
     Grouping thousands of unit items under a few hundred tiles keeps the scene's dirty processing (which walks the
-    top-level items) cheap, so an edit repaints only what changed (DESIGN section 7).
+    top-level items) cheap, so an edit repaints only what changed (docs/ARCHITECTURE.md).
     """
     item = QGraphicsRectItem()
     item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)

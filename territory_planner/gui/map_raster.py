@@ -1,7 +1,7 @@
 """The cached whole-map image behind the zoomed-out level of detail of the map view.
 
 At ZIP scale (33,000 units) painting every unit takes about a second, far over a frame's budget, so the zoomed-out
-view blits an image of the whole map instead (DESIGN section 7). The image is rendered on a worker thread with
+view blits an image of the whole map instead (docs/ARCHITECTURE.md). The image is rendered on a worker thread with
 its own copy of the unit paths (QPainterPath caches are not safe to share between threads), and edits patch only
 the changed region of it on the GUI thread.
 """

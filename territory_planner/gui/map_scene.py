@@ -1,4 +1,4 @@
-"""The map scene's unit items: fills, hatching, territory borders and overlays, grouped in tiles (DESIGN section 7).
+"""The map scene's unit items: fills, hatching, territory borders and overlays, grouped in tiles (docs/ARCHITECTURE.md).
 
 Every unit is a path item parented under a grid of tile items; territory borders are small per-unit items holding
 only the unit's edges that face another territory, so an edit repaints just the touched units and their
@@ -155,7 +155,7 @@ class UnitItems:
             self.border_paths[unit] = path
             if path is None:
                 if item is not None and item.isVisible():
-                    item.setVisible(False)  # hiding is cheap; emptying a path item is not (DESIGN section 7)
+                    item.setVisible(False)  # hiding is cheap; emptying a path item is not (docs/ARCHITECTURE.md)
                 continue
             if item is None:
                 self._create_border_item(unit, path)

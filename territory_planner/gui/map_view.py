@@ -1,6 +1,6 @@
 """The territory map view: units coloured by territory, funding marks, selection, in native Qt.
 
-Scene layout (DESIGN section 7): every unit is a path item parented under a grid of tile items; territory borders
+Scene layout (docs/ARCHITECTURE.md): every unit is a path item parented under a grid of tile items; territory borders
 are small per-unit items holding only the unit's edges that face another territory, so an edit repaints just the
 touched units and their neighbours. Collaborators own the rest: :mod:`.map_tools` (one class per mouse tool),
 :mod:`.map_lod` (the cached whole-map image shown when too many units are in view) and :mod:`.map_labels`.

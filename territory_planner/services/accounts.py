@@ -6,7 +6,7 @@ straight to the unit with that id. The result carries a ``SetUnitAttributes`` co
 column per measure, for every unit of the layer) that the caller applies, so the import is one undoable edit; the
 plan itself is not touched here. Accounts that cannot be placed are written to a report CSV with the reason.
 
-This is heavy work in the sense of DESIGN.md §5: a plain function with ``progress`` and ``cancel`` callbacks, safe
+This is heavy work (docs/ARCHITECTURE.md): a plain function with ``progress`` and ``cancel`` callbacks, safe
 to run on a worker thread (it only reads the plan's layer).
 """
 

@@ -40,7 +40,7 @@ RATE_KEYS = ["win_rate", "sql_to_opp", "mql_to_sql", "lead_to_mql"]
 
 def test_defaults_are_the_documented_benchmarks() -> None:
     a = Assumptions()
-    # DESIGN §3 benchmarks: opp->won 20-30 %, SQL->opp 40-80 %, MQL->SQL 30-60 %, lead->MQL 20-40 %,
+    # Benchmarks (docs/ARCHITECTURE.md): opp->won 20-30 %, SQL->opp 40-80 %, MQL->SQL 30-60 %, lead->MQL 20-40 %,
     # cost per lead $150-$300; tolerance default 10 %; spend band 4-8 %.
     assert 0.20 <= a.values["win_rate"] <= 0.30
     assert 0.40 <= a.values["sql_to_opp"] <= 0.80

@@ -1,4 +1,4 @@
-"""Funding statuses, allocation semantics and every flag of DESIGN §4: where it fires and a near miss where it doesn't.
+"""Funding statuses, allocation semantics and every flag (docs/ARCHITECTURE.md): where it fires and a near miss.
 
 Handshake (factories.HANDSHAKE): required spend = 0.16 x target, leads = target / 1,250, MQL hours = target / 10,000,
 plus 40 h per planned hire. So one existing seller on $1,200,000 needs $192,000, 960 leads and 120 h; one on
@@ -309,7 +309,7 @@ def test_pool_with_no_requirement_is_shared_equally() -> None:
 
 
 def test_unfunded_pool_does_not_flag_a_member_that_needs_nothing() -> None:
-    # DESIGN §4: UNFUNDED_TERRITORY fires when required spend exceeds the territory's allocation beyond tolerance.
+    # UNFUNDED_TERRITORY fires when required spend exceeds the territory's allocation beyond tolerance.
     # Cape needs 0 and has a 0 share of the pool, so nothing exceeds anything; Boston is the one short.
     s = make_scenario(
         regions=["East"],

@@ -1,4 +1,4 @@
-"""The reverse funnel of DESIGN §3, checked against hand-computed numbers.
+"""The reverse funnel (docs/ARCHITECTURE.md), checked against hand-computed numbers.
 
 Every expected value below is worked out in the comment next to it; none is computed by the code under test.
 The handshake (factories.HANDSHAKE) is: deal $50,000, win 0.25, SQL->opp 0.5, MQL->SQL 0.4, lead->MQL 0.25,
