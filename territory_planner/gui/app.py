@@ -1,4 +1,5 @@
-"""Start-up: the one place where the desktop app is wired together (workspace -> recovery -> window -> plan).
+"""Start-up: the one place where the desktop app is wired together (workspace, settings, task runner, recovery
+store -> window -> plan).
 
 ``run(plan)`` is what ``territory-planner gui [PLAN]`` calls. With no plan it opens the last plan used, or on the
 first run a writable copy of the demo plan in the user's data folder. Unsaved work left by a crash is offered back.
@@ -16,9 +17,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ..services.autosave import RecoveryEntry, RecoveryStore
 from ..services.workspace import Workspace
 from .dialogs import RecoveryDialog
-from .main_window import MainWindow
-from .settings import APPLICATION, ORGANISATION
+from .main_window import MainWindow, default_map_factory
+from .settings import APPLICATION, ORGANISATION, app_settings
 from .theme import STYLE_SHEET
+from .workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +58,31 @@ def choose_recovery(
     return None
 
 
+def build_window(workspace: Workspace) -> MainWindow:
+    """The window and everything it works with: settings, the task runner, the recovery store, the map."""
+    runner = TaskRunner()
+    window = MainWindow(
+        workspace,
+        map_factory=default_map_factory,
+        settings=app_settings(),
+        runner=runner,
+        recovery=RecoveryStore(workspace.recovery_dir),
+    )
+    runner.setParent(window)  # the runner lives as long as the window
+    return window
+
+
 def start(plan: str | None, workspace: Workspace | None = None, window: MainWindow | None = None) -> MainWindow:
     """Build the window, offer crash recovery, and start opening the right plan (on a worker)."""
     workspace = workspace or Workspace()
     workspace.ensure()
-    window = window or MainWindow(workspace)
+    window = window or build_window(workspace)
     entry = choose_recovery(window.recovery, window)
+    documents = window.documents
     if entry is not None:
-        window.open_plan(str(entry.path), recovery_key=entry.key, as_target=entry.target or "", modified=True)
+        documents.open_plan(str(entry.path), recovery_key=entry.key, as_target=entry.target or "", modified=True)
     else:
-        window.open_initial(plan)
+        documents.open_initial(plan)
     return window
 
 
@@ -84,4 +101,4 @@ def run(plan: str | None = None) -> int:
     return int(app.exec())
 
 
-__all__ = ["choose_recovery", "create_application", "run", "start"]
+__all__ = ["build_window", "choose_recovery", "create_application", "run", "start"]

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..domain import Layer
+from ..domain.status import STATUS_LABEL
 from ..exporters import qtmap
-
-_STATUS_WORDS = {"funded": "funded", "at_risk": "at risk", "unfunded": "unfunded"}
 
 
 class MapLook:
@@ -117,7 +116,7 @@ class MapLook:
         lines = [f"<b>{_escape(row.get('name', unit_id))}</b> <span style='color:#667'>{unit_id}</span>"]
         code = int(self.codes[unit])
         if code >= 0:
-            status = _STATUS_WORDS.get(self.status[code] or "", "")
+            status = STATUS_LABEL.get(self.status[code] or "", "").lower()
             lines.append(f"Territory: {_escape(self.names[code])}" + (f" ({status})" if status else ""))
         else:
             lines.append("Territory: unassigned")

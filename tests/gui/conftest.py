@@ -106,8 +106,8 @@ def window(qtbot: Any, workspace: Workspace, map_class: Any, tmp_path: Path) -> 
     yield win
     win._closing_ok = True  # never ask about unsaved test edits when the test ends
     win.runner.wait(10_000)
-    if win.compare_window is not None:
-        win.compare_window.close()
+    if win.scenarios.compare_window is not None:
+        win.scenarios.compare_window.close()
     win.close()
     win.deleteLater()
 

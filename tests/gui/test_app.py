@@ -38,7 +38,7 @@ def test_user_data_folder_is_isolated(isolated_user_folders: Path) -> None:
 
 def test_first_run_builds_a_writable_demo_copy_and_opens_it(qtbot: Any, window: Any, workspace: Workspace) -> None:
     assert workspace.last_plan() is None
-    task = window.open_initial(None)
+    task = window.documents.open_initial(None)
     _wait_opened(qtbot, window, task)
 
     demo = workspace.demo_plan_path
@@ -57,7 +57,7 @@ def test_next_start_opens_the_last_plan(
     save_plan(demo_plan, target)
     workspace.add_recent(str(target))
 
-    task = window.open_initial(None)
+    task = window.documents.open_initial(None)
     _wait_opened(qtbot, window, task)
 
     assert window.document.plan.name == "West plan"
@@ -69,7 +69,7 @@ def test_save_then_reopen_gives_the_same_plan(qtbot: Any, opened: Any, tmp_path:
     doc = win.document
     win.territories.select("Texas")
     win.document.assign_units(doc.scenario.units_of("Plains")[:3], "Texas")
-    win.copy_scenario("Delay Denver")
+    win.scenarios.copy("Delay Denver")
     assert win.isWindowModified()
 
     task = win.save()
@@ -81,7 +81,7 @@ def test_save_then_reopen_gives_the_same_plan(qtbot: Any, opened: Any, tmp_path:
     reopened = load_plan(doc.target)
     _same_plan(reopened, doc.plan)
 
-    task = win.open_plan(doc.target)
+    task = win.documents.open_plan(doc.target)
     _wait_opened(qtbot, win, task)
     _same_plan(win.document.plan, reopened)
 
@@ -92,7 +92,7 @@ def test_save_failure_keeps_the_changes_and_says_so(qtbot: Any, opened: Any, tmp
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where a folder should be")
     with qtbot.waitSignal(win.messages.error_shown, timeout=30_000) as blocker:
-        win.save_to(str(blocked / "plan.tplan"))
+        win.documents.save_to(str(blocked / "plan.tplan"))
     assert "Could not save" in blocker.args[0]
     assert win.isWindowModified()
 
@@ -101,7 +101,7 @@ def test_open_failure_is_a_clear_message(qtbot: Any, window: Any, tmp_path: Path
     bad = tmp_path / "notes.tplan"
     bad.write_text("this is not a plan")
     with qtbot.waitSignal(window.messages.error_shown, timeout=30_000) as blocker:
-        window.open_plan(str(bad))
+        window.documents.open_plan(str(bad))
     assert "Could not open notes.tplan" in blocker.args[0]
     assert window.document is None
 
@@ -137,9 +137,9 @@ def test_autosave_writes_a_recovery_copy_and_a_clean_close_removes_it(
     qtbot: Any, opened: Any, workspace: Workspace
 ) -> None:
     win = opened
-    assert win.autosave() is None  # nothing changed yet
+    assert win.documents.autosave() is None  # nothing changed yet
     win.document.assign_units(win.document.scenario.units_of("Texas")[:2], None)
-    task = win.autosave()
+    task = win.documents.autosave()
     assert task is not None
     with qtbot.waitSignal(task.done, timeout=30_000):
         pass
@@ -211,7 +211,7 @@ def test_declining_recovery_can_discard_it(qtbot: Any, window: Any, demo_plan: P
 
 
 def test_new_plan_on_a_bundled_layer(qtbot: Any, window: Any) -> None:
-    task = window.new_plan({"name": "States plan", "layer": "us-states"})
+    task = window.documents.new_plan({"name": "States plan", "layer": "us-states"})
     _wait_opened(qtbot, window, task)
     doc = window.document
     assert doc.plan.name == "States plan"
@@ -224,3 +224,34 @@ def test_document_title_for_database_urls_hides_the_password(demo_plan: Plan) ->
     doc = PlanDocument(demo_plan, "postgresql+psycopg://me:secret@plans.example.com/territory")
     assert "secret" not in doc.title()
     assert "me@plans.example.com" in doc.title()
+
+
+def test_start_up_builds_the_window_with_its_collaborators(qtbot: Any, workspace: Workspace, demo_plan: Plan) -> None:
+    from territory_planner.gui.map_view import MapView
+    from territory_planner.gui.workers import TaskRunner
+
+    window = app_module.build_window(workspace)
+    qtbot.addWidget(window)
+    window._closing_ok = True
+    assert isinstance(window.runner, TaskRunner) and window.runner.parent() is window
+    assert isinstance(window.map, MapView) and window.centralWidget() is window.map
+    # the controllers share the window's collaborators, not copies of them
+    window.set_document(PlanDocument(demo_plan, None))
+    key = window.document.recovery_key
+    assert key is not None
+    task = window.documents.autosave()
+    assert task is None  # nothing changed yet
+    window.document.assign_units(window.document.scenario.units_of("Texas")[:1], None)
+    task = window.documents.autosave()
+    assert task is not None
+    with qtbot.waitSignal(task.done, timeout=30_000):
+        pass
+    assert [e.key for e in RecoveryStore(workspace.recovery_dir).entries()] == [key]
+    window.runner.wait(10_000)
+
+
+def test_a_map_factory_must_make_a_widget(workspace: Workspace) -> None:
+    from territory_planner.gui.main_window import MainWindow
+
+    with pytest.raises(TypeError, match="made a object, not a widget"):
+        MainWindow(workspace, map_factory=lambda parent: object())

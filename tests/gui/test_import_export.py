@@ -260,8 +260,14 @@ def test_file_menu_has_import_and_export_enabled_only_with_a_plan(window: Any, d
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
     assert "&Import" in texts and "&Export…" in texts
-    assert [a.text() for a in window.import_menu.actions()] == ["Plan &sheet…", "&Workbook…", "CRM &accounts…"]
-    assert window.export_action.shortcut().toString() == "Ctrl+E"
-    assert not window.export_action.isEnabled() and not window.import_accounts_action.isEnabled()
+    assert [a.text() for a in window.menu_actions.import_menu.actions()] == [
+        "Plan &sheet…",
+        "&Workbook…",
+        "CRM &accounts…",
+    ]
+    assert window.menu_actions.export_action.shortcut().toString() == "Ctrl+E"
+    assert (
+        not window.menu_actions.export_action.isEnabled() and not window.menu_actions.import_accounts_action.isEnabled()
+    )
     window.set_document(PlanDocument(demo_plan, None))
-    assert window.export_action.isEnabled() and window.import_sheet_action.isEnabled()
+    assert window.menu_actions.export_action.isEnabled() and window.menu_actions.import_sheet_action.isEnabled()

@@ -21,7 +21,7 @@ def _stroke(window: Any, unit_ids: list[str]) -> None:
     """What the map does at the end of one paint stroke: the paint filter, then one signal."""
     ids = list(unit_ids)
     layer = window.document.plan.layer
-    allowed = window.state.paint_filter(*window.paint_source())(layer.positions(ids))
+    allowed = window.state.paint_filter(*window.paint.paint_source())(layer.positions(ids))
     ids = [u for u, ok in zip(ids, allowed, strict=True) if ok]
     window.map.stroke_finished.emit(ids)
 
@@ -29,7 +29,7 @@ def _stroke(window: Any, unit_ids: list[str]) -> None:
 def _select_territory(window: Any, name: str) -> None:
     window.territories.select(name)
     assert window.territories.selected_name() == name
-    assert window.paint_target() == (True, name)
+    assert window.paint.paint_target() == (True, name)
 
 
 # --- painting ----------------------------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def test_paint_stroke_assigns_units_as_one_undo_entry(opened: Any) -> None:
     scenario = win.document.scenario
     texas = scenario.units_of("Texas")[:14]
     _select_territory(win, "Mountain")
-    win.set_mode("paint")
+    win.paint.set_mode("paint")
 
     _stroke(win, texas)
 
@@ -80,7 +80,7 @@ def test_locked_territories_are_never_repainted(opened: Any) -> None:
     _select_territory(win, "Mountain")
     count_before = win.document.undo_stack.count()
 
-    win.assign_units(texas + plains)  # the map's filter bypassed: the window still refuses locked units
+    win.paint.assign_units(texas + plains)  # the map's filter bypassed: the window still refuses locked units
 
     assert all(win.document.scenario.assignment[u] == "Texas" for u in texas)
     assert all(win.document.scenario.assignment[u] == "Mountain" for u in plains)
@@ -95,7 +95,7 @@ def test_paint_source_filter_only_takes_unassigned_units(opened: Any) -> None:
     win.document.assign_units(texas[:1], None)  # one Texas county becomes unassigned
     win.refresh_now()
     _select_territory(win, "Plains")
-    win.set_paint_source("unassigned")
+    win.paint.set_paint_source("unassigned")
 
     _stroke(win, texas)
 
@@ -107,7 +107,7 @@ def test_paint_source_filter_only_takes_unassigned_units(opened: Any) -> None:
 def test_eraser_unassigns(opened: Any) -> None:
     win = opened
     texas = win.document.scenario.units_of("Texas")[:4]
-    win.paint_combo.setCurrentIndex(win.paint_combo.findData("\x00unassign"))
+    win.paint.paint_combo.setCurrentIndex(win.paint.paint_combo.findData("\x00unassign"))
     _stroke(win, texas)
     assert not any(u in win.document.scenario.assignment for u in texas)
     assert win.document.undo_stack.undoText() == "Unassign 4 counties"
@@ -169,13 +169,13 @@ def test_summary_strip_shows_counts_and_the_verdict(opened: Any) -> None:
 
 def test_switching_scenario_changes_the_map(opened: Any) -> None:
     win = opened
-    win.set_color_mode("status")
+    win.colours.set_mode("status")
     before_status = list(win.state.status)
     before_image = win.map.render_image(240, 160)
     whatif = next(n for n in win.document.plan.scenarios if n != BASE)
 
-    win.scenario_combo.setCurrentIndex(win.scenario_combo.findData(whatif))
-    win.scenario_combo.activated.emit(win.scenario_combo.currentIndex())
+    win.scenarios.combo.setCurrentIndex(win.scenarios.combo.findData(whatif))
+    win.scenarios.combo.activated.emit(win.scenarios.combo.currentIndex())
     win.refresh_now()
 
     assert win.document.scenario_name == whatif
@@ -187,12 +187,12 @@ def test_switching_scenario_changes_the_map(opened: Any) -> None:
 
 def test_copy_rename_and_delete_a_scenario(opened: Any) -> None:
     win = opened
-    assert win.copy_scenario("Delay Denver")
+    assert win.scenarios.copy("Delay Denver")
     assert win.document.scenario_name == "Delay Denver"
-    assert win.scenario_combo.currentData() == "Delay Denver"
+    assert win.scenarios.combo.currentData() == "Delay Denver"
     win.document.execute(RenameScenario("Delay Denver", "Denver in Q3"))
     assert win.document.scenario_name == "Denver in Q3"
-    win.delete_scenario()
+    win.scenarios.delete()
     assert win.document.scenario_name == BASE
     assert "Denver in Q3" not in win.document.plan.scenarios
     win.document.undo_stack.undo()
@@ -201,8 +201,8 @@ def test_copy_rename_and_delete_a_scenario(opened: Any) -> None:
 
 def test_compare_window_lists_status_changes(opened: Any, qtbot: Any) -> None:
     win = opened
-    win.show_compare()
-    cmp = win.compare_window
+    win.scenarios.show_compare()
+    cmp = win.scenarios.compare_window
     qtbot.addWidget(cmp)
     assert cmp.result is not None
     assert cmp.left.scenario() == BASE
@@ -272,11 +272,11 @@ def test_flags_are_grouped_and_next_problem_zooms_to_the_subject(opened: Any) ->
     zoomed: list[list[str]] = []
     win.map.zoom_to_units = lambda ids: zoomed.append(list(ids))  # type: ignore[method-assign]
 
-    first = win.next_problem()
+    first = win.flag_navigation.next_problem()
 
     assert first is not None and first.code == "UNFUNDED_TERRITORY"
     assert zoomed[-1] == win.state.unit_ids_of(first.subject)
-    second = win.next_problem()
+    second = win.flag_navigation.next_problem()
     assert second is not None and second.code == "UNFUNDED_HIRE"
     seller = win.document.scenario.sellers[second.subject]
     assert zoomed[-1] == win.state.unit_ids_of(seller.territory)
@@ -310,7 +310,7 @@ def test_create_rename_recolour_move_and_delete_a_territory(opened: Any) -> None
     panel = win.territories
     assert panel.create_territory("Alaska", "West")
     assert panel.selected_name() == "Alaska"
-    assert win.paint_target() == (True, "Alaska")
+    assert win.paint.paint_target() == (True, "Alaska")
     model = panel.model
     row = model.row_of("Alaska")
     assert model.setData(model.index(row, 0), "Alaska & Hawaii")
@@ -345,11 +345,11 @@ def test_colour_by_unit_attribute_and_potential_per_seller(opened: Any, monkeypa
     monkeypatch.setattr(
         win.map, "set_color_mode", lambda mode, values=None, label="": seen.append((mode, values, label))
     )
-    win.set_color_mode("per_seller")
+    win.colours.set_mode("per_seller")
     mode, values, label = seen[-1]
     assert mode == "measure" and label == "Population per seller"
     assert len(values) == len(win.document.plan.layer)
-    win.set_color_mode("attr:land_area_km2")
+    win.colours.set_mode("attr:land_area_km2")
     assert seen[-1][0] == "measure" and seen[-1][2] == "Land area km2"
 
 
@@ -418,14 +418,14 @@ def test_window_remembers_its_layout(opened: Any, qtbot: Any, workspace: Any, ma
 def test_workshop_mode_keeps_map_summary_and_flags(opened: Any) -> None:
     win = opened
     win.show()
-    win.set_workshop(True)
-    assert win.in_workshop
+    win.workshop.set_on(True)
+    assert win.workshop.on
     assert win.isFullScreen()
     assert win.territories_dock.isHidden() and win.main_toolbar.isHidden()
     assert not win.flags_dock.isHidden() and not win.summary_toolbar.isHidden()
     assert "font-size: 24px" in win.summary.hires_label.styleSheet()
-    win.toggle_workshop()
-    assert not win.in_workshop
+    win.workshop.toggle()
+    assert not win.workshop.on
     assert not win.territories_dock.isHidden() and not win.main_toolbar.isHidden()
 
 
@@ -440,14 +440,14 @@ def test_keyboard_shortcuts(opened: Any) -> None:
     assert keys["Next problem"] == "F8"
     assert keys["Workshop mode"] == "F11"
     assert keys["Zoom to fit"] == "Ctrl+0"
-    assert [win.mode_actions[m].shortcut().toString() for m in ("select", "lasso", "paint", "pan")] == [
+    assert [win.paint.mode_actions[m].shortcut().toString() for m in ("select", "lasso", "paint", "pan")] == [
         "1",
         "2",
         "3",
         "4",
     ]
-    win.mode_actions["paint"].trigger()
-    assert win.mode_actions["paint"].isChecked()
+    win.paint.mode_actions["paint"].trigger()
+    assert win.paint.mode_actions["paint"].isChecked()
 
 
 # --- dropping a hire onto the map --------------------------------------------------------------------------
@@ -464,7 +464,7 @@ def test_dropping_a_hire_on_the_map_moves_it_to_that_territory(opened: Any) -> N
 
     plains_unit = win.document.scenario.units_of("Plains")[0]
     position = int(win.document.plan.layer.positions([plains_unit])[0])
-    assert win.drop_seller_on_unit("Denver AE (hire)", position)
+    assert win.seller_drop.drop_seller_on_unit("Denver AE (hire)", position)
 
     assert win.document.scenario.sellers["Denver AE (hire)"].territory == "Plains"
     assert win.document.undo_stack.undoText() == "Move Denver AE (hire) to Plains"
@@ -476,7 +476,7 @@ def test_dropping_on_an_unassigned_unit_explains(opened: Any, qtbot: Any) -> Non
     win = opened
     position = int(np.flatnonzero(win.state.codes == -1)[0])
     with qtbot.waitSignal(win.messages.error_shown) as blocker:
-        assert not win.drop_seller_on_unit("Denver AE (hire)", position)
+        assert not win.seller_drop.drop_seller_on_unit("Denver AE (hire)", position)
     assert "in no territory" in blocker.args[0]
 
 
@@ -488,7 +488,7 @@ def test_renaming_the_active_territory_keeps_it_selected(opened: Any) -> None:
     win.document.execute(RenameTerritory(BASE, "Plains", "Great Plains"))
     win.refresh_now()
     assert win.territories.selected_name() == "Great Plains"
-    assert win.paint_target() == (True, "Great Plains")
+    assert win.paint.paint_target() == (True, "Great Plains")
 
 
 def test_plan_first_month_and_currency_are_checked(opened: Any, qtbot: Any) -> None:
@@ -507,8 +507,8 @@ def test_plan_first_month_and_currency_are_checked(opened: Any, qtbot: Any) -> N
 
 def test_compare_window_follows_edits(opened: Any, qtbot: Any) -> None:
     win = opened
-    win.show_compare()
-    cmp = win.compare_window
+    win.scenarios.show_compare()
+    cmp = win.scenarios.compare_window
     cmp.show()
     whatif = cmp.right.scenario()
     before = len(cmp.result["territories"])
@@ -520,7 +520,7 @@ def test_compare_window_follows_edits(opened: Any, qtbot: Any) -> None:
 def test_lasso_assigns_what_it_encloses(opened: Any) -> None:
     win = opened
     _select_territory(win, "Plains")
-    win.set_mode("lasso")
+    win.paint.set_mode("lasso")
     texas = win.document.scenario.units_of("Texas")[:6]
     win.map.selection_changed.emit(texas)
     assert all(win.document.scenario.assignment[u] == "Plains" for u in texas)
@@ -530,20 +530,20 @@ def test_lasso_assigns_what_it_encloses(opened: Any) -> None:
 def test_select_mode_only_selects(opened: Any) -> None:
     win = opened
     _select_territory(win, "Plains")
-    win.set_mode("select")
+    win.paint.set_mode("select")
     texas = win.document.scenario.units_of("Texas")[:3]
     win.map.selection_changed.emit(texas)
     assert win.document.undo_stack.count() == 0
-    assert "3 counties selected" in win.units_label.text()
-    win.assign_selection_action.trigger()
+    assert "3 counties selected" in win.paint.units_label.text()
+    win.menu_actions.assign_selection_action.trigger()
     assert win.document.undo_stack.undoText() == "Assign 3 counties to Plains"
 
 
 def test_next_scenario_cycles(opened: Any) -> None:
     win = opened
     names = list(win.document.plan.scenarios)
-    win.next_scenario_action.trigger()
+    win.scenarios.next_action.trigger()
     assert win.document.scenario_name == names[1]
-    win.next_scenario_action.trigger()
+    win.scenarios.next_action.trigger()
     assert win.document.scenario_name == names[0]
-    assert win.next_scenario_action.shortcut().toString() == "Ctrl+PgDown"
+    assert win.scenarios.next_action.shortcut().toString() == "Ctrl+PgDown"
