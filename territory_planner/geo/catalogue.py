@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,36 @@ class AttributeInfo:
     kind: str
     """``"integer"``, ``"real"`` or ``"text"``."""
     description: str
+
+
+@dataclass(frozen=True)
+class ParentInfo:
+    """A coarser level the units of a layer belong to: each unit names its parent's unit id in ``column``.
+
+    In ``us-zips`` a ZIP code's county is ``county_fips`` (a unit id of ``us-counties``) and its state ``state_fips``
+    (a unit id of ``us-states``); in ``us-counties`` a county's state is ``state_fips``.
+    """
+
+    level: str
+    """What the parent is, e.g. ``county`` or ``state``."""
+    column: str
+    """The unit attribute (text) holding the parent's unit id."""
+    layer: str
+    """The bundled layer whose unit ids the column holds, e.g. ``us-counties``."""
+
+
+#: The parent columns of the US layers, finest first. A layer built by ``territory-planner layers build-zcta`` has
+#: the same columns as ``us-zips``; :func:`parents_in` finds them in any layer's columns.
+US_PARENTS = (
+    ParentInfo("county", "county_fips", "us-counties"),
+    ParentInfo("state", "state_fips", "us-states"),
+)
+
+
+def parents_in(columns: Iterable[str]) -> tuple[ParentInfo, ...]:
+    """The US parent levels whose columns are among ``columns`` (a plan layer's unit attributes), finest first."""
+    present = set(columns)
+    return tuple(parent for parent in US_PARENTS if parent.column in present)
 
 
 @dataclass(frozen=True)
@@ -59,6 +90,8 @@ class LayerInfo:
     """True when the units form a valid polygonal coverage (no overlaps, identical shared borders)."""
     attributes: tuple[AttributeInfo, ...]
     notes: tuple[str, ...]
+    parents: tuple[ParentInfo, ...] = ()
+    """The coarser levels each unit belongs to (a ZIP code's county and state), finest first."""
 
     @property
     def numeric_attributes(self) -> tuple[str, ...]:
@@ -92,6 +125,10 @@ def _layer_info(entry: dict[str, Any], folder: Path) -> LayerInfo:
             for a in entry.get("attributes", [])
         ),
         notes=tuple(str(n) for n in entry.get("notes", [])),
+        parents=tuple(
+            ParentInfo(level=str(p["level"]), column=str(p["column"]), layer=str(p["layer"]))
+            for p in entry.get("parents", [])
+        ),
     )
 
 
@@ -146,7 +183,7 @@ def load_bundled_layer(name: str, folder: Path | None = None) -> gpd.GeoDataFram
     """Load a bundled layer as a GeoDataFrame indexed by ``unit_id`` (text), in the layer's CRS (EPSG:4326).
 
     Columns are ``name``, the other attributes listed in the manifest, and ``geometry``. Integer attributes with
-    missing values come back as floats with NaN.
+    missing values come back as floats with NaN. The parent columns (:attr:`LayerInfo.parents`) are text.
     """
     info = layer_info(name, folder)
     try:

@@ -107,23 +107,13 @@ def test_states_match_their_counties(states, counties):
     assert states.loc["06", "abbrev"] == "CA"
     assert states.loc["06", "name"] == "California"
     assert states.loc["11", "abbrev"] == "DC"
-    # State population is the sum of its counties' proxies, and state shapes are their counties dissolved.
+    # State population is the sum of its counties' (census figures: tests/unit/test_census_figures.py), and state
+    # shapes are their counties dissolved.
     by_state = counties.groupby("state_fips")["population"].sum()
     assert (states["population"] == by_state.reindex(states.index)).all()
     ca_counties = shapely.union_all(np.asarray(counties.geometry[counties.state_fips == "06"].array))
     assert shapely.symmetric_difference(ca_counties, states.geometry["06"]).area < 1e-9
     assert shapely.coverage_is_valid(np.asarray(states.geometry.array))
-
-
-def test_population_proxy_is_plausible(counties):
-    population = counties["population"]
-    assert (population >= 0).all()
-    # GeoNames places: roughly 280 million people in places of 500+ (not a census total).
-    assert 200e6 < population.sum() < 350e6
-    # Los Angeles County holds more people than Loving County, Texas.
-    assert population["06037"] > 5_000_000 > population["48301"]
-    # New York City's own GeoNames record is dropped, so Manhattan is not credited with all five boroughs.
-    assert population["36061"] < 4_000_000
 
 
 def test_world_ids_are_iso_alpha3(world):
