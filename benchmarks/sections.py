@@ -140,6 +140,9 @@ def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str,
         ("exports", partial(bench_exports, plan, layer_name, runs)),
         ("accounts", partial(bench_accounts.suite_section, plan, layer_name, runs)),
     ]
+    from . import bench_build
+
+    sections.append(("build", partial(bench_build.suite_section, plan, layer_name, runs)))
     sections.append(("map", partial(bench_map_view, plan, layer_name, runs)))
     sections.append(("window", partial(bench_window, plan, layer_name, runs)))
     return sections
