@@ -7,8 +7,8 @@ Territories are the dissolved outlines (exact, not simplified) with every figure
 from __future__ import annotations
 
 import contextlib
+import io
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from .atomic import atomic_path
+from .atomic import TEMP_TAG, export_file, temp_path, write_bytes
 from .pack import STATUS_TEXT, ExportError, Pack, Progress, no_progress
 
 CRS = "EPSG:4326"
@@ -194,8 +194,18 @@ def _write(frame: gpd.GeoDataFrame, path: Path, layer: str, driver: str, append:
     )
 
 
+def _check_written(path: Path, layer: str | None, expected: int, what: str) -> None:
+    """Read back what GDAL wrote: GDAL does not report every failed write (a full disk can give a short file)."""
+    try:
+        count = int(pyogrio.read_info(path, layer=layer)["features"])
+    except Exception as exc:  # pyogrio raises several kinds for an unreadable file
+        raise ExportError(f"the {what} cannot be read back ({exc}); the disk may be full") from exc
+    if count != expected:
+        raise ExportError(f"the {what} holds {count} of {expected} features; the disk may be full")
+
+
 def _fresh(path: Path) -> None:
-    """GDAL creates its files itself: remove the empty placeholder that the atomic temp name left."""
+    """GDAL creates its files itself: remove whatever an earlier try left at the temp name."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
 
@@ -206,11 +216,16 @@ def write_geopackage(pack: Pack, path: str | Path, progress: Progress | None = N
     target = Path(path)
     _fresh(target)
     report(0.0, "Writing territories to the GeoPackage")
-    _write(territories_frame(pack), target, "territories", "GPKG")
+    layers = {"territories": territories_frame(pack)}
+    _write(layers["territories"], target, "territories", "GPKG")
     report(0.3, "Writing units to the GeoPackage")
-    _write(units_frame(pack), target, "units", "GPKG", append=True)
+    layers["units"] = units_frame(pack)
+    _write(layers["units"], target, "units", "GPKG", append=True)
     report(0.9, "Writing planned hires to the GeoPackage")
-    _write(hires_frame(pack), target, "hires", "GPKG", append=True)
+    layers["hires"] = hires_frame(pack)
+    _write(layers["hires"], target, "hires", "GPKG", append=True)
+    for layer, frame in layers.items():
+        _check_written(target, layer, len(frame), f"GeoPackage layer {layer}")
     report(1.0, "GeoPackage written")
 
 
@@ -220,7 +235,9 @@ def write_geojson(pack: Pack, path: str | Path, progress: Progress | None = None
     target = Path(path)
     _fresh(target)
     report(0.0, "Writing territories to GeoJSON")
-    _write(territories_frame(pack), target, "territories", "GeoJSON", layer_options={"RFC7946": "YES"})
+    frame = territories_frame(pack)
+    _write(frame, target, "territories", "GeoJSON", layer_options={"RFC7946": "YES"})
+    _check_written(target, None, len(frame), "GeoJSON file")
     report(1.0, "GeoJSON written")
 
 
@@ -246,49 +263,47 @@ def shapefile_frame(pack: Pack) -> gpd.GeoDataFrame:
 def write_shapefile_zip(pack: Pack, path: str | Path, progress: Progress | None = None) -> None:
     """Write the territories as a Shapefile (``territories.shp/.shx/.dbf/.prj/.cpg``) zipped into ``path``.
 
-    The Shapefile is written to a private temporary folder first and only then zipped.
+    The Shapefile is written to a scratch folder beside ``path`` (named after it, so an export that is killed
+    leaves at most that one folder, which the next export removes), read back, and only then zipped.
     """
     report = progress or no_progress
     report(0.0, "Writing the territories Shapefile")
-    folder = Path(tempfile.mkdtemp(prefix="tp-shapefile-"))
+    target = Path(path)
+    # Beside our temp file the folder is named after it; written straight to a user's path, it gets a temp name.
+    folder = target.with_name(target.name + ".d") if TEMP_TAG in target.name else temp_path(target, ".d")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
     try:
         shp = folder / "territories.shp"
-        _write(shapefile_frame(pack), shp, "territories", "ESRI Shapefile", encoding="UTF-8")
+        frame = shapefile_frame(pack)
+        _write(frame, shp, "territories", "ESRI Shapefile", encoding="UTF-8")
+        _check_written(shp, None, len(frame), "Shapefile")
         members = sorted(p for p in folder.iterdir() if p.is_file())
         if not any(p.suffix == ".prj" for p in members):
             raise ExportError("The Shapefile was written without its projection (.prj) file.")
         report(0.7, "Zipping the Shapefile")
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for member in members:
                 archive.write(member, arcname=member.name)
+        write_bytes(target, buffer.getvalue())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report(1.0, "Shapefile written")
 
 
-def _export(kind: str, writer: Any, pack: Pack, target: str | Path, progress: Progress | None) -> Path:
-    try:
-        with atomic_path(target) as tmp:
-            writer(pack, tmp, progress)
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"The {kind} could not be written to {target}: {exc}") from exc
-    return Path(target)
-
-
 def export_geopackage(pack: Pack, target: str | Path, progress: Progress | None = None) -> Path:
     """Write the GeoPackage atomically; raises ExportError (leaving nothing behind) on failure."""
-    return _export("GeoPackage", write_geopackage, pack, target, progress)
+    return export_file(target, "GeoPackage", lambda tmp: write_geopackage(pack, tmp, progress))
 
 
 def export_geojson(pack: Pack, target: str | Path, progress: Progress | None = None) -> Path:
     """Write the territories GeoJSON atomically; raises ExportError (leaving nothing behind) on failure."""
-    return _export("GeoJSON file", write_geojson, pack, target, progress)
+    return export_file(target, "GeoJSON file", lambda tmp: write_geojson(pack, tmp, progress))
 
 
 def export_shapefile_zip(pack: Pack, target: str | Path, progress: Progress | None = None) -> Path:
     """Write the zipped territories Shapefile atomically; raises ExportError (leaving nothing behind) on failure."""
     if Path(target).suffix.lower() != ".zip":
         raise ExportError(f"A zipped Shapefile must be saved as a .zip file, not {Path(target).name}.")
-    return _export("zipped Shapefile", write_shapefile_zip, pack, target, progress)
+    return export_file(target, "zipped Shapefile", lambda tmp: write_shapefile_zip(pack, tmp, progress))

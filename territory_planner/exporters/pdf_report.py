@@ -18,14 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from ..domain import Report
 from ..domain.checks import exceeds
 from ..domain.formatting import hours, money
 from . import qtmap
-from .atomic import atomic_path
+from .atomic import export_file, write_bytes
 from .pack import (
     STATUS_TEXT,
     ExportError,
@@ -591,15 +591,19 @@ def _compare(doc: _Layout, a: ScenarioPack, b: ScenarioPack) -> None:
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
-def write_pdf(pack: Pack, path: str | Path, progress: Progress | None = None, *, page_size: str = "letter") -> None:
-    """Paint the report into a PDF at ``path`` (no temp file; see :func:`export_pdf`)."""
+def render_pdf(pack: Pack, progress: Progress | None = None, *, page_size: str = "letter") -> bytes:
+    """The report as the bytes of a complete PDF; raises ExportError when Qt could not produce one."""
     report = progress or no_progress
     ensure_gui_application()
     if page_size not in PAGE_SIZES:
         raise ExportError(f"Unknown page size '{page_size}': use {' or '.join(PAGE_SIZES)}.")
     report(0.0, "Preparing the report map")
     static = StaticMap(pack)
-    writer = QPdfWriter(str(path))
+    # Qt paints into memory; the file is written by atomic.write_bytes, which checks every write (QPdfWriter on a
+    # file reports no write error, so a full disk would give a short PDF that looks written).
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(DPI)
     writer.setPageLayout(
         QPageLayout(
@@ -613,7 +617,8 @@ def write_pdf(pack: Pack, path: str | Path, progress: Progress | None = None, *,
     writer.setCreator("Territory Planner")
     painter = QPainter()
     if not painter.begin(writer):
-        raise ExportError(f"The PDF could not be started at {path}; check that the folder is writable.")
+        raise ExportError("Qt could not start the PDF document.")
+    ended = False
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -631,18 +636,30 @@ def write_pdf(pack: Pack, path: str | Path, progress: Progress | None = None, *,
         for other in pack.scenarios[1:]:
             report(0.92, "Writing the comparison")
             _compare(doc, pack.scenarios[0], other)
+        ended = painter.end()
     finally:
-        painter.end()
+        if painter.isActive():
+            painter.end()
+    data = bytes(buffer.data().data())
+    buffer.close()
+    if not ended or not is_complete_pdf(data):
+        raise ExportError("Qt did not finish the PDF document (it came out incomplete).")
+    return data
+
+
+def is_complete_pdf(data: bytes) -> bool:
+    """Whether ``data`` looks like a whole PDF: the header at the start and the end-of-file marker at the end."""
+    return data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+
+
+def write_pdf(pack: Pack, path: str | Path, progress: Progress | None = None, *, page_size: str = "letter") -> None:
+    """Paint the report into a PDF at ``path`` (no temp file; see :func:`export_pdf`). Every write is checked."""
+    report = progress or no_progress
+    data = render_pdf(pack, progress, page_size=page_size)
+    write_bytes(path, data)
     report(1.0, "Report written")
 
 
 def export_pdf(pack: Pack, target: str | Path, progress: Progress | None = None, *, page_size: str = "letter") -> Path:
-    """Write the PDF report atomically; raises ExportError (leaving nothing behind) on failure."""
-    try:
-        with atomic_path(target, suffix=".pdf") as tmp:
-            write_pdf(pack, tmp, progress, page_size=page_size)
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"The PDF report could not be written to {target}: {exc}") from exc
-    return Path(target)
+    """Write the PDF report atomically; raises ExportError (keeping the old file, leaving no temp) on failure."""
+    return export_file(target, "PDF report", lambda tmp: write_pdf(pack, tmp, progress, page_size=page_size), ".pdf")

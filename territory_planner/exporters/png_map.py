@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 )
 
 from . import qtmap
-from .atomic import atomic_path
+from .atomic import export_file, write_bytes
 from .pack import STATUS_COLOR, ExportError, Pack, Progress, ScenarioPack, date_label, no_progress
 
 #: Kept so the application Qt needs for fonts is not destroyed while exports run (Qt allows one per process).
@@ -285,29 +285,34 @@ def render_png(pack: Pack, size: tuple[int, int], scenario: int = 0, static_map:
     return image
 
 
+def encode_png(image: QImage) -> bytes:
+    """The image as PNG bytes; raises ExportError when Qt could not encode it."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    # PySide's stubs ask for bytes as the format, but the binding accepts only str.
+    saved = image.save(buffer, "PNG")  # type: ignore[call-overload]
+    data = bytes(buffer.data().data())
+    buffer.close()
+    if not saved or not data.startswith(b"\x89PNG\r\n\x1a\n") or b"IEND" not in data[-12:]:
+        raise ExportError("Qt could not encode the map image as PNG.")
+    return data
+
+
 def write_png(
     pack: Pack, path: str | Path, size: tuple[int, int] = (1600, 1000), progress: Progress | None = None
 ) -> None:
-    """Write the first scenario's map to ``path`` as PNG (no temp file; see :func:`export_png`)."""
+    """Write the first scenario's map to ``path`` as PNG (no temp file; see :func:`export_png`). Every write is
+    checked, so a full disk raises instead of leaving a short image."""
     report = progress or no_progress
     report(0.0, "Painting the map image")
     image = render_png(pack, size)
     report(0.8, "Saving the map image")
-    # PySide's stubs ask for bytes as the format, but the binding accepts only str.
-    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
-        raise ExportError(f"Qt could not save the image to {path}.")
+    write_bytes(path, encode_png(image))
     report(1.0, "Map image written")
 
 
 def export_png(
     pack: Pack, target: str | Path, size: tuple[int, int] = (1600, 1000), progress: Progress | None = None
 ) -> Path:
-    """Write the map image atomically; raises ExportError (leaving nothing behind) on failure."""
-    try:
-        with atomic_path(target, suffix=".png") as tmp:
-            write_png(pack, tmp, size, progress)
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"The map image could not be written to {target}: {exc}") from exc
-    return Path(target)
+    """Write the map image atomically; raises ExportError (keeping the old file, leaving no temp) on failure."""
+    return export_file(target, "map image", lambda tmp: write_png(pack, tmp, size, progress), ".png")

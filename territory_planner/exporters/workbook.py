@@ -10,6 +10,8 @@ sheets hold the first one.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +19,19 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ..domain import FUNNEL_KEYS, PLAN_KEYS
 from ..domain.assumptions import assumption_cell_format
 from ..domain.formatting import currency_symbol
 from ..domain.funnel import period_quota
-from ..domain.text import printable
-from .atomic import atomic_path
+from .atomic import export_file, write_bytes
+from .cells import xlsx_text
 from .pack import (
     SEVERITY_TEXT,
     STATUS_TEXT,
@@ -74,18 +79,19 @@ def money_format(currency: str) -> str:
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write a value; text is always text, so a name such as ``=HYPERLINK(...)`` never becomes a formula."""
+    """Write a value; text is always a text cell (never a formula), guarded so that a name such as
+    ``=HYPERLINK(...)`` is not run even when the sheet is saved as CSV or the cell is edited (see ``cells``)."""
     if isinstance(value, str):
-        value = printable(value, keep_lines=True)  # XLSX cannot hold control characters (old plans may)
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and cell.data_type == "f":
+        cell = ws.cell(row=row, column=column)
+        cell.value = xlsx_text(value)
         cell.data_type = "s"
-    return cell
+        return cell
+    return ws.cell(row=row, column=column, value=value)
 
 
 def _write_sheet(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
     for c, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=c, value=column.header)
+        cell = _put(ws, 1, c, column.header)
         cell.font = _BOLD
         cell.fill = _IMPORT_FILL if column.importable else _FIGURE_FILL
         cell.border = _HEADER_BORDER
@@ -390,20 +396,39 @@ def build_workbook(pack: Pack, progress: Progress | None = None) -> Workbook:
     return wb
 
 
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's workbook writer with each sheet's XML built in memory.
+
+    The stock writer puts every sheet in a file ``openpyxl.*`` of the system temp folder first; an export that is
+    killed there leaves that file for ever.
+    """
+
+    def write_worksheet(self, ws: Any) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        sheet = WorksheetWriter(ws, out=io.BytesIO())
+        sheet.write()
+        ws._rels = sheet._rels
+        self._archive.writestr(ws.path[1:], sheet.out.getvalue())
+        self.manifest.append(ws)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file, made without temp files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _InMemoryWriter(wb, archive).save()
+    return buffer.getvalue()
+
+
 def write_workbook(pack: Pack, path: str | Path, progress: Progress | None = None) -> None:
-    """Write the workbook to ``path`` as it is (no temp file; see :func:`export_workbook`)."""
-    build_workbook(pack, progress).save(path)
+    """Write the workbook to ``path`` (no temp file; see :func:`export_workbook`); every write is checked."""
+    write_bytes(path, workbook_bytes(build_workbook(pack, progress)))
 
 
 def export_workbook(pack: Pack, target: str | Path, progress: Progress | None = None) -> Path:
-    """Write the workbook atomically; raises ExportError (leaving nothing behind) on failure."""
+    """Write the workbook atomically; raises ExportError (keeping the old file, leaving no temp) on failure."""
     if Path(target).suffix.lower() != ".xlsx":
         raise ExportError(f"The workbook must be saved as an .xlsx file, not {Path(target).name}.")
-    try:
-        with atomic_path(target) as tmp:
-            write_workbook(pack, tmp, progress)
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"The workbook could not be written to {target}: {exc}") from exc
-    return Path(target)
+    return export_file(target, "workbook", lambda tmp: write_workbook(pack, tmp, progress))

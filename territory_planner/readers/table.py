@@ -529,12 +529,23 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
         return _table_from_rows(source.file, iter(source))
 
 
+def unguard_formula(text: str) -> str:
+    """A cell without the one quote our CSV/XLSX exports put before formula-like text: ``'=1+1`` → ``=1+1``.
+
+    Only a quote followed by (more quotes and) ``= + - @``, tab or carriage return is removed, exactly once, so
+    every name reads back as it was exported (``exporters.cells.guard_formula`` is the other half).
+    """
+    if text.startswith("'") and text.lstrip("'").startswith(("=", "+", "-", "@", "\t", "\r")):
+        return text[1:]
+    return text
+
+
 def _table_from_rows(file: str, numbered: Iterator[tuple[int, list[str]]]) -> Table:
     columns: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[Problem] = []
     for line_no, raw_row in numbered:
-        cells = ["" if c is None else str(c).strip() for c in raw_row]
+        cells = ["" if c is None else unguard_formula(str(c).strip()) for c in raw_row]
         if not any(cells):
             continue
         if columns is None:

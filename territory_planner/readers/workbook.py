@@ -18,7 +18,7 @@ from ..domain import Plan
 from ..domain.commands import Batch, Command
 from .errors import InputFileError, Problem, file_problem
 from .sheets import read_sheet
-from .table import Table, check_workbook_size, read_table
+from .table import Table, check_workbook_size, read_table, unguard_formula
 
 #: Plan sheet kind -> sheet name in the workbook, in the order they are read.
 WORKBOOK_SHEETS = {
@@ -53,9 +53,14 @@ def _as_csv(table: Table, target: Path) -> None:
     lines: list[list[str]] = [[] for _ in range(last)]
     lines[0] = list(table.columns)
     for row, values in table.rows:
-        lines[row - 1] = [values.get(column, "") for column in table.columns]
+        # Values were read without the formula guard of our exports; put it back so the CSV copy reads the same.
+        lines[row - 1] = [_guarded(values.get(column, "")) for column in table.columns]
     with open(target, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(lines)
+
+
+def _guarded(value: str) -> str:
+    return "'" + value if unguard_formula("'" + value) == value else value
 
 
 def _in_sheet(error: InputFileError, workbook: Path, sheet: str) -> InputFileError:

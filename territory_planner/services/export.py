@@ -14,7 +14,7 @@ from pathlib import Path
 from ..domain import Plan
 from ..domain.commands import Batch
 from ..exporters import gis
-from ..exporters.atomic import atomic_path
+from ..exporters.atomic import atomic_path, check_written, user_reason
 from ..exporters.pack import ExportError, Pack, Progress, build_pack, scaled
 from ..readers.workbook import read_workbook
 
@@ -102,24 +102,29 @@ def export_pack(
     total = sum(_WEIGHTS[k] for k in targets)
     done = 0.0
     written: list[Path] = []
-    with contextlib.ExitStack() as stack:
-        for kind, target in targets.items():
+    try:
+        with contextlib.ExitStack() as stack:
+            for kind, target in targets.items():
+                check_cancel()
+                start = pack_share + (0.98 - pack_share) * done / total
+                done += _WEIGHTS[kind]
+                end = pack_share + (0.98 - pack_share) * done / total
+                step = scaled(progress, start, end)
+                tmp = stack.enter_context(atomic_path(target))
+                try:
+                    _write(kind, pack, tmp, png_size, step)
+                    check_written(tmp, target)
+                except Exception as exc:
+                    reason = user_reason(exc, tmp, target)
+                    raise ExportError(
+                        f"The {_WHAT[kind]} could not be written to {target}: {reason}. "
+                        "No file of the pack was written."
+                    ) from exc
+                written.append(target)
             check_cancel()
-            start = pack_share + (0.98 - pack_share) * done / total
-            done += _WEIGHTS[kind]
-            end = pack_share + (0.98 - pack_share) * done / total
-            step = scaled(progress, start, end)
-            tmp = stack.enter_context(atomic_path(target))
-            try:
-                _write(kind, pack, tmp, png_size, step)
-            except Exception as exc:
-                reason = str(exc).rstrip(".") or type(exc).__name__
-                raise ExportError(
-                    f"The {_WHAT[kind]} could not be written to {target}: {reason}. No file of the pack was written."
-                ) from exc
-            written.append(target)
-        check_cancel()
-        report(0.99, "Saving the files")
+            report(0.99, "Saving the files")
+    except OSError as exc:  # moving a finished file into place failed (the others were not moved or were)
+        raise ExportError(f"The pack could not be put in place: {exc}. Check the files and export again.") from exc
     report(1.0, f"Exported {len(written)} file{'s' if len(written) != 1 else ''}")
     return written
 

@@ -54,7 +54,7 @@ def test_failure_midway_leaves_no_file_and_no_temp(
     demo_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     if kind == "xlsx":
-        monkeypatch.setattr(workbook.Workbook, "save", lambda self, path: _fail_midway(path))
+        monkeypatch.setattr(workbook, "write_bytes", lambda path, data: _fail_midway(path))
     elif kind == "gpkg":
         real = gis._write
 
@@ -85,7 +85,7 @@ def test_failure_keeps_the_previous_files(demo_plan: Plan, tmp_path: Path, monke
     targets = _targets(tmp_path)
     for path in targets.values():
         path.write_text("last week's version", encoding="utf-8")
-    monkeypatch.setattr(workbook.Workbook, "save", lambda self, path: _fail_midway(path))
+    monkeypatch.setattr(workbook, "write_bytes", lambda path, data: _fail_midway(path))
     with pytest.raises(ExportError):
         export_pack(demo_plan, [BASELINE], **targets)
     assert all(p.read_text(encoding="utf-8") == "last week's version" for p in targets.values())
