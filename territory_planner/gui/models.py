@@ -6,6 +6,7 @@ Models never change the plan themselves: an edit in a cell becomes a domain comm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -393,7 +394,7 @@ class SellerTableModel(DocumentRowsModel):
     def mimeTypes(self) -> list[str]:
         return [SELLER_MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         data = QMimeData()
         rows = sorted({i.row() for i in indexes if i.isValid()})
         if rows:
@@ -599,7 +600,7 @@ class AllocationTableModel(DocumentRowsModel):
         row = self._rows[index.row()]
         key = self.COLUMNS[index.column()]
         text = str(value).strip()
-        current = row.allocation or Allocation(row.level, row.name)  # type: ignore[arg-type]
+        current = row.allocation or Allocation(row.level, row.name)
         try:
             if key == "budget":
                 new = replace(current, budget=parse_number(text or "0", "Budget"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -310,11 +312,8 @@ class TerritoriesPanel(_Panel):
         rename = menu.addMenu("Rename region")
         delete = menu.addMenu("Delete region")
         for region in s.regions:
-            rename.addAction(region, lambda r=region: self._ask_rename_region(r))
-            delete.addAction(
-                region,
-                lambda r=region: self.document and self.document.execute(DeleteRegion(self.document.scenario_name, r)),
-            )
+            rename.addAction(region, partial(self._ask_rename_region, region))
+            delete.addAction(region, partial(self._delete_region, region))
         rename.setEnabled(bool(s.regions))
         delete.setEnabled(bool(s.regions))
 
@@ -333,6 +332,10 @@ class TerritoriesPanel(_Panel):
         name, ok = QInputDialog.getText(self, "Rename region", f"New name for region {region}:", text=region)
         if ok and name.strip() and name.strip() != region:
             self.document.execute(RenameRegion(self.document.scenario_name, region, name.strip()))
+
+    def _delete_region(self, region: str) -> None:
+        if self.document is not None:
+            self.document.execute(DeleteRegion(self.document.scenario_name, region))
 
 
 # --- sellers and hires -------------------------------------------------------------------------------------

@@ -547,3 +547,18 @@ def test_next_scenario_cycles(opened: Any) -> None:
     win.scenarios.next_action.trigger()
     assert win.document.scenario_name == names[0]
     assert win.scenarios.next_action.shortcut().toString() == "Ctrl+PgDown"
+
+
+def test_region_menu_deletes_the_chosen_region_as_one_undo_entry(opened: Any) -> None:
+    win = opened
+    panel = win.territories
+    regions = list(win.document.scenario.regions)
+    assert len(regions) >= 2
+    panel.region_menu.aboutToShow.emit()
+    delete_menu = next(a.menu() for a in panel.region_menu.actions() if a.text() == "Delete region")
+    assert [a.text() for a in delete_menu.actions()] == regions
+    delete_menu.actions()[1].trigger()
+    assert list(win.document.scenario.regions) == [regions[0], *regions[2:]]
+    assert not [t for t in win.document.scenario.territories.values() if t.region == regions[1]]
+    win.document.undo_stack.undo()
+    assert list(win.document.scenario.regions) == regions
