@@ -143,6 +143,9 @@ def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str,
     from . import bench_build
 
     sections.append(("build", partial(bench_build.suite_section, plan, layer_name, runs)))
+    from . import bench_solve
+
+    sections.append(("solve", partial(bench_solve.suite_section, plan, layer_name, runs)))
     sections.append(("map", partial(bench_map_view, plan, layer_name, runs)))
     sections.append(("window", partial(bench_window, plan, layer_name, runs)))
     return sections
