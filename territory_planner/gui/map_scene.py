@@ -56,6 +56,8 @@ class UnitItems:
         self._hover_item: QGraphicsPathItem | None = None
         self._hover_unit = -1
         self._tile_of = np.zeros(n, dtype=np.int64)
+        self.selected = np.zeros(n, dtype=bool)
+        self.highlighted = np.zeros(0, dtype=np.int64)  # the units drawing part of the highlight outline
         if geometry is not None:
             self._build(geometry)
 
@@ -210,7 +212,20 @@ class UnitItems:
         if item is not None and item.isVisible():
             item.setVisible(False)
 
-    def show_selection(self, added: np.ndarray, removed: np.ndarray) -> None:
+    def select(self, positions: np.ndarray, modifiers: Qt.KeyboardModifier) -> bool:
+        """Select ``positions``, replacing the selection, adding to it (Shift) or toggling (Ctrl); False when the
+        selection did not change."""
+        mask = np.zeros(len(self.selected), dtype=bool)
+        mask[positions] = True
+        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+            mask |= self.selected
+        elif modifiers & Qt.KeyboardModifier.ControlModifier:
+            mask ^= self.selected
+        added = np.flatnonzero(mask & ~self.selected)
+        removed = np.flatnonzero(~mask & self.selected)
+        if not len(added) and not len(removed):
+            return False
+        self.selected = mask
         brush = QBrush(translucent(SELECTION_COLOR, 80))
         pen = QPen(QColor(SELECTION_COLOR), 0)
         pen.setCosmetic(True)
@@ -218,11 +233,12 @@ class UnitItems:
             self.show_overlay(SELECT, unit, pen, brush)
         for unit in removed.tolist():
             self.hide_overlay(SELECT, unit)
+        return True
 
-    def highlight(self, previous: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """Outline the units at ``positions`` as one shape (replacing ``previous``); returns the outlined units."""
+    def highlight(self, positions: np.ndarray) -> None:
+        """Outline the units at ``positions`` as one shape (replacing the previous outline)."""
         geometry = self._geometry()
-        for unit in previous.tolist():
+        for unit in self.highlighted.tolist():
             self.hide_overlay(HIGHLIGHT, unit)
         keys = np.full(geometry.n, -1, dtype=np.int64)
         keys[positions] = 0
@@ -235,7 +251,7 @@ class UnitItems:
             if path is not None:
                 self.show_overlay(HIGHLIGHT, unit, pen, Qt.BrushStyle.NoBrush, path)
                 shown.append(unit)
-        return np.asarray(shown, dtype=np.int64)
+        self.highlighted = np.asarray(shown, dtype=np.int64)
 
     def set_hover(self, unit: int) -> None:
         """Outline the unit under the pointer (-1: none)."""

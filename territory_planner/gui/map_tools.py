@@ -345,4 +345,96 @@ class PanTool(MapTool):
 
 TOOL_CLASSES: tuple[type[MapTool], ...] = (SelectTool, LassoTool, PaintTool, PanTool)
 
-__all__ = ["TOOL_CLASSES", "LassoTool", "MapTool", "PaintTool", "PanTool", "SelectTool"]
+
+class ToolBox:
+    """The map's tools, the active one and the gesture in progress: the view hands it its mouse events.
+
+    A middle-button drag, or a left-button drag while the space bar is held, pans in any mode.
+    """
+
+    def __init__(self, view: MapView) -> None:
+        self._view = view
+        self.paint = PaintTool(view)
+        self.tools: dict[str, MapTool] = {"select": SelectTool(view), "lasso": LassoTool(view), "paint": self.paint}
+        self.tools["pan"] = PanTool(view)
+        self.active: MapTool = self.tools["select"]
+        self.gesture: MapTool | None = None  # the tool whose gesture is in progress
+        self._button = Qt.MouseButton.NoButton
+        self._space_down = False
+
+    def activate(self, name: str) -> None:
+        if name not in self.tools:
+            raise ValueError(f"Unknown map mode '{name}': use one of {', '.join(self.tools)}.")
+        self.cancel()
+        self.active.deactivate()
+        self.active = self.tools[name]
+        self.update_cursor()
+        self.paint.hide_brush()
+
+    def layer_changed(self) -> None:
+        for tool in self.tools.values():
+            tool.layer_changed()
+
+    def press(self, button: Qt.MouseButton, pos: QPointF, scene: QPointF, modifiers: Qt.KeyboardModifier) -> bool:
+        """Start a gesture; False when no tool takes this button."""
+        left = button == Qt.MouseButton.LeftButton
+        if button == Qt.MouseButton.MiddleButton or (left and self._space_down):
+            tool = self.tools["pan"]
+        elif left:
+            tool = self.active.tool_for_press(modifiers)
+        else:
+            return False
+        self.gesture = tool
+        self._button = button
+        self.update_cursor()
+        tool.press(pos, scene, modifiers)
+        return True
+
+    def move(self, pos: QPointF, scene: QPointF) -> bool:
+        """The pointer moved; False when no gesture is in progress (the view shows hover instead)."""
+        taken = self.gesture is not None
+        if self.gesture is not None:
+            self.gesture.move(pos, scene)
+        self.active.pointer_moved(scene)
+        return taken
+
+    def release(self, button: Qt.MouseButton, scene: QPointF) -> None:
+        tool = self.gesture
+        if tool is None or button != self._button:
+            return
+        tool.release(scene)
+        if self.gesture is tool:  # a tool that did not end its gesture
+            self.end_gesture()
+
+    def end_gesture(self) -> None:
+        """The gesture in progress is over: its tool hides its items."""
+        tool, self.gesture = self.gesture, None
+        self._button = Qt.MouseButton.NoButton
+        if tool is not None:
+            tool.clear()
+        self.update_cursor()
+
+    def cancel(self) -> bool:
+        """Esc: drop a stroke, rectangle or lasso in progress (nothing is reported); False when there was none."""
+        if self.gesture is None:
+            return False
+        self.gesture.cancel()
+        self.end_gesture()
+        return True
+
+    def set_space_down(self, down: bool) -> None:
+        self._space_down = down
+        self.update_cursor()
+
+    def update_cursor(self) -> None:
+        gesture = self.gesture
+        if gesture is not None and gesture.gesture_cursor is not None:
+            shape = gesture.gesture_cursor
+        elif self._space_down:
+            shape = Qt.CursorShape.OpenHandCursor
+        else:
+            shape = self.active.cursor
+        self._view.viewport().setCursor(shape)
+
+
+__all__ = ["TOOL_CLASSES", "LassoTool", "MapTool", "PaintTool", "PanTool", "SelectTool", "ToolBox"]

@@ -34,18 +34,14 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from ..domain import Layer
 from ..exporters import qtmap
-from .map_items import (
-    LegendWidget,
-)
+from .map_items import LegendWidget
 from .map_labels import TerritoryLabels
 from .map_lod import LevelOfDetail
 from .map_look import MapLook
 from .map_scene import UnitItems
-from .map_tools import TOOL_CLASSES, MapTool, PaintTool
+from .map_tools import TOOL_CLASSES, MapTool, ToolBox
 
 MODES = tuple(cls.name for cls in TOOL_CLASSES)
-
-HIGHLIGHT_COLOR = "#0b1220"
 
 TooltipProvider = Callable[[int], str]
 PaintFilter = Callable[[np.ndarray], np.ndarray]
@@ -95,16 +91,9 @@ class MapView(QGraphicsView):
         self._label_timer.timeout.connect(self._relabel)
         self._auto_fit = True
 
-        self._tools: dict[str, MapTool] = {cls.name: cls(self) for cls in TOOL_CLASSES}
-        paint = self._tools["paint"]
-        assert isinstance(paint, PaintTool)
-        self._paint_tool = paint
-        self._tool: MapTool = self._tools["select"]
-        self._gesture_tool: MapTool | None = None  # the tool whose gesture is in progress
-        self._gesture_button = Qt.MouseButton.NoButton
+        self._tools = ToolBox(self)
         self._paint_filter: PaintFilter | None = None
         self._tooltip_provider: TooltipProvider | None = None
-        self._space_down = False
         self._reset_layer_state()
 
     # ================================================================================================================
@@ -117,12 +106,9 @@ class MapView(QGraphicsView):
         self._id_index: dict[str, int] = {}
         self._look = MapLook(self._style)
         self._items = UnitItems(self._scene, self._style, None)
-        self._selected = np.zeros(0, dtype=bool)
-        self._highlighted: np.ndarray = np.zeros(0, dtype=np.int64)
         self._labels = TerritoryLabels(self._scene, self._style)
         self._fit_scale = 1.0
-        for tool in self._tools.values():
-            tool.layer_changed()
+        self._tools.layer_changed()
 
     def layer(self) -> Layer | None:
         return self._layer
@@ -144,10 +130,10 @@ class MapView(QGraphicsView):
 
     def set_layer(self, layer: Layer | None) -> None:
         """Show ``layer`` (a :class:`territory_planner.domain.Layer`) with every unit unassigned."""
-        self._cancel_gesture()
+        self._tools.cancel()
         self._lod.reset()  # drop renders of the previous layer
         self._scene.clear()
-        had_selection = bool(self._selected.any()) if len(self._selected) else False
+        had_selection = bool(self._items.selected.any())
         self._reset_layer_state()
         if layer is None or layer.geometry is None:
             self._scene.setSceneRect(QRectF(0, 0, 1, 1))
@@ -161,7 +147,6 @@ class MapView(QGraphicsView):
         self._ids = [str(u) for u in layer.units.index]
         self._id_index = {u: i for i, u in enumerate(self._ids)}
         self._look = MapLook(self._style, n)
-        self._selected = np.zeros(n, dtype=bool)
         extent = geometry.extent
         self._scene.setSceneRect(
             extent.adjusted(-extent.width() * 2, -extent.height() * 2, extent.width() * 2, extent.height() * 2)
@@ -381,34 +366,28 @@ class MapView(QGraphicsView):
 
     def set_mode(self, mode: str) -> None:
         """Make the ``select`` (click/rectangle), ``lasso``, ``paint`` (brush strokes) or ``pan`` tool active."""
-        if mode not in self._tools:
-            raise ValueError(f"Unknown map mode '{mode}': use one of {', '.join(MODES)}.")
-        self._cancel_gesture()
-        self._tool.deactivate()
-        self._tool = self._tools[mode]
-        self._update_cursor()
-        self._paint_tool.hide_brush()
+        self._tools.activate(mode)
 
     def mode(self) -> str:
-        return self._tool.name
+        return self._tools.active.name
 
     def tool(self, name: str) -> MapTool:
         """The map's tool of that name (``select``, ``lasso``, ``paint``, ``pan``)."""
-        return self._tools[name]
+        return self._tools.tools[name]
 
     def active_tool(self) -> MapTool:
-        return self._tool
+        return self._tools.active
 
     def set_brush_radius(self, px: float) -> None:
         """Radius of the paint brush in screen pixels (0 paints only the units under the pointer's path)."""
-        self._paint_tool.set_radius(px)
+        self._tools.paint.set_radius(px)
 
     def brush_radius(self) -> float:
-        return self._paint_tool.radius
+        return self._tools.paint.radius
 
     def set_active_color(self, color: str) -> None:
         """Colour of the paint preview (the territory being painted)."""
-        self._paint_tool.set_color(color)
+        self._tools.paint.set_color(color)
 
     def set_paint_filter(self, fn: PaintFilter | None) -> None:
         """``fn(positions) -> bool mask`` of units a stroke may take (e.g. excluding locked territories)."""
@@ -421,51 +400,23 @@ class MapView(QGraphicsView):
         """``fn(position) -> str`` (rich text) shown when hovering a unit; None restores the default."""
         self._tooltip_provider = fn
 
-    def _update_cursor(self) -> None:
-        gesture = self._gesture_tool
-        if gesture is not None and gesture.gesture_cursor is not None:
-            shape = gesture.gesture_cursor
-        elif self._space_down:
-            shape = Qt.CursorShape.OpenHandCursor
-        else:
-            shape = self._tool.cursor
-        self.viewport().setCursor(shape)
-
     # ================================================================================================================
     # Selection and highlight
 
     def selected_unit_ids(self) -> list[str]:
-        return [self._ids[i] for i in np.flatnonzero(self._selected).tolist()]
+        return self.unit_ids_at(np.flatnonzero(self._items.selected).tolist())
 
     def select_units(self, unit_ids: Iterable[str]) -> None:
         """Replace the selection (emits ``selection_changed`` when it changes)."""
-        mask = np.zeros(len(self._selected), dtype=bool)
-        mask[self._positions(unit_ids)] = True
-        self._set_selection(mask)
+        self.combine_selection(self._positions(unit_ids), Qt.KeyboardModifier.NoModifier)
 
     def clear_selection(self) -> None:
-        self._set_selection(np.zeros(len(self._selected), dtype=bool))
+        self.combine_selection(np.zeros(0, dtype=np.int64), Qt.KeyboardModifier.NoModifier)
 
     def combine_selection(self, positions: np.ndarray, modifiers: Qt.KeyboardModifier) -> None:
         """Select ``positions``: replacing the selection, adding to it (Shift) or toggling (Ctrl)."""
-        mask = np.zeros(len(self._selected), dtype=bool)
-        mask[positions] = True
-        if modifiers & Qt.KeyboardModifier.ShiftModifier:
-            mask |= self._selected
-        elif modifiers & Qt.KeyboardModifier.ControlModifier:
-            mask ^= self._selected
-        self._set_selection(mask)
-
-    def _set_selection(self, mask: np.ndarray) -> None:
-        if self._geometry is None:
-            return
-        added = np.flatnonzero(mask & ~self._selected)
-        removed = np.flatnonzero(~mask & self._selected)
-        if not len(added) and not len(removed):
-            return
-        self._selected = mask
-        self._items.show_selection(added, removed)
-        self.selection_changed.emit(self.selected_unit_ids())
+        if self._geometry is not None and self._items.select(positions, modifiers):
+            self.selection_changed.emit(self.selected_unit_ids())
 
     def show_overlay(
         self, group: int, unit: int, pen: QPen, brush: QBrush | Qt.BrushStyle, path: QPainterPath | None = None
@@ -480,11 +431,11 @@ class MapView(QGraphicsView):
         """Outline a set of units (e.g. the territory chosen in a table); an empty list removes the outline."""
         if self._geometry is None:
             return
-        self._highlighted = self._items.highlight(self._highlighted, np.unique(self._positions(unit_ids)))
+        self._items.highlight(np.unique(self._positions(unit_ids)))
 
     def highlighted_unit_count(self) -> int:
         """How many units draw part of the highlight outline (its boundary units)."""
-        return len(self._highlighted)
+        return len(self._items.highlighted)
 
     def _positions(self, unit_ids: Iterable[str]) -> np.ndarray:
         index = self._id_index
@@ -526,23 +477,14 @@ class MapView(QGraphicsView):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
-        if self._geometry is None or self._gesture_tool is not None:
+        if self._geometry is None or self._tools.gesture is not None:
             event.accept()
             return
-        button = event.button()
-        left = button == Qt.MouseButton.LeftButton
-        if button == Qt.MouseButton.MiddleButton or (left and self._space_down):
-            tool = self._tools["pan"]
-        elif left:
-            tool = self._tool.tool_for_press(event.modifiers())
-        else:
+        pos = event.position()
+        scene = QPointF(self.mapToScene(pos.toPoint()))
+        if not self._tools.press(event.button(), pos, scene, event.modifiers()):
             super().mousePressEvent(event)
             return
-        pos = event.position()
-        self._gesture_tool = tool
-        self._gesture_button = button
-        self._update_cursor()
-        tool.press(pos, QPointF(self.mapToScene(pos.toPoint())), event.modifiers())
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -550,21 +492,12 @@ class MapView(QGraphicsView):
             return
         pos = event.position()
         scene = QPointF(self.mapToScene(pos.toPoint()))
-        if self._gesture_tool is not None:
-            self._gesture_tool.move(pos, scene)
-        else:
+        if not self._tools.move(pos, scene):
             self._items.set_hover(self.unit_at(scene))
-        self._tool.pointer_moved(scene)
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        tool = self._gesture_tool
-        if tool is None or event.button() != self._gesture_button:
-            event.accept()
-            return
-        tool.release(QPointF(self.mapToScene(event.position().toPoint())))
-        if self._gesture_tool is tool:  # a tool that did not end its gesture
-            self.end_gesture()
+        self._tools.release(event.button(), QPointF(self.mapToScene(event.position().toPoint())))
         event.accept()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
@@ -573,11 +506,10 @@ class MapView(QGraphicsView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_Escape:
-            if self._gesture_tool is not None:
-                self._cancel_gesture()
+            if self._tools.cancel():
                 event.accept()
                 return
-            if len(self._selected) and self._selected.any():
+            if self._items.selected.any():
                 self.clear_selection()
                 event.accept()
                 return
@@ -594,51 +526,39 @@ class MapView(QGraphicsView):
             event.accept()
             return
         elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = True
-            self._update_cursor()
+            self._tools.set_space_down(True)
             event.accept()
             return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = False
-            self._update_cursor()
+            self._tools.set_space_down(False)
             event.accept()
             return
         super().keyReleaseEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
-        self._space_down = False
+        self._tools.set_space_down(False)
         super().focusOutEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
-        self._paint_tool.hide_brush()
+        self._tools.paint.hide_brush()
         self._items.set_hover(-1)
         super().leaveEvent(event)
 
     # -- gestures (called by the tools) ------------------------------------------------------------------------------
 
     def end_gesture(self) -> None:
-        """The gesture in progress is over: its tool hides its items."""
-        tool, self._gesture_tool = self._gesture_tool, None
-        self._gesture_button = Qt.MouseButton.NoButton
-        if tool is not None:
-            tool.clear()
-        self._update_cursor()
-
-    def _cancel_gesture(self) -> None:
-        """Esc: drop a stroke, rectangle or lasso in progress; nothing is emitted."""
-        if self._gesture_tool is not None:
-            self._gesture_tool.cancel()
-            self.end_gesture()
+        """The gesture in progress is over (its tool hides its items)."""
+        self._tools.end_gesture()
 
     def stroke_in_progress(self) -> bool:
-        return self._gesture_tool is self._paint_tool
+        return self._tools.gesture is self._tools.paint
 
     def stroke_preview_ids(self) -> list[str]:
         """Units the stroke in progress would paint (empty when no stroke is in progress)."""
-        return self.unit_ids_at(self._paint_tool.preview_units())
+        return self.unit_ids_at(self._tools.paint.preview_units())
 
     def pan_by(self, delta: QPointF) -> None:
         """Move the map by ``delta`` viewport pixels (a pan drag)."""
