@@ -62,7 +62,7 @@ def check_name(kind: str, name: str) -> str:
             f"The {kind} name '{printable(text[:40])}…' is too long ({len(text)} characters): "
             f"keep it to {MAX_NAME_LENGTH} characters or fewer."
         )
-    codes = control_characters(text)
+    codes = control_characters(name)  # the name as given: strip() would hide a leading "\r=2"
     if codes:
         raise PlanError(
             f"The {kind} name '{printable(text)}' contains a control character ({', '.join(codes)}): a name is one "

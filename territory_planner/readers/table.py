@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from ..domain.text import unguard_formula
 from .errors import InputFileError, Problem, file_problem
 
 _SNIFF_BYTES = 64 * 1024
@@ -527,17 +528,6 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     """
     with open_records(path, sheet) as source:
         return _table_from_rows(source.file, iter(source))
-
-
-def unguard_formula(text: str) -> str:
-    """A cell without the one quote our CSV/XLSX exports put before formula-like text: ``'=1+1`` → ``=1+1``.
-
-    Only a quote followed by (more quotes and) ``= + - @``, tab or carriage return is removed, exactly once, so
-    every name reads back as it was exported (``exporters.cells.guard_formula`` is the other half).
-    """
-    if text.startswith("'") and text.lstrip("'").startswith(("=", "+", "-", "@", "\t", "\r")):
-        return text[1:]
-    return text
 
 
 def _table_from_rows(file: str, numbered: Iterator[tuple[int, list[str]]]) -> Table:

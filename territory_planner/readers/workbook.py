@@ -16,9 +16,10 @@ from pathlib import Path
 
 from ..domain import Plan
 from ..domain.commands import Batch, Command
+from ..domain.text import unguard_formula
 from .errors import InputFileError, Problem, file_problem
 from .sheets import read_sheet
-from .table import Table, check_workbook_size, read_table, unguard_formula
+from .table import Table, check_workbook_size, read_table
 
 #: Plan sheet kind -> sheet name in the workbook, in the order they are read.
 WORKBOOK_SHEETS = {

@@ -18,21 +18,21 @@ from openpyxl import load_workbook
 from territory_planner.cli import cli
 from territory_planner.domain import BASELINE, Plan, evaluate
 from territory_planner.domain.commands import Batch, CopyScenario, EditSeller, RenameRegion, RenameTerritory
-from territory_planner.domain.model import check_name
+from territory_planner.domain.text import unguard_formula
 from territory_planner.exporters import sheets
 from territory_planner.exporters.atomic import TEMP_TAG
 from territory_planner.exporters.cells import FORMULA_START, guard_formula, needs_guard
 from territory_planner.exporters.pack import ExportError
 from territory_planner.persistence import load_plan, save_plan
-from territory_planner.readers.table import unguard_formula
 from territory_planner.services.export import export_pack, import_workbook
 from territory_planner.services.reporting import report_to_dict
 
-#: Names a spreadsheet would run, or that break naive CSV writing. Each is a valid name (the domain strips the
-#: leading tab/CR of the first two); they go into every name field: territory, region, seller, scenario, plan.
+#: Names a spreadsheet would run, or that break naive CSV writing. Each is a valid name (a tab or carriage return in
+#: front is a control character, which names refuse; the cell-level tests below still cover them); they go into
+#: every name field: territory, region, seller, scenario, plan.
 FORMULA_NAMES = [
-    "\t=1",
-    "\r=2",
+    "==1",
+    "=A1*2",
     "=1+1",
     '=HYPERLINK("http://x","y")',
     "+SUM(A1)",
@@ -71,8 +71,7 @@ def _formula_plan(demo_plan: Plan) -> Plan:
     Batch("Hostile territories and regions", tuple(commands)).apply(plan)
     sellers = list(plan.scenario(BASELINE).sellers.values())
     for i, seller in enumerate(sellers[: len(FORMULA_NAMES)]):
-        # EditSeller takes the seller as given: give it the name the domain makes of the text (tab/CR stripped).
-        new = check_name("seller", FORMULA_NAMES[(i + 5) % len(FORMULA_NAMES)])
+        new = FORMULA_NAMES[(i + 5) % len(FORMULA_NAMES)]
         EditSeller(BASELINE, seller.name, replace(seller, name=new)).apply(plan)
     CopyScenario(BASELINE, HOSTILE_SCENARIO).apply(plan)
     plan.name = HOSTILE_PLAN
@@ -115,7 +114,7 @@ def _run(*args: object) -> Any:
 
 def test_the_corpus_reaches_every_name_field(formula_plan: Plan) -> None:
     names = _names(formula_plan, HOSTILE_SCENARIO)
-    assert {"=1", "=2", "=1+1", "-2+3", "=cmd|' /C calc'!A0"} <= set(names["territories"])
+    assert {"==1", "=A1*2", "=1+1", "-2+3", "=cmd|' /C calc'!A0"} <= set(names["territories"])
     assert any(r and r.startswith(("=", "@", "+", "-")) for r in names["territories"].values())
     assert sum(1 for s in names["sellers"] if s.startswith(FORMULA_START)) >= 8
     assert formula_plan.name.startswith("=")

@@ -209,3 +209,14 @@ def test_export_data_sheets_and_check_never_evaluate(payload_plan: Plan, tmp_pat
     for path in written:
         assert not evaluated(Path(path).read_text(encoding="utf-8-sig"))
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("payload", ["\r=2", "\t=1", "=1\n"])
+def test_a_seller_cannot_be_renamed_to_a_name_with_a_control_character(payload: str) -> None:
+    from territory_planner.domain import PlanError
+
+    plan = build_demo_plan()
+    seller = next(iter(plan.scenario(BASELINE).sellers.values()))
+    with pytest.raises(PlanError, match="control character"):
+        EditSeller(BASELINE, seller.name, replace(seller, name=payload)).apply(plan)
+    assert seller.name in plan.scenario(BASELINE).sellers
