@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -25,6 +24,7 @@ from ..domain.checks import same_amount
 from ..domain.formatting import hours, money
 from ..services.reporting import compare_reports
 from .document import PlanDocument
+from .protocols import MapFactory, as_widget
 from .territory_state import TerritoryState
 from .theme import STATUS_COLOR, STATUS_LABEL, dot_icon
 
@@ -49,7 +49,7 @@ def _label(name: str) -> str:
 
 
 class _ScenarioPane(QWidget):
-    def __init__(self, map_factory: Callable[[QWidget | None], Any], parent: QWidget | None = None) -> None:
+    def __init__(self, map_factory: MapFactory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.combo = QComboBox()
         self.combo.setMinimumWidth(220)
@@ -66,7 +66,7 @@ class _ScenarioPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.verdict)
-        layout.addWidget(self.map, 1)
+        layout.addWidget(as_widget(self.map), 1)
         self.layer_set: object = None
 
     def scenario(self) -> str | None:
@@ -76,7 +76,7 @@ class _ScenarioPane(QWidget):
 class CompareWindow(QWidget):
     """A separate window: scenario A on the left, B on the right, what changed below."""
 
-    def __init__(self, parent: QWidget | None, map_factory: Callable[[QWidget | None], Any]) -> None:
+    def __init__(self, parent: QWidget | None, map_factory: MapFactory) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("CompareWindow")
         self.setWindowTitle("Compare scenarios — Territory Planner")
