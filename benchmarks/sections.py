@@ -146,6 +146,10 @@ def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str,
     from . import bench_solve
 
     sections.append(("solve", partial(bench_solve.suite_section, plan, layer_name, runs)))
+    if layer_name == "us-zips":  # a layer-independent build: once per suite run
+        from . import bench_zcta
+
+        sections.append(("build-zcta", partial(bench_zcta.suite_section, runs, layer_name)))
     sections.append(("map", partial(bench_map_view, plan, layer_name, runs)))
     sections.append(("window", partial(bench_window, plan, layer_name, runs)))
     return sections

@@ -658,7 +658,7 @@ def layers() -> None:
 @layers.command("build-zcta")
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("--out", type=click.Path(dir_okay=False), help="GeoPackage to write (default: SOURCE with .gpkg).")
-@click.option("--tolerance", type=float, help="Simplification tolerance in degrees (default 0.001).")
+@click.option("--tolerance", type=float, help="Simplification tolerance in degrees (default 0.002).")
 @friendly_errors
 def layers_build_zcta(source: str, out: str | None, tolerance: float | None) -> None:
     """Build a ZIP layer from the Census ZCTA file (cb_2020_us_zcta520_500k.zip or tl_2020_us_zcta520.zip)."""
@@ -670,7 +670,10 @@ def layers_build_zcta(source: str, out: str | None, tolerance: float | None) -> 
     result = build_zcta_layer(source, out, tolerance=tolerance, progress=progress)
     for warning in result.warnings:
         _say(f"Note: {warning}", err=True)
-    _say(f"Wrote {result.path} ({count(result.units, 'ZIP code')}, with county and state codes and census figures).")
+    _say(
+        f"Wrote {result.path} ({count(result.units, 'ZIP code')} with county and state codes and census figures; "
+        f"{result.vertices_read:,} vertices simplified to {result.vertices_kept:,})."
+    )
     _say(f"Wrote {result.other_zips_path} ({count(result.other_zips, 'PO box or single-organisation ZIP code')}).")
     _say(f"Start a plan on it: territory-planner new PLAN.tplan --layer {result.path} --id-column unit_id")
 

@@ -35,9 +35,10 @@ ZCTA_ID_COLUMNS = ("ZCTA5CE20", "GEOID20", "ZCTA5CE10", "GEOID10")
 LAND_AREA_COLUMNS = ("ALAND20", "ALAND10")
 #: Census files are in NAD83 longitude/latitude; used (with a warning) when a file comes without its .prj.
 CENSUS_CRS = "EPSG:4269"
-#: Visvalingam-Whyatt tolerance in degrees (roughly the square root of the area of the triangles removed). ZCTAs in
-#: cities are 1-2 km across (0.01-0.02°); 0.001° keeps their shape and removes most of the 1:500k file's vertices.
-DEFAULT_TOLERANCE = 0.001
+#: Visvalingam-Whyatt tolerance in degrees (roughly the square root of the area of the triangles removed, here
+#: about 200 m). ZCTAs in cities are 1-2 km across (0.01-0.02°), so they keep their shape; the plan, which stores
+#: the geometry, stays small enough to e-mail. ``--tolerance`` trades detail for size.
+DEFAULT_TOLERANCE = 0.002
 #: A ZCTA whose point lies in no bundled county (a coast simplified differently) takes the nearest county within
 #: this distance in degrees; farther away it is outside the 50 states, DC and Puerto Rico and is left out.
 NEAREST_COUNTY_DEGREES = 0.1

@@ -4,7 +4,6 @@ a ready ZIP layer from the Census Bureau's ZCTA file."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +17,7 @@ from ..domain import Layer, PlanError
 from ..geo.adjacency import unit_adjacency
 from ..geo.catalogue import US_PARENTS, available_layers, load_bundled_layer
 from ..resources import maps_dir
-
-Progress = Callable[[float, str], None]
+from .progress import Progress, ReportFn
 
 #: Text columns kept from a boundary file besides the name (the boundary reader keeps numeric ones): the parent
 #: codes of a ZIP layer built by :func:`build_zcta_layer`, its postal state and ZIP type.
@@ -142,6 +140,8 @@ class ZctaLayerResult:
     without_figures: int
     """ZCTAs the census figures table does not list (population 0, no median income)."""
     other_zips: int
+    vertices_read: int
+    vertices_kept: int
     warnings: tuple[str, ...]
 
 
@@ -181,10 +181,6 @@ def default_zcta_output(source: str | Path) -> Path:
     return source.with_name(source.stem + ".gpkg")
 
 
-def _scaled(progress: Progress, start: float, end: float) -> Progress:
-    return lambda fraction, message: progress(start + (end - start) * fraction, message)
-
-
 def _other_zips_path(out: Path) -> Path:
     return out.with_name(out.stem + "-other-zips.csv")
 
@@ -193,7 +189,7 @@ def build_zcta_layer(
     source: str | Path,
     out: str | Path | None = None,
     tolerance: float | None = None,
-    progress: Progress | None = None,
+    progress: Progress | ReportFn | None = None,
 ) -> ZctaLayerResult:
     """Build a ready ZIP layer from the Census Bureau's ZCTA file (``cb_2020_us_zcta520_500k.zip`` or
     ``tl_2020_us_zcta520.zip``) and write it as a GeoPackage usable by ``new --layer FILE.gpkg --id-column
@@ -210,11 +206,13 @@ def build_zcta_layer(
     from ..geo.zcta import DEFAULT_TOLERANCE, clean_zcta_coverage, counties_of, read_zcta_file
     from ..readers.zipcodes_index import zip_centroids
 
-    report: Progress = progress or (lambda _f, _m: None)
+    report = Progress.of(progress)
     source = Path(source)
     target = Path(out) if out is not None else default_zcta_output(source)
     if target.resolve() == source.resolve():
         raise PlanError(f"The ZIP layer would overwrite its source {source}; choose another --out file.")
+    if tolerance is not None and not (np.isfinite(tolerance) and tolerance >= 0):
+        raise PlanError(f"The simplification tolerance must be 0 or more degrees (for example 0.002), not {tolerance}.")
     report(0.0, f"Reading {source.name}")
     zctas, warnings = read_zcta_file(source)
     acs = read_acs_table()
@@ -223,7 +221,7 @@ def build_zcta_layer(
     vertices_before = int(shapely.get_num_coordinates(geometry).sum())
     report(0.1, f"Read {len(zctas):,} ZCTAs ({vertices_before:,} vertices)")
     geometry, repairs = clean_zcta_coverage(
-        geometry, DEFAULT_TOLERANCE if tolerance is None else tolerance, _scaled(report, 0.1, 0.75)
+        geometry, DEFAULT_TOLERANCE if tolerance is None else tolerance, report.scaled(0.1, 0.75)
     )
     warnings += repairs
     codes = zctas.index.to_numpy(dtype=object)
@@ -299,7 +297,8 @@ def build_zcta_layer(
         writer.writerow(["zip", "zip_type", "city", "state", "unit_id"])
         for i, at in zip(other_index[placed], owner[placed], strict=True):
             writer.writerow([zips.codes[i], zips.kind[i], zips.city[i], zips.state[i], codes[at]])
-    report(1.0, f"Wrote {len(frame):,} ZIP codes to {target.name}")
+    vertices_kept = int(shapely.get_num_coordinates(geometry).sum())
+    report(1.0, f"Wrote {len(frame):,} ZIP codes ({vertices_kept:,} vertices) to {target.name}")
     return ZctaLayerResult(
         path=target,
         other_zips_path=other_path,
@@ -307,6 +306,8 @@ def build_zcta_layer(
         left_out=left_out,
         without_figures=without_figures,
         other_zips=int(placed.sum()),
+        vertices_read=vertices_before,
+        vertices_kept=vertices_kept,
         warnings=tuple(warnings),
     )
 

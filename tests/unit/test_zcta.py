@@ -13,6 +13,7 @@ import shapely
 from click.testing import CliRunner
 
 from territory_planner.cli import cli
+from territory_planner.domain import PlanError
 from territory_planner.geo.zcta import ZctaFileError, clean_zcta_coverage, read_zcta_file
 from territory_planner.persistence import load_plan
 from territory_planner.services.layers import build_zcta_layer, layer_from_file, read_acs_table
@@ -248,3 +249,8 @@ def test_the_command_names_a_wrong_file_and_exits_2(tmp_path: Path):
     assert result.exit_code == 2
     assert "accounts.xlsx" in result.output and "ZCTA5CE20" in result.output
     assert not (tmp_path / "accounts.gpkg").exists()
+
+
+def test_a_negative_tolerance_is_refused_before_anything_is_read(tmp_path: Path):
+    with pytest.raises(PlanError, match="tolerance must be 0 or more"):
+        build_zcta_layer(tmp_path / "missing.zip", tolerance=-0.01)
