@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from .errors import PlanError, UnknownName
+from .errors import DuplicateName, PlanError, UnknownName
 from .formatting import count
+from .governance import Approval, Comment
+from .handshake import Kpi
 from .model import Allocation, Plan, Region, Scenario, Seller, Territory
 
 
@@ -572,7 +574,277 @@ def touches_scenario_list(command: Command) -> bool:
     return isinstance(command, SCENARIO_LEVEL_COMMANDS)
 
 
+# --- sign-off, comments and the handshake (issue 14) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetPersonRole:
+    """Record which team a person signs for (``role=None`` forgets the person)."""
+
+    name: str
+    role: str | None
+
+    @property
+    def label(self) -> str:
+        if self.role is None:
+            return f"Forget the sign-off role of {self.name}"
+        return f"Record {self.name} as the {self.role} lead"
+
+    def apply(self, plan: Plan) -> SetPersonRole:
+        from .governance import check_role
+        from .model import check_name
+
+        name = check_name("person", self.name)
+        people = plan.governance.people
+        previous = people.get(name)
+        if self.role is None:
+            people.pop(name, None)
+        else:
+            people[name] = check_role(self.role)
+        plan.notify("governance")
+        return SetPersonRole(name, previous)
+
+
+@dataclass(frozen=True)
+class RestoreApproval:
+    """Put back a scenario's status and sign-offs exactly (the inverse of propose, sign off and withdraw)."""
+
+    scenario: str
+    approval: Approval
+    people: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"Restore the status of scenario {self.scenario}"
+
+    def apply(self, plan: Plan) -> RestoreApproval:
+        plan.scenario(self.scenario)
+        return _set_approval(plan, self.scenario, self.approval, dict(self.people))
+
+
+def _set_approval(plan: Plan, scenario: str, approval: Approval, people: dict[str, str | None]) -> RestoreApproval:
+    g = plan.governance
+    previous = g.approval(scenario)
+    previous_people = tuple((name, g.people.get(name)) for name in people)
+    for name, role in people.items():
+        if role is None:
+            g.people.pop(name, None)
+        else:
+            g.people[name] = role  # type: ignore[assignment]
+    if approval.status == "draft" and not approval.sign_offs:
+        g.approvals.pop(scenario, None)
+    else:
+        g.approvals[scenario] = approval
+    plan.notify("governance")
+    return RestoreApproval(scenario, previous, previous_people)
+
+
+@dataclass(frozen=True)
+class ProposeScenario:
+    """Propose a draft scenario for approval: it becomes read-only until it is approved or withdrawn."""
+
+    scenario: str
+    author: str
+    at: str
+
+    @property
+    def label(self) -> str:
+        return f"Propose scenario {self.scenario} for approval"
+
+    def apply(self, plan: Plan) -> RestoreApproval:
+        from .signoff import proposed
+
+        return _set_approval(plan, self.scenario, proposed(plan, self.scenario, self.author, self.at), {})
+
+
+@dataclass(frozen=True)
+class SignOffScenario:
+    """One lead's sign-off of a proposed scenario; with both a sales and a marketing sign-off it is approved.
+
+    A person signing for the first time is recorded with the role given; a scenario with blocking flags needs a
+    written ``reason``.
+    """
+
+    scenario: str
+    name: str
+    role: str
+    at: str
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"Sign off scenario {self.scenario} for {self.role}"
+
+    def apply(self, plan: Plan) -> RestoreApproval:
+        from .signoff import signed_off
+
+        approval = signed_off(plan, self.scenario, self.name, self.role, self.at, self.reason)
+        name = self.name.strip()
+        people: dict[str, str | None] = {} if name in plan.governance.people else {name: self.role}
+        return _set_approval(plan, self.scenario, approval, people)
+
+
+@dataclass(frozen=True)
+class WithdrawScenario:
+    """Take a proposed or approved scenario back to draft; its sign-offs are withdrawn."""
+
+    scenario: str
+    name: str
+    role: str
+    at: str
+
+    @property
+    def label(self) -> str:
+        return f"Withdraw scenario {self.scenario} to draft"
+
+    def apply(self, plan: Plan) -> RestoreApproval:
+        from .signoff import withdrawn
+
+        return _set_approval(plan, self.scenario, withdrawn(plan, self.scenario, self.name, self.role), {})
+
+
+@dataclass(frozen=True)
+class AddComment:
+    comment: Comment
+
+    @property
+    def label(self) -> str:
+        return f"Comment on {self.comment.subject_type} {self.comment.subject}"
+
+    def apply(self, plan: Plan) -> RemoveComment:
+        from .handshake import check_text
+
+        c = self.comment
+        if c.id in plan.governance.comments:
+            raise PlanError(f"There is already a comment with id {c.id}.")
+        if c.scenario is not None:
+            plan.scenario(c.scenario)
+        text = check_text("comment", c.text)
+        if not text:
+            raise PlanError("A comment needs some text.")
+        plan.governance.comments[c.id] = replace(c, text=text)
+        plan.notify("governance")
+        return RemoveComment(c.id)
+
+
+@dataclass(frozen=True)
+class RemoveComment:
+    id: str
+
+    @property
+    def label(self) -> str:
+        return "Remove a comment"
+
+    def apply(self, plan: Plan) -> AddComment:
+        comment = plan.governance.comments.pop(self.id, None)
+        if comment is None:
+            raise UnknownName(f"There is no comment with id {self.id}.")
+        plan.notify("governance")
+        return AddComment(comment)
+
+
+@dataclass(frozen=True)
+class ResolveComment:
+    id: str
+    resolved: bool = True
+
+    @property
+    def label(self) -> str:
+        return "Resolve a comment" if self.resolved else "Reopen a comment"
+
+    def apply(self, plan: Plan) -> ResolveComment:
+        comment = plan.governance.comments.get(self.id)
+        if comment is None:
+            raise UnknownName(f"There is no comment with id {self.id}.")
+        plan.governance.comments[self.id] = replace(comment, resolved=self.resolved)
+        plan.notify("governance")
+        return ResolveComment(self.id, comment.resolved)
+
+
+@dataclass(frozen=True)
+class SetHandshakeText:
+    """Set the text of one section of the handshake (a stage definition, the handoff criteria, the SLA...)."""
+
+    section: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        from .handshake import SECTIONS
+
+        return f"Edit the handshake: {SECTIONS.get(self.section, self.section).lower()}"
+
+    def apply(self, plan: Plan) -> SetHandshakeText:
+        from .handshake import SECTIONS, check_section, check_text
+
+        section = check_section(self.section)
+        text = check_text(SECTIONS[section].lower(), self.text)
+        texts = plan.governance.handshake.texts
+        previous = texts.get(section, "")
+        if text:
+            texts[section] = text
+        else:
+            texts.pop(section, None)
+        plan.notify("governance")
+        return SetHandshakeText(section, previous)
+
+
+@dataclass(frozen=True)
+class SetKpi:
+    """Add, change (``kpi`` under the name ``name``) or with ``kpi=None`` remove a joint KPI of the handshake."""
+
+    name: str
+    kpi: Kpi | None
+    position: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kpi is None:
+            return f"Remove the KPI {self.name}"
+        return f"Set the KPI {self.kpi.name}"
+
+    def apply(self, plan: Plan) -> SetKpi:
+        from .handshake import check_text
+        from .model import check_name
+
+        kpis = plan.governance.handshake.kpis
+        previous = kpis.get(self.name)
+        position = list(kpis).index(self.name) if previous is not None else None
+        if self.kpi is None:
+            if previous is None:
+                raise UnknownName(f"The handshake has no KPI named '{self.name}'.")
+            del kpis[self.name]
+            plan.notify("governance")
+            return SetKpi(self.name, previous, position)
+        kpi = replace(self.kpi, name=check_name("KPI", self.kpi.name), target=check_text("KPI target", self.kpi.target))
+        if kpi.name != self.name and kpi.name in kpis:
+            raise DuplicateName(f"There is already a KPI named '{kpi.name}'. Choose another name.")
+        items = [(k, v) for k, v in kpis.items() if k != self.name]
+        at = position if position is not None else self.position if self.position is not None else len(items)
+        items.insert(min(at, len(items)), (kpi.name, kpi))
+        kpis.clear()
+        kpis.update(items)
+        plan.notify("governance")
+        return SetKpi(kpi.name, previous, position)
+
+
+#: Commands that change only the plan's records (roles, statuses, comments, handshake), never a scenario's content.
+GOVERNANCE_COMMANDS = (
+    SetPersonRole,
+    RestoreApproval,
+    ProposeScenario,
+    SignOffScenario,
+    WithdrawScenario,
+    AddComment,
+    RemoveComment,
+    ResolveComment,
+    SetHandshakeText,
+    SetKpi,
+)
+
 __all__ = [
+    "GOVERNANCE_COMMANDS",
+    "AddComment",
     "AddSeller",
     "AssignUnits",
     "Batch",
@@ -587,17 +859,26 @@ __all__ = [
     "LockTerritory",
     "MoveTerritoryToRegion",
     "PlanError",
+    "ProposeScenario",
     "RecolourTerritory",
+    "RemoveComment",
     "RemoveSeller",
     "RenameRegion",
     "RenameScenario",
     "RenameTerritory",
+    "ResolveComment",
+    "RestoreApproval",
     "RestoreRegion",
     "RestoreScenario",
     "RestoreTerritory",
     "SetAllocation",
     "SetAssumption",
+    "SetHandshakeText",
+    "SetKpi",
+    "SetPersonRole",
     "SetUnitAttributes",
+    "SignOffScenario",
+    "WithdrawScenario",
     "touches_scenario_list",
     "undo_label",
 ]

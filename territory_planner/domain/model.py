@@ -12,6 +12,7 @@ import pandas as pd
 
 from .assumptions import Assumptions, check_amount
 from .errors import DuplicateName, PlanError, UnknownName
+from .governance import Governance
 from .months import Month
 from .text import MAX_NAME_LENGTH, control_characters, printable
 
@@ -506,6 +507,8 @@ class Plan:
     listeners: list[Callable[[Plan, str], None]] = field(default_factory=list, repr=False, compare=False)
     #: Where and at which revision the plan was loaded or last saved (opaque; set by the persistence layer).
     origin: object | None = field(default=None, repr=False, compare=False)
+    #: Roles, scenario statuses and sign-offs, comments, the handshake and the change log (see governance.py).
+    governance: Governance = field(default_factory=Governance, repr=False, compare=False)
 
     def notify(self, what: str) -> None:
         """Tell plan-level listeners that something outside one scenario changed (layer attributes, scenarios)."""
@@ -557,7 +560,13 @@ class Plan:
 
     def deepcopy(self) -> Plan:
         """A copy sharing the (read-only) layer but with independent scenarios."""
-        return Plan(self.name, self.layer, {k: v.clone(k) for k, v in self.scenarios.items()}, origin=self.origin)
+        return Plan(
+            self.name,
+            self.layer,
+            {k: v.clone(k) for k, v in self.scenarios.items()},
+            origin=self.origin,
+            governance=self.governance.copy(),
+        )
 
 
 __all__ = [

@@ -161,6 +161,8 @@ def database_errors(target: PlanTarget, doing: str) -> Iterator[None]:
         yield
     except SQLAlchemyError as exc:
         raise database_error(target, doing, exc) from exc
+    except UnicodeDecodeError as exc:  # SQLite hands back bytes of a damaged page as text
+        raise PlanDamagedError(damaged_text(target, "some of its text is not readable")) from exc
 
 
 __all__ = [

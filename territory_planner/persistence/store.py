@@ -22,7 +22,7 @@ import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pandas.api.types import infer_dtype
-from sqlalchemy import Table, UniqueConstraint, bindparam, delete, insert, select, text, update
+from sqlalchemy import Table, UniqueConstraint, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -48,6 +48,8 @@ from territory_planner.domain import (
     Seller,
     Territory,
 )
+from territory_planner.domain.governance import Approval, Change, Comment, Governance, SignOff
+from territory_planner.domain.handshake import Handshake, Kpi
 from territory_planner.domain.model import Deferred
 
 from . import files
@@ -86,6 +88,8 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Files SQLite keeps beside a database while it is in use (or after a crash).
 _COMPANIONS = ("-wal", "-shm", "-journal")
 _ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: The PostgreSQL NOTIFY channel of committed changes; the payload names the plan key, sequence and revision.
+CHANGES_CHANNEL = "tp_plan_changes"
 
 
 # --- public API --------------------------------------------------------------------------------------------------
@@ -106,10 +110,12 @@ def save_plan(plan: Plan, target: Where) -> None:
     where = plan_target(target)
     base = origin_for(plan.origin, where)
     rows = _plan_rows(plan, where.plan_key)
+    changes = plan.governance.log
     if where.path is not None:
-        plan.origin = _save_file(rows, where, where.path, base)
+        plan.origin, saved = _save_file(rows, where, where.path, base, changes)
     else:
-        plan.origin = _save_database(rows, where, base)
+        plan.origin, saved = _save_database(rows, where, base, changes)
+    plan.governance.log = saved
 
 
 def load_plan(target: Where) -> Plan:
@@ -224,6 +230,7 @@ def _plan_rows(plan: Plan, key: str, *, stored_wkb: Sequence[bytes | None] | Non
             )
         )
     out.tables.extend(_scenario_rows(plan, key))
+    out.tables.extend(_governance_rows(plan, key))
     return out
 
 
@@ -355,6 +362,89 @@ def _scenario_rows(plan: Plan, key: str) -> list[tuple[Table, list[Row]]]:
     ]
 
 
+def _governance_rows(plan: Plan, key: str) -> list[tuple[Table, list[Row]]]:
+    """Roles, statuses, sign-offs, comments and the handshake (the change log is written apart: it only grows)."""
+    g = plan.governance
+    statuses: list[Row] = []
+    sign_offs: list[Row] = []
+    for name, approval in g.approvals.items():
+        if name not in plan.scenarios:
+            continue  # the scenario went (it was a draft, or the record is stale): nothing to keep
+        statuses.append(
+            {"plan_key": key, "scenario": name, "status": approval.status, "proposed_by": approval.proposed_by,
+             "proposed_at": approval.proposed_at}
+        )  # fmt: skip
+        sign_offs.extend(
+            {"plan_key": key, "scenario": name, "role": x.role, "position": i, "name": x.name, "signed_at": x.at,
+             "reason": x.reason}
+            for i, x in enumerate(approval.sign_offs)
+        )  # fmt: skip
+    return [
+        (
+            t.person,
+            [{"plan_key": key, "name": n, "position": i, "role": r} for i, (n, r) in enumerate(g.people.items())],
+        ),
+        (t.scenario_status, statuses),
+        (t.sign_off, sign_offs),
+        (
+            t.comment,
+            [
+                {
+                    "plan_key": key,
+                    "id": c.id,
+                    "position": i,
+                    "subject_type": c.subject_type,
+                    "subject": c.subject,
+                    "scenario": c.scenario,
+                    "author": c.author,
+                    "written_at": c.at,
+                    "text": c.text,
+                    "resolved": bool(c.resolved),
+                }
+                for i, c in enumerate(g.comments.values())
+            ],
+        ),
+        (t.handshake, [{"plan_key": key, "section": k, "text": v} for k, v in g.handshake.texts.items()]),
+        (
+            t.kpi,
+            [
+                {"plan_key": key, "name": k.name, "position": i, "target": k.target, "owner": k.owner}
+                for i, k in enumerate(g.handshake.kpis.values())
+            ],
+        ),
+    ]
+
+
+def _numbered(log: list[Change], start: int, revision: int, *, renumber_all: bool = False) -> list[Change]:
+    """The log with its unsaved entries (or, with ``renumber_all``, every entry) numbered from ``start + 1``."""
+    out = []
+    sequence = start
+    for entry in log:
+        if entry.sequence is None or renumber_all:
+            sequence += 1
+            out.append(replace(entry, sequence=sequence, revision=revision))
+        else:
+            out.append(entry)
+    return out
+
+
+def _change_rows(key: str, entries: Iterable[Change]) -> list[Row]:
+    return [
+        {"plan_key": key, "sequence": c.sequence, "revision": c.revision if c.revision is not None else 0,
+         "scenario": c.scenario, "author": c.author, "changed_at": c.at, "description": c.description,
+         "command": c.command, "inverse": c.inverse, "client": c.client}
+        for c in entries
+    ]  # fmt: skip
+
+
+def notify_changes(connection: Connection, key: str, sequence: int, revision: int, client: str) -> None:
+    """Tell every listening client (PostgreSQL ``NOTIFY``, delivered when the transaction commits)."""
+    if connection.dialect.name != "postgresql":
+        return
+    payload = json.dumps({"plan": key, "sequence": sequence, "revision": revision, "client": client})
+    connection.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANGES_CHANNEL, "payload": payload})
+
+
 def _assumption_rows(key: str, scenario: str, a: Assumptions) -> list[Row]:
     entries: list[tuple[str, str, str | None, float | None]] = [("plan", "", k, float(v)) for k, v in a.values.items()]
     for level, table in (("region", a.region_overrides), ("territory", a.territory_overrides)):
@@ -382,7 +472,9 @@ def _insert_chunk(connection: Connection, table: Table, chunk: Sequence[Row]) ->
     connection.execute(insert(table), list(chunk))
 
 
-def _save_database(rows: _PlanRows, where: PlanTarget, base: PlanOrigin | None) -> PlanOrigin:
+def _save_database(
+    rows: _PlanRows, where: PlanTarget, base: PlanOrigin | None, changes: list[Change]
+) -> tuple[PlanOrigin, list[Change]]:
     engine = database_engine(where)
     try:
         with database_errors(where, "save"), engine.begin() as connection:
@@ -410,9 +502,30 @@ def _save_database(rows: _PlanRows, where: PlanTarget, base: PlanOrigin | None) 
                     for table in t.PLAN_TABLES:
                         connection.execute(delete(table).where(table.c.plan_key == key))
                     _write_rows(connection, rows)
+            saved = _append_log(connection, key, changes, int(rows.plan["revision"]), renumber_all=base is None)
     finally:
         engine.dispose()
-    return _origin_after_save(rows, where, with_rows=True)
+    return _origin_after_save(rows, where, with_rows=True), saved
+
+
+def last_sequence(connection: Connection, key: str) -> int:
+    found = connection.execute(select(func.max(t.change.c.sequence)).where(t.change.c.plan_key == key)).scalar()
+    return int(found or 0)
+
+
+def _append_log(
+    connection: Connection, key: str, changes: list[Change], revision: int, *, renumber_all: bool
+) -> list[Change]:
+    """Append the unsaved entries of ``log`` (all of it for a plan not loaded from here) to the stored change log,
+    and tell listening clients. Returns the log with the entries numbered."""
+    start = last_sequence(connection, key)
+    saved = _numbered(changes, start, revision, renumber_all=renumber_all)
+    fresh = [c for c in saved if c.sequence is not None and c.sequence > start]
+    if fresh:
+        connection.execute(insert(t.change), _change_rows(key, fresh))
+    last = fresh[-1] if fresh else None
+    notify_changes(connection, key, last.sequence or start if last else start, revision, last.client if last else "")
+    return saved
 
 
 def _insert_new_plan_row(connection: Connection, rows: _PlanRows, where: PlanTarget) -> None:
@@ -497,7 +610,9 @@ def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
         yield rows[start : start + _CHUNK_ROWS]
 
 
-def _save_file(rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin | None) -> PlanOrigin:
+def _save_file(
+    rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin | None, changes: list[Change]
+) -> tuple[PlanOrigin, list[Change]]:
     path = path.absolute()
     folder = path.parent
     if not folder.is_dir():
@@ -513,7 +628,9 @@ def _save_file(rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin 
             stored, cache = _old_file_state(path, where, base)
             check_revision(base, stored, str(where))
             rows.plan["revision"] = (stored.revision if stored else 0) + 1
-            _write_new_file(temp, rows, cache, where)
+            start = max((c.sequence for c in changes if c.sequence is not None), default=0)
+            saved = _numbered(changes, start, int(rows.plan["revision"]))
+            _write_new_file(temp, rows, cache, where, _change_rows(where.plan_key, saved))
             _fsync(temp)
             if path.exists():
                 # Last look before the replace: a program that does not take our lock may have saved meanwhile.
@@ -535,7 +652,7 @@ def _save_file(rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin 
                 files.remove_temp(path)
             except OSError:
                 log.warning("Could not remove the unfinished save %s", temp, exc_info=True)
-    return _origin_after_save(rows, where, with_rows=False)
+    return _origin_after_save(rows, where, with_rows=False), saved
 
 
 def _advice(exc: OSError, folder: Path) -> str:
@@ -550,7 +667,7 @@ def _origin_of(where: PlanTarget, stored: StoredRevision | None) -> PlanOrigin:
     return PlanOrigin(place_of(where), stored or StoredRevision(0, "someone", ""))
 
 
-def _write_new_file(temp: Path, rows: _PlanRows, cache: list[Row], where: PlanTarget) -> None:
+def _write_new_file(temp: Path, rows: _PlanRows, cache: list[Row], where: PlanTarget, changes: list[Row]) -> None:
     # A fresh file needs no crash safety of its own (a failed save just deletes it), so SQLite skips fsyncs; the
     # finished file is fsynced once before it replaces the target. DELETE journal: one self-contained file.
     # 16 KiB pages pack ~1.6 KB unit outlines with less slack than the default 4 KiB (about 10% smaller files).
@@ -564,6 +681,8 @@ def _write_new_file(temp: Path, rows: _PlanRows, cache: list[Row], where: PlanTa
             _write_rows(connection, rows)
             if cache:
                 connection.execute(insert(t.display_cache), cache)
+            for chunk in _chunks(changes):
+                connection.execute(insert(t.change), chunk)
     finally:
         engine.dispose()
 
@@ -750,6 +869,9 @@ def _file_reader(path: Path, where: PlanTarget) -> Engine:
         except SQLAlchemyError as exc:
             engine.dispose()
             first = first or exc
+        except UnicodeDecodeError as exc:  # the schema text itself is damaged
+            engine.dispose()
+            raise PlanDamagedError(damaged_text(where, "some of its text is not readable")) from exc
     assert first is not None
     raise database_error(where, "open", first) from first
 
@@ -833,6 +955,7 @@ def _read_plan(connection: Connection, where: PlanTarget) -> Plan:
         layer, wkb = _read_layer(connection, where.plan_key, row, where)
         scenarios = _read_scenarios(connection, where.plan_key)
         plan = Plan(name=row["name"], layer=layer, scenarios=scenarios)
+        plan.governance = read_governance(connection, where.plan_key, plan)
     except (PlanFileError, SQLAlchemyError):
         raise
     except Exception as exc:  # any shape of broken content (rows of odd types, bad indexes): the file is damaged
@@ -942,6 +1065,47 @@ def _geo_series(wkb: Sequence[bytes | None], index: pd.Index, crs: str | None, w
     except (shapely.errors.ShapelyError, ValueError, TypeError) as exc:
         # Decoded on first use (drawing, exporting): the message still has to name the plan and the way out.
         raise PlanDamagedError(damaged_text(where, f"the unit shapes cannot be read: {_short(exc)}")) from exc
+
+
+def read_changes(connection: Connection, key: str, since: int = 0) -> list[Change]:
+    """The stored change log of a plan after sequence ``since``, in order."""
+    c = t.change.c
+    found = connection.execute(
+        select(t.change).where(c.plan_key == key, c.sequence > since).order_by(c.sequence)
+    ).mappings()
+    return [
+        Change(int(r["sequence"]), r["scenario"], r["author"], r["changed_at"], r["description"], r["command"],
+               r["inverse"], r["client"], int(r["revision"]))
+        for r in found
+    ]  # fmt: skip
+
+
+def read_governance(connection: Connection, key: str, plan: Plan) -> Governance:
+    """Roles, statuses and sign-offs, comments, the handshake and the change log of a plan."""
+
+    def rows(table: Table, *order: Any) -> Sequence[Any]:
+        return connection.execute(select(table).where(table.c.plan_key == key).order_by(*order)).all()
+
+    g = Governance()
+    g.people = {r.name: r.role for r in rows(t.person, t.person.c.position)}
+    signed: dict[str, list[SignOff]] = {}
+    for r in rows(t.sign_off, t.sign_off.c.scenario, t.sign_off.c.position):
+        signed.setdefault(r.scenario, []).append(SignOff(r.name, r.role, r.signed_at, r.reason))
+    for r in rows(t.scenario_status, t.scenario_status.c.scenario):
+        if r.scenario in plan.scenarios:
+            g.approvals[r.scenario] = Approval(
+                r.status, r.proposed_by, r.proposed_at, tuple(signed.get(r.scenario, ()))
+            )
+    g.comments = {
+        r.id: Comment(r.id, r.subject_type, r.subject, r.scenario, r.author, r.written_at, r.text, bool(r.resolved))
+        for r in rows(t.comment, t.comment.c.position)
+    }
+    g.handshake = Handshake(
+        {r.section: r.text for r in rows(t.handshake, t.handshake.c.section)},
+        {r.name: Kpi(r.name, r.target, r.owner) for r in rows(t.kpi, t.kpi.c.position)},
+    )
+    g.log = read_changes(connection, key)
+    return g
 
 
 def _read_scenarios(connection: Connection, key: str) -> dict[str, Scenario]:

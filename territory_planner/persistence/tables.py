@@ -221,8 +221,124 @@ display_cache = Table(
     ForeignKeyConstraint(["plan_key"], ["tp_plan.plan_key"], name="fk_tp_display_cache_plan"),
 )
 
+# --- schema 3: sign-off, comments, the handshake, the change log and presence (issue 14) -----------------------
+
+#: Who signs for which team (sales | marketing).
+person = Table(
+    "tp_person",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("role", Text, nullable=False),
+    PrimaryKeyConstraint("plan_key", "name", name="pk_tp_person"),
+    ForeignKeyConstraint(["plan_key"], ["tp_plan.plan_key"], name="fk_tp_person_plan"),
+)
+
+#: The status of a scenario that is not a plain draft (no row = draft).
+scenario_status = Table(
+    "tp_scenario_status",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("scenario", Text, nullable=False),
+    Column("status", Text, nullable=False),  # draft | proposed | approved
+    Column("proposed_by", Text, nullable=False),
+    Column("proposed_at", Text, nullable=False),
+    PrimaryKeyConstraint("plan_key", "scenario", name="pk_tp_scenario_status"),
+    ForeignKeyConstraint(["plan_key"], ["tp_plan.plan_key"], name="fk_tp_scenario_status_plan"),
+)
+
+#: One lead's sign-off of a scenario (at most one per role).
+sign_off = Table(
+    "tp_sign_off",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("scenario", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("signed_at", Text, nullable=False),  # UTC, ISO 8601
+    Column("reason", Text, nullable=False),
+    PrimaryKeyConstraint("plan_key", "scenario", "role", name="pk_tp_sign_off"),
+    ForeignKeyConstraint(["plan_key"], ["tp_plan.plan_key"], name="fk_tp_sign_off_plan"),
+)
+
+comment = Table(
+    "tp_comment",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("subject_type", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("scenario", Text, nullable=True),
+    Column("author", Text, nullable=False),
+    Column("written_at", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("resolved", Boolean, nullable=False),
+    PrimaryKeyConstraint("plan_key", "id", name="pk_tp_comment"),
+    ForeignKeyConstraint(["plan_key"], ["tp_plan.plan_key"], name="fk_tp_comment_plan"),
+)
+
+#: The text of each section of the handshake (stage definitions, handoff, SLA, lead quality).
+handshake = Table(
+    "tp_handshake",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("section", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    PrimaryKeyConstraint("plan_key", "section", name="pk_tp_handshake"),
+    ForeignKeyConstraint(["plan_key"], ["tp_plan.plan_key"], name="fk_tp_handshake_plan"),
+)
+
+kpi = Table(
+    "tp_kpi",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("owner", Text, nullable=False),  # sales | marketing | joint
+    PrimaryKeyConstraint("plan_key", "name", name="pk_tp_kpi"),
+    ForeignKeyConstraint(["plan_key"], ["tp_plan.plan_key"], name="fk_tp_kpi_plan"),
+)
+
+#: The append-only change log: every saved command with its inverse, as JSON (see domain/changelog.py). No foreign
+#: key: the log of a plan outlives a save that replaces the plan's rows.
+change = Table(
+    "tp_change",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),  # the plan revision the save of this change wrote
+    Column("scenario", Text, nullable=True),
+    Column("author", Text, nullable=False),
+    Column("changed_at", Text, nullable=False),  # UTC, ISO 8601
+    Column("description", Text, nullable=False),
+    Column("command", Text, nullable=False),
+    Column("inverse", Text, nullable=False),
+    Column("client", Text, nullable=False),
+    PrimaryKeyConstraint("plan_key", "sequence", name="pk_tp_change"),
+)
+
+#: Who has a shared plan open now: one row per open session, its heartbeat refreshed every few seconds.
+presence = Table(
+    "tp_presence",
+    metadata,
+    Column("plan_key", Text, nullable=False),
+    Column("client", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("started_at", Text, nullable=False),
+    Column("seen_at", Text, nullable=False),  # UTC, ISO 8601: the last heartbeat
+    PrimaryKeyConstraint("plan_key", "client", name="pk_tp_presence"),
+)
+
+#: The plan's records beside its scenarios (written like the scenario tables: only what changed).
+GOVERNANCE_TABLES = (person, scenario_status, sign_off, comment, handshake, kpi)
+
 #: Tables holding one plan's rows, children before parents (the order to delete in).
 PLAN_TABLES = (
+    *GOVERNANCE_TABLES,
     assumption,
     allocation,
     seller,

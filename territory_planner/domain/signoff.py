@@ -1,0 +1,129 @@
+"""Dual sign-off: a scenario goes draft -> proposed -> approved, and approval needs one sales and one marketing lead.
+
+The rules live here, once; the commands at the end of :mod:`.commands` call them and :mod:`.changelog` refuses every
+other change to a proposed or approved scenario (it is read-only until it is withdrawn, which makes it a draft again
+and withdraws its sign-offs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .checks import evaluate
+from .errors import PlanError
+from .formatting import count
+from .governance import Approval, ScenarioStatus, SignOff, check_role
+from .handshake import check_text
+from .model import Plan, check_name
+
+
+class ScenarioReadOnly(PlanError):
+    """A change to a proposed or approved scenario: it must be withdrawn (back to draft) before it changes."""
+
+
+class SignOffRefused(PlanError):
+    """A proposal, sign-off or withdrawal that the rules do not allow (wrong status, role, or no reason)."""
+
+
+def sign_offs_text(approval: Approval) -> str:
+    """'Dana (sales) and Lee (marketing)' — the sign-offs of a scenario in words."""
+    names = [f"{s.name} ({s.role})" for s in approval.sign_offs]
+    return " and ".join(names) if names else "nobody yet"
+
+
+def read_only_message(plan: Plan, scenario: str, doing: str) -> str:
+    approval = plan.governance.approval(scenario)
+    who = f", signed off by {sign_offs_text(approval)}" if approval.sign_offs else ""
+    return (
+        f"Scenario '{scenario}' is {approval.status}{who}, so it is read-only: {doing} was not applied. To change it, "
+        f"withdraw it first (territory-planner scenario withdraw PLAN '{scenario}' --as NAME --role sales|marketing; "
+        "it becomes a draft again and its sign-offs are withdrawn), or copy it into a what-if and change the copy."
+    )
+
+
+def check_person(plan: Plan, name: str, role: str) -> str:
+    """The person signing, checked against the roles stored in the plan (a new person takes the role given)."""
+    name = check_name("person", name)
+    check_role(role)
+    stored = plan.governance.people.get(name)
+    if stored is not None and stored != role:
+        raise SignOffRefused(
+            f"{name} is recorded as the {stored} lead of this plan, not the {role} lead: sign off with --role "
+            f"{stored}, or ask someone who leads {role} to sign."
+        )
+    return name
+
+
+def proposed(plan: Plan, scenario: str, author: str, at: str) -> Approval:
+    """The approval record after proposing a draft scenario."""
+    plan.scenario(scenario)
+    current = plan.governance.approval(scenario)
+    if current.status != "draft":
+        raise SignOffRefused(f"Scenario '{scenario}' is already {current.status}; only a draft can be proposed.")
+    return Approval("proposed", check_name("person", author), at)
+
+
+def signed_off(plan: Plan, scenario: str, name: str, role: str, at: str, reason: str) -> Approval:
+    """The approval record after one lead's sign-off (approved once both roles have signed).
+
+    A scenario with blocking flags cannot be signed off without a written reason, which is kept with the sign-off
+    (and printed on the cover of the pack).
+    """
+    s = plan.scenario(scenario)
+    name = check_person(plan, name, role)
+    reason = check_text("reason", reason, limit=1000)
+    current = plan.governance.approval(scenario)
+    if current.status == "draft":
+        raise SignOffRefused(
+            f"Scenario '{scenario}' is a draft: propose it first (territory-planner scenario propose PLAN "
+            f"'{scenario}' --as NAME --role sales|marketing), then both leads sign it off."
+        )
+    if current.status == "approved":
+        raise SignOffRefused(f"Scenario '{scenario}' is already approved by {sign_offs_text(current)}.")
+    earlier = current.signed(role)
+    if earlier is not None:
+        raise SignOffRefused(
+            f"Scenario '{scenario}' already has the {role} sign-off of {earlier.name}; it needs the other lead's."
+        )
+    blocking = [f for f in evaluate(s, plan.layer).flags if f.blocking]
+    if blocking and not reason:
+        first = blocking[0].message
+        raise SignOffRefused(
+            f"Scenario '{scenario}' has {count(len(blocking), 'blocking flag')} ({first}"
+            f'{" …" if len(blocking) > 1 else ""}): a sign-off needs a written reason. Add --reason "…" saying '
+            "why it is approved anyway, e.g. who funds the gap."
+        )
+    sign_offs = (*current.sign_offs, SignOff(name, role, at, reason))  # type: ignore[arg-type]
+    status: ScenarioStatus = "approved" if {x.role for x in sign_offs} == {"sales", "marketing"} else "proposed"
+    return replace(current, status=status, sign_offs=sign_offs)
+
+
+def withdrawn(plan: Plan, scenario: str, name: str, role: str) -> Approval:
+    """The approval record after a withdrawal: a draft again, with no sign-offs."""
+    plan.scenario(scenario)
+    check_person(plan, name, role)
+    current = plan.governance.approval(scenario)
+    if current.status == "draft":
+        raise SignOffRefused(f"Scenario '{scenario}' is a draft already; there is nothing to withdraw.")
+    return Approval()
+
+
+def withdrawal_text(scenario: str, previous: Approval) -> str:
+    """What a withdrawal did, in words ('... is a draft again; the sign-offs of Dana (sales) were withdrawn')."""
+    text = f"Scenario '{scenario}' is a draft again"
+    if previous.sign_offs:
+        text += f"; the sign-offs of {sign_offs_text(previous)} were withdrawn"
+    return text + "."
+
+
+__all__ = [
+    "ScenarioReadOnly",
+    "SignOffRefused",
+    "check_person",
+    "proposed",
+    "read_only_message",
+    "sign_offs_text",
+    "signed_off",
+    "withdrawal_text",
+    "withdrawn",
+]
