@@ -175,6 +175,24 @@ PLAN_KEYS: dict[str, KeySpec] = {
             "percent",
             Bounds(0.0, 10.0),
         ),
+        KeySpec(
+            "marketing_team_cost",
+            "Marketing team cost",
+            "amount",
+            "the marketing team's own yearly cost (optional, for spend per head)",
+            0.0,
+            "money",
+            Bounds(0.0, 1e12),
+        ),
+        KeySpec(
+            "marketing_headcount",
+            "Marketing headcount",
+            "amount",
+            "people in the marketing team (optional; 0 = not set)",
+            0.0,
+            "count",
+            Bounds(0.0, 1e6),
+        ),
     )
 }
 
@@ -373,6 +391,11 @@ class Assumptions:
     currency: str = "USD"
     region_overrides: dict[str, dict[str, float]] = field(default_factory=dict)
     territory_overrides: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A plan saved before a key existed gets the key's default (e.g. max_penetration).
+        for key, spec in {**FUNNEL_KEYS, **PLAN_KEYS}.items():
+            self.values.setdefault(key, spec.default)
 
     def copy(self) -> Assumptions:
         return Assumptions(

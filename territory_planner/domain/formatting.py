@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from .errors import PlanError
 
@@ -23,30 +24,68 @@ def currency_symbol(currency: str) -> str:
     return _SYMBOLS.get(currency.upper(), currency.upper() + " ")
 
 
+#: Enough digits for any finite float to the cent (the default 28 would refuse 1e34 quantized to cents).
+_EXACT = Context(prec=400)
+
+
+def rounded(value: float, digits: int = 0) -> Decimal:
+    """``value`` to ``digits`` decimals, halves rounded away from zero (as Excel and people do: 220.5 -> 221).
+
+    The decimal text of the float is rounded, not its binary value: 1.925 is 1.93, as it reads.
+    """
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_EXACT)
+
+
+def to_cents(value: float) -> int:
+    """An amount in whole cents (halves away from zero): the grain in which budget figures add up exactly."""
+    return int(rounded(value, 2).scaleb(2, _EXACT))
+
+
+#: (smallest amount, divisor, decimals, suffix) of the short money scales, largest first.
+_SCALES = (
+    (1e9, 1e9, 1, "B"),
+    (1e7, 1e6, 1, "M"),
+    (1e6, 1e6, 2, "M"),
+    (1e4, 1e3, 0, "k"),
+    (1e3, 1e3, 1, "k"),
+    (0.0, 1.0, 0, ""),
+)
+
+
+def _short_amount(amount: float) -> str:
+    """A non-negative amount on its scale; an amount that rounds up into the next scale moves there (999,999 is
+    1.00M, not 1000k)."""
+    for i, (limit, divisor, digits, suffix) in enumerate(_SCALES):
+        if amount < limit:
+            continue
+        shown = rounded(amount / divisor, digits)
+        if i > 0 and float(shown) * divisor >= _SCALES[i - 1][0]:
+            return _short_amount(float(shown) * divisor)
+        return f"{shown:.{digits}f}{suffix}"
+    return "0"
+
+
 def money(value: float | None, currency: str = "USD") -> str:
-    """Short money figure such as ``$356k``, ``$1.2M``, ``-$45k``, ``$950``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Short money figure such as ``$356k``, ``$1.93M``, ``-$45k``, ``$950``; halves round away from zero, so the
+    app, the PDF and the workbook (Excel's formats) show the same figure."""
+    if value is None or not math.isfinite(value):
         return "n/a"
-    sign = "-" if value < 0 else ""
-    amount = abs(value)
-    symbol = currency_symbol(currency)
-    if amount >= 1e9:
-        text = f"{amount / 1e9:.1f}B"
-    elif amount >= 1e6:
-        text = f"{amount / 1e6:.2f}M" if amount < 1e7 else f"{amount / 1e6:.1f}M"
-    elif amount >= 1e4:
-        text = f"{amount / 1e3:.0f}k"
-    elif amount >= 1e3:
-        text = f"{amount / 1e3:.1f}k"
-    else:
-        text = f"{amount:.0f}"
-    return f"{sign}{symbol}{text}"
+    text = _short_amount(abs(value))
+    sign = "-" if value < 0 and text.strip("0.kMB") else ""
+    return f"{sign}{currency_symbol(currency)}{text}"
+
+
+def money_cents(value: float, currency: str = "USD") -> str:
+    """An exact money figure to the cent, ``$2,400,000.00`` or ``-$133,869.05``: the figures a reader adds up."""
+    cents = to_cents(value)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{currency_symbol(currency)}{Decimal(abs(cents)).scaleb(-2, _EXACT):,.2f}"
 
 
 def hours(value: float | None) -> str:
     if value is None:
         return "n/a"
-    return f"{value:,.0f} h"
+    return f"{rounded(value):,.0f} h"
 
 
 def plural_noun(noun: str) -> str:
@@ -66,7 +105,8 @@ def count(value: float, noun: str, plural: str | None = None) -> str:
 def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "n/a"
-    return f"{value * 100:.{digits}f} %"
+    shown = Decimal(repr(float(value))).scaleb(2).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP, _EXACT)
+    return f"{shown:.{digits}f} %"
 
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}

@@ -40,4 +40,45 @@ class PlanConflictError(PlanFileError):
         self.loaded_revision = loaded_revision
 
 
-__all__ = ["NewerSchemaError", "PlanConflictError", "PlanDamagedError", "PlanFileError", "PlanReadOnlyError"]
+class FieldConflictError(PlanConflictError):
+    """The same field was changed by someone else and by you since you last saw the plan: your save is refused
+    and ``conflicts`` lists each field with both values (the app lets you choose)."""
+
+    def __init__(self, message: str, *, conflicts: list[FieldConflict], saved_by: str, saved_at: str, revision: int,
+                 loaded_revision: int) -> None:  # fmt: skip
+        super().__init__(
+            message, saved_by=saved_by, saved_at=saved_at, revision=revision, loaded_revision=loaded_revision
+        )
+        self.conflicts = conflicts
+
+
+class FieldConflict:
+    """One field changed on both sides: what it is (in words), your value, theirs, and who changed it."""
+
+    def __init__(self, what: str, mine: object, theirs: object, author: str, key: tuple[object, ...] = ()) -> None:
+        self.key = key
+        self.what = what
+        self.mine = mine
+        self.theirs = theirs
+        self.author = author
+
+    def __repr__(self) -> str:
+        return f"FieldConflict({self.what!r}, mine={self.mine!r}, theirs={self.theirs!r}, author={self.author!r})"
+
+    def __str__(self) -> str:
+        return f"{self.what}: yours {_shown(self.mine)}, {self.author}'s {_shown(self.theirs)}"
+
+
+def _shown(value: object) -> str:
+    return "(none)" if value is None else f"'{value}'" if isinstance(value, str) else str(value)
+
+
+__all__ = [
+    "FieldConflict",
+    "FieldConflictError",
+    "NewerSchemaError",
+    "PlanConflictError",
+    "PlanDamagedError",
+    "PlanFileError",
+    "PlanReadOnlyError",
+]

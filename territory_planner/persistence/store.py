@@ -48,6 +48,7 @@ from territory_planner.domain import (
     Seller,
     Territory,
 )
+from territory_planner.domain.assumptions import range_key, split_range_key
 from territory_planner.domain.governance import Approval, Change, Comment, Governance, SignOff
 from territory_planner.domain.handshake import Handshake, Kpi
 from territory_planner.domain.model import Deferred
@@ -447,6 +448,13 @@ def notify_changes(connection: Connection, key: str, sequence: int, revision: in
 
 def _assumption_rows(key: str, scenario: str, a: Assumptions) -> list[Row]:
     entries: list[tuple[str, str, str | None, float | None]] = [("plan", "", k, float(v)) for k, v in a.values.items()]
+    # Ranges are plan rows keyed <key>.low / <key>.high; the market attribute is a plan row whose subject holds
+    # the attribute's name (docs/persistence.md).
+    entries.extend(
+        ("plan", "", range_key(k, end), float(v)) for k, ends in a.ranges.items() for end, v in ends.items()
+    )
+    if a.market_attribute is not None:
+        entries.append(("plan", a.market_attribute, "market_attribute", None))
     for level, table in (("region", a.region_overrides), ("territory", a.territory_overrides)):
         for subject, overrides in table.items():
             if not overrides:
@@ -551,17 +559,20 @@ def _origin_after_save(rows: _PlanRows, where: PlanTarget, *, with_rows: bool) -
     return PlanOrigin(place_of(where), stored, fingerprints(rows.tables) if with_rows else None)
 
 
-def _write_changes(connection: Connection, old: Fingerprints, rows: _PlanRows) -> None:
+def _write_changes(
+    connection: Connection, old: Fingerprints, rows: _PlanRows, tables: Sequence[Table] = t.PLAN_TABLES
+) -> None:
     """Write only the rows that differ from the stored ones (``old``): deletes, updates and inserts.
 
     Deletes go children first and inserts parents first, so foreign keys hold at every statement. A changed row
     of a table with a unique column besides its key (units, unit columns) is deleted and inserted again rather
-    than updated, so two rows swapping a unique value never collide half-way.
+    than updated, so two rows swapping a unique value never collide half-way. Only ``tables`` are compared
+    (in the order of :data:`tables.PLAN_TABLES`), so a shared plan's commit can leave the layer's rows alone.
     """
     new_rows = {table.name: table_rows for table, table_rows in rows.tables}
-    new_prints = fingerprints((table, new_rows.get(table.name, [])) for table in t.PLAN_TABLES)
+    new_prints = fingerprints((table, new_rows.get(table.name, [])) for table in tables)
     plans: dict[str, tuple[list[Row], list[Row], list[Row]]] = {}
-    for table in t.PLAN_TABLES:
+    for table in tables:
         before = old.get(table.name, {})
         after = new_prints[table.name]
         key_columns = [c.name for c in table.primary_key.columns]
@@ -576,13 +587,13 @@ def _write_changes(connection: Connection, old: Fingerprints, rows: _PlanRows) -
         else:
             updated = [by_key[k] for k in changed]
         plans[table.name] = (gone, updated, added)
-    for table in t.PLAN_TABLES:  # children before parents
+    for table in tables:  # children before parents
         gone = plans[table.name][0]
         if gone:
             deleting = delete(table).where(*(table.c[c] == bindparam(f"k_{c}") for c in gone[0]))
             for chunk in _chunks(gone):
                 connection.execute(deleting, [{f"k_{c}": v for c, v in r.items()} for r in chunk])
-    for table in t.PLAN_TABLES:
+    for table in tables:
         updated = plans[table.name][1]
         if updated:
             keys = {c.name for c in table.primary_key.columns}
@@ -595,7 +606,7 @@ def _write_changes(connection: Connection, old: Fingerprints, rows: _PlanRows) -
                 connection.execute(
                     updating, [{(f"k_{c}" if c in keys else f"v_{c}"): v for c, v in r.items()} for r in chunk]
                 )
-    for table in reversed(t.PLAN_TABLES):  # parents before children
+    for table in reversed(tables):  # parents before children
         added = plans[table.name][2]
         for chunk in _chunks(added):
             _insert_chunk(connection, table, chunk)
@@ -1152,8 +1163,14 @@ def _read_scenarios(connection: Connection, key: str) -> dict[str, Scenario]:
         allocations[r.scenario][(r.level, r.name)] = Allocation(
             r.level, r.name, float(r.budget), float(r.hours), _month(r.start_month)
         )
+    ranges: dict[str, dict[str, dict[str, float]]] = {s.name: {} for s in heads}
+    market: dict[str, str | None] = {s.name: None for s in heads}
     for r in rows(t.assumption, t.assumption.c.scenario, t.assumption.c.position):
-        if r.level == "plan":
+        if r.level == "plan" and r.key == "market_attribute":
+            market[r.scenario] = r.subject
+        elif r.level == "plan" and (end := split_range_key(r.key)) is not None:
+            ranges[r.scenario].setdefault(end[0], {})[end[1]] = float(r.value)
+        elif r.level == "plan":
             values[r.scenario][r.key] = float(r.value)
         else:
             entry = overrides[r.scenario][r.level].setdefault(r.subject, {})
@@ -1174,6 +1191,8 @@ def _read_scenarios(connection: Connection, key: str) -> dict[str, Scenario]:
                 currency=s.currency,
                 region_overrides=overrides[s.name]["region"],
                 territory_overrides=overrides[s.name]["territory"],
+                ranges=ranges[s.name],
+                market_attribute=market[s.name],
             ),
         )
         for s in heads

@@ -868,8 +868,9 @@ def test_totals_and_verdict() -> None:
     assert t.allocated_budget == approx(172_000)
     assert t.spend_shortfall == approx(116_000)  # 288,000 - 172,000
     assert report.verdict() == (
-        "1 of 1 territory and 1 of 1 planned hire are not fully funded; marketing is $116k short."
+        "1 of 1 territory and 1 of 1 planned hire are not fully funded; short in 1 territory: $116k."
     )
+    assert (t.unallocated_budget, t.spend_surplus, t.territories_short, t.unused_allocation) == (0, 0, 1, 0)
     funded = run(boston(1e6, marketing_budget=1e6))
     assert funded.verdict() == "All 1 territory and 0 planned hires are funded."
 
