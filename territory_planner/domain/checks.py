@@ -14,7 +14,8 @@ from typing import Literal, NamedTuple
 
 from .aggregates import TerritoryAggregates
 from .assumptions import FunnelAssumptions
-from .formatting import count, hours, money, percent, plural_noun
+from .budget import gap_split
+from .formatting import count, hours, money, percent, plural_noun, to_cents
 from .funnel import (
     FunnelResult,
     break_even_cpl,
@@ -167,6 +168,10 @@ class HireResult:
 
 @dataclass(frozen=True)
 class Totals:
+    """The plan's figures summed. Money is counted in whole cents, so the budget story adds up exactly:
+    ``marketing_budget = allocated_budget + unallocated_budget`` and ``required_spend = allocated_budget −
+    unused_allocation + spend_shortfall − spend_surplus`` (``domain/budget.py``)."""
+
     territories: int
     funded: int
     at_risk: int
@@ -179,13 +184,19 @@ class Totals:
     required_spend: float
     allocated_budget: float
     marketing_budget: float
-    spend_shortfall: float
+    spend_shortfall: float  # sum of the negative territory gaps, as a positive amount
     required_hours: float
     marketing_hours: float
     hours_shortfall: float
     spend_ratio: float | None
     blocking_flags: int
     warning_flags: int
+    unallocated_budget: float  # marketing budget − allocated (negative: allocations exceed the budget)
+    spend_surplus: float  # sum of the positive territory gaps
+    territories_short: int
+    territories_with_surplus: int
+    unused_allocation: float  # allocated to a pool no territory draws on (e.g. a region whose territories all
+    # have allocations of their own)
 
 
 @dataclass(frozen=True)
@@ -232,13 +243,17 @@ class Report:
             f"{short_t} of {count(t.territories, 'territory', 'territories')} and "
             f"{short_h} of {count(t.hires, 'planned hire')} are not fully funded"
         ]
-        gaps = []
         if exceeds(t.spend_shortfall, 0.0):
-            gaps.append(f"{money(t.spend_shortfall, self.currency)}")
+            parts.append(
+                f"short in {count(t.territories_short, 'territory', 'territories')}: "
+                f"{money(t.spend_shortfall, self.currency)}"
+            )
+        if to_cents(t.unallocated_budget) > 0:
+            parts.append(f"unallocated budget: {money(t.unallocated_budget, self.currency)}")
+        elif to_cents(t.unallocated_budget) < 0:
+            parts.append(f"allocations exceed the budget by {money(-t.unallocated_budget, self.currency)}")
         if exceeds(t.hours_shortfall, 0.0):
-            gaps.append(hours(t.hours_shortfall).replace(" h", " hours"))
-        if gaps:
-            parts.append(f"marketing is {' and '.join(gaps)} short")
+            parts.append(f"marketing hours short: {hours(t.hours_shortfall)}")
         return "; ".join(parts) + "."
 
 
@@ -755,6 +770,9 @@ def _totals(ev: Evaluation, flags: list[Flag]) -> Totals:
     results, hires = ev.territories, ev.hires
     required_hours = ev.required_hours
     marketing_hours = ev.values["marketing_hours"]
+    split = gap_split(results)
+    budget = to_cents(ev.values["marketing_budget"])
+    allocated = sum(to_cents(al.budget) for al in ev.scenario.allocations.values())
     return Totals(
         territories=len(results),
         funded=sum(1 for r in results if r.status == "funded"),
@@ -765,16 +783,21 @@ def _totals(ev: Evaluation, flags: list[Flag]) -> Totals:
         hires_at_risk=sum(1 for h in hires if h.status == "at_risk"),
         hires_unfunded=sum(1 for h in hires if h.status == "unfunded"),
         revenue_target=ev.revenue_target,
-        required_spend=sum(r.required_spend for r in results),
-        allocated_budget=ev.allocated_budget,
-        marketing_budget=ev.values["marketing_budget"],
-        spend_shortfall=sum(-g for g in (r.gap for r in results) if g < -EPS),
+        required_spend=split.required,
+        allocated_budget=allocated / 100.0,
+        marketing_budget=budget / 100.0,
+        spend_shortfall=split.shortfall,
         required_hours=required_hours,
         marketing_hours=marketing_hours,
         hours_shortfall=max(0.0, required_hours - marketing_hours),
         spend_ratio=ev.spend_ratio,
         blocking_flags=sum(1 for fl in flags if fl.blocking),
         warning_flags=sum(1 for fl in flags if not fl.blocking),
+        unallocated_budget=(budget - allocated) / 100.0,
+        spend_surplus=split.surplus,
+        territories_short=split.short_territories,
+        territories_with_surplus=split.surplus_territories,
+        unused_allocation=(allocated - to_cents(split.allocated)) / 100.0,
     )
 
 
