@@ -18,6 +18,8 @@ from .domain import BASELINE, PlanError
 from .domain.commands import Batch, Command, CopyScenario, DeleteScenario, RenameScenario
 from .domain.formatting import count
 from .domain.text import printable
+from .services.export_kinds import EXPORT_KINDS
+from .services.imports import SHEETS, ColumnMapping
 
 log = logging.getLogger("territory_planner")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,20 +92,21 @@ def friendly_errors(fn: F) -> F:
 
 
 def _load(plan: str) -> Any:
-    from .persistence import load_plan
+    from .services.plans import open_plan
 
-    return load_plan(plan)
+    return open_plan(plan)
 
 
 def _save(plan_obj: Any, plan: str) -> None:
-    from .persistence import save_plan
+    from .services.plans import save_plan
 
     save_plan(plan_obj, plan)
 
 
 def _refuse_overwrite(plan: str, force: bool) -> None:
-    if "://" not in plan and Path(plan).exists() and not force:
-        _fail(f"{plan} already exists. Choose another file name, or add --force to replace it.")
+    from .services.plans import check_new_target
+
+    check_new_target(plan, force=force)
 
 
 def _apply_and_save(plan_obj: Any, plan: str, command: Command) -> None:
@@ -197,11 +200,8 @@ def new(
     _say(f"Created {plan} on layer {layer.name} ({count(len(layer), layer.unit_noun)}).")
 
 
-SHEET_KINDS = ["assignments", "territories", "sellers", "allocations", "assumptions", "attributes"]
-
-
 @cli.command("import")
-@click.argument("kind", type=click.Choice([*SHEET_KINDS, "workbook", "accounts"]))
+@click.argument("kind", type=click.Choice([*SHEETS, "workbook", "accounts"]))
 @click.argument("plan")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--scenario", default=BASELINE, show_default=True)
@@ -233,14 +233,15 @@ def import_(
         _import_workbook(plan, file, scenario)
         return
     if kind == "accounts":
-        _import_accounts(plan, file, zip_column, lat_column, lon_column, name_column, measures, report)
+        columns = ColumnMapping(zip=zip_column, lat=lat_column, lon=lon_column, name=name_column, measures=measures)
+        _import_accounts(plan, file, columns, report)
         return
-    from .readers.sheets import read_sheet
+    from .services.imports import import_sheet
 
     plan_obj = _load(plan)
-    batch = read_sheet(kind, plan_obj, scenario, file)
-    _apply_and_save(plan_obj, plan, batch)
-    _say(f"{batch.label} into scenario {scenario}.")
+    imported = import_sheet(plan_obj, kind, scenario, file)
+    _apply_and_save(plan_obj, plan, imported.command)
+    _say(imported.summary())
 
 
 @cli.command("import-workbook", hidden=True)
@@ -254,69 +255,40 @@ def import_workbook(plan: str, file: str, scenario: str) -> None:
 
 
 def _import_workbook(plan: str, file: str, scenario: str) -> None:
-    from .services.export import import_workbook as read
+    from .services.imports import import_workbook as read
 
     plan_obj = _load(plan)
-    batch = read(plan_obj, file, scenario)
-    _apply_and_save(plan_obj, plan, batch)
-    _say(f"{batch.label} into scenario {scenario}.")
+    imported = read(plan_obj, scenario, file)
+    _apply_and_save(plan_obj, plan, imported.command)
+    _say(imported.summary())
 
 
-def _import_accounts(
-    plan: str,
-    file: str,
-    zip_column: str | None,
-    lat_column: str | None,
-    lon_column: str | None,
-    name_column: str | None,
-    measures: tuple[str, ...],
-    report: str | None,
-) -> None:
-    from .services.accounts import import_accounts
+def _import_accounts(plan: str, file: str, columns: ColumnMapping, report: str | None) -> None:
+    from .services.imports import import_accounts
 
     plan_obj = _load(plan)
-    result = import_accounts(
-        plan_obj,
-        file,
-        zip_column=zip_column,
-        lat_column=lat_column,
-        lon_column=lon_column,
-        name_column=name_column,
-        measures=measures,
-        report=report,
-    )
+    result = import_accounts(plan_obj, file, columns, report=report)
     _apply_and_save(plan_obj, plan, result.command)
     for warning in result.warnings:
         _say(f"Note: {warning}", err=True)
     _say(f"{result.summary()} Unit attributes set: {', '.join(result.attributes)}.")
 
 
+def _export_kind_options(fn: F) -> F:
+    """One ``--KIND FILE`` option per export kind of the registry (services/export_kinds.py), in its order."""
+    for kind in reversed(EXPORT_KINDS):
+        fn = click.option(f"--{kind.key}", kind.key, type=click.Path(dir_okay=False), help=kind.help)(fn)
+    return fn
+
+
 @cli.command()
 @click.argument("plan")
 @click.option("--scenario", "scenarios", multiple=True, help="Scenario to export (repeat for several).")
 @click.option("--all-scenarios", is_flag=True, help="Export every scenario of the plan.")
-@click.option("--html", type=click.Path(dir_okay=False), help="Interactive offline map (.html).")
-@click.option("--pdf", type=click.Path(dir_okay=False), help="Leadership report (.pdf).")
-@click.option("--png", type=click.Path(dir_okay=False), help="Map picture (.png).")
+@_export_kind_options
 @click.option("--png-size", default="1600x1000", show_default=True, help="WIDTHxHEIGHT of the PNG in pixels.")
-@click.option("--gpkg", type=click.Path(dir_okay=False), help="GeoPackage: territories, units, hires.")
-@click.option("--geojson", type=click.Path(dir_okay=False), help="GeoJSON of territories.")
-@click.option("--shp", type=click.Path(dir_okay=False), help="Zipped Shapefile of territories (.zip).")
-@click.option("--xlsx", type=click.Path(dir_okay=False), help="Workbook that `import workbook` reads back.")
 @friendly_errors
-def export(
-    plan: str,
-    scenarios: tuple[str, ...],
-    all_scenarios: bool,
-    html: str | None,
-    pdf: str | None,
-    png: str | None,
-    png_size: str,
-    gpkg: str | None,
-    geojson: str | None,
-    shp: str | None,
-    xlsx: str | None,
-) -> None:
+def export(plan: str, scenarios: tuple[str, ...], all_scenarios: bool, png_size: str, **files: str | None) -> None:
     """Export the leadership pack: any combination of map, report, GIS and spreadsheet files in one call."""
     from .services.export import export_pack
 
@@ -330,19 +302,7 @@ def export(
     def progress(fraction: float, message: str) -> None:
         log.info("%3.0f %% %s", fraction * 100, message)
 
-    written = export_pack(
-        plan_obj,
-        names,
-        html=html,
-        pdf=pdf,
-        png=png,
-        png_size=(width, height),
-        gpkg=gpkg,
-        geojson=geojson,
-        shp=shp,
-        xlsx=xlsx,
-        progress=progress,
-    )
+    written = export_pack(plan_obj, names, files, png_size=(width, height), progress=progress)
     for path in written:
         _say(f"Wrote {path}")
 

@@ -80,7 +80,7 @@ def start(plan: str | None, workspace: Workspace | None = None, window: MainWind
     entry = choose_recovery(window.recovery, window)
     documents = window.documents
     if entry is not None:
-        documents.open_plan(str(entry.path), recovery_key=entry.key, as_target=entry.target or "", modified=True)
+        documents.open_recovered(entry)
     else:
         documents.open_initial(plan)
     return window

@@ -13,8 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..domain import PlanError
-from ..persistence import PlanConflictError
-from ..persistence.origin import when_text
+from ..services.plans import PlanConflictError, when_text
 from .document import PlanDocument, reload_and_reapply, reload_with_mine_as_what_if
 
 log = logging.getLogger(__name__)

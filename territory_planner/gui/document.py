@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -17,6 +16,9 @@ from PySide6.QtGui import QUndoStack
 from ..domain import BASELINE, Plan, PlanError, Report
 from ..domain.commands import AssignUnits, Command, RenameScenario, RestoreScenario, touches_scenario_list
 from ..domain.model import Scenario
+from ..services import plans
+from ..services.plans import BaseRevision
+from ..services.progress import Progress
 from ..services.session import PlanSession
 from ..services.workspace import display_name
 from .undo import DomainUndoCommand
@@ -27,37 +29,33 @@ log = logging.getLogger(__name__)
 # --- plain task functions (run on workers; no Qt, no live plan) ------------------------------------------------
 
 
-def load_plan_task(target: str, progress: Any) -> Plan:
+def load_plan_task(target: str, progress: Progress) -> Plan:
     """Open a plan from a .tplan file or a database URL."""
-    from .. import persistence
-
-    progress(0.05, f"Opening {display_name(target)}…")
-    plan: Plan = persistence.load_plan(target)
-    progress(1.0, "Opened")
-    return plan
+    return plans.open_plan(target, progress)
 
 
-def save_plan_task(inputs: tuple[Plan, str], progress: Any) -> str:
+def load_recovered_task(inputs: tuple[str, str | None, BaseRevision | None], progress: Progress) -> Plan:
+    """Open a crash-recovery copy (copy, the plan it came from, that plan's revision) as the plan it came from."""
+    copy, target, based_on = inputs
+    return plans.open_recovered(copy, target, based_on, progress)
+
+
+def save_plan_task(inputs: tuple[Plan, str], progress: Progress) -> str:
     """Save a snapshot of a plan to a target; returns the target."""
-    from .. import persistence
-
     plan, target = inputs
-    progress(0.05, f"Saving {display_name(target)}…")
-    persistence.save_plan(plan, target)
-    progress(1.0, "Saved")
+    plans.save_plan(plan, target, progress)
     return target
 
 
-def build_demo_task(target: str, progress: Any) -> Plan:
+def build_demo_task(target: str, progress: Progress) -> Plan:
     """Build the demo plan on the bundled US counties and save it as the user's own copy."""
-    from .. import persistence
     from ..services.demo import build_demo_plan
 
     progress(0.05, "Building the demo plan on US counties…")
     plan = build_demo_plan()
     progress(0.7, "Saving your copy of the demo plan…")
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    persistence.save_plan(plan.deepcopy(), target)
+    plans.save_plan(plan.deepcopy(), target)
     progress(1.0, "Ready")
     return plan
 
@@ -202,8 +200,6 @@ def reload_and_reapply(document: PlanDocument) -> tuple[PlanDocument, list[str]]
     Returns the new document and the messages of commands that no longer apply (e.g. their territory was
     deleted by the other person); those are left out, everything else is kept.
     """
-    from .. import persistence
-
     if document.target is None:
         raise PlanError("This plan was never saved, so there is nothing to reload.")
     commands = document.unsaved_commands()
@@ -212,7 +208,7 @@ def reload_and_reapply(document: PlanDocument) -> tuple[PlanDocument, list[str]]
             "Your changes cannot be re-applied one by one (the plan was recovered, or edits were undone past the "
             "last save). Save yours as a new what-if or as another file instead."
         )
-    fresh = PlanDocument(persistence.load_plan(document.target), document.target)
+    fresh = PlanDocument(plans.open_plan(document.target), document.target)
     skipped: list[str] = []
     fresh.error_raised.connect(skipped.append)
     for command in commands:
@@ -225,11 +221,9 @@ def reload_and_reapply(document: PlanDocument) -> tuple[PlanDocument, list[str]]
 
 def reload_with_mine_as_what_if(document: PlanDocument, name: str | None = None) -> PlanDocument:
     """The plan as stored now, plus the scenario shown here (with all my changes) as a new what-if."""
-    from .. import persistence
-
     if document.target is None:
         raise PlanError("This plan was never saved, so there is nothing to reload.")
-    fresh = PlanDocument(persistence.load_plan(document.target), document.target)
+    fresh = PlanDocument(plans.open_plan(document.target), document.target)
     base = name or f"{document.scenario_name} (mine)"
     candidate, n = base, 2
     while candidate in fresh.plan.scenarios:
@@ -244,6 +238,7 @@ __all__ = [
     "PlanDocument",
     "build_demo_task",
     "load_plan_task",
+    "load_recovered_task",
     "reload_and_reapply",
     "reload_with_mine_as_what_if",
     "save_plan_task",

@@ -15,9 +15,10 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from ..domain import Plan
-from ..services.autosave import RecoveryStore
-from ..services.workspace import Workspace, display_name, is_url
-from .document import PlanDocument, build_demo_task, load_plan_task, save_plan_task
+from ..services.autosave import RecoveryEntry, RecoveryStore
+from ..services.plans import BaseRevision, is_database_url
+from ..services.workspace import Workspace, display_name
+from .document import PlanDocument, build_demo_task, load_plan_task, load_recovered_task, save_plan_task
 from .messages import Messenger
 from .protocols import WindowHost
 from .workers import Progress, Task, TaskRunner, run_inline
@@ -96,11 +97,21 @@ class DocumentController(QObject):
 
     # -- opening ---------------------------------------------------------------------------------------------------
     def open_plan(
-        self, target: str, *, recovery_key: str | None = None, as_target: str | None = None, modified: bool = False
+        self,
+        target: str,
+        *,
+        recovery_key: str | None = None,
+        as_target: str | None = None,
+        modified: bool = False,
+        based_on: BaseRevision | None = None,
     ) -> Task:
         """Open a plan on a worker; it replaces the shown plan when loaded. ``as_target`` keeps another location
-        (a recovered copy opens as the plan it came from)."""
-        task = self._runner.start(f"Opening {display_name(target)}", load_plan_task, target)
+        (a recovered copy opens as the plan it came from, whose revision was ``based_on``)."""
+        if as_target is None:
+            task = self._runner.start(f"Opening {display_name(target)}", load_plan_task, target)
+        else:
+            inputs = (target, as_target or None, based_on)
+            task = self._runner.start(f"Opening {display_name(target)}", load_recovered_task, inputs)
         self._track(task, f"Opening {display_name(target)}…")
         final = as_target if as_target is not None else target
 
@@ -122,6 +133,17 @@ class DocumentController(QObject):
             )
         )
         return task
+
+    def open_recovered(self, entry: RecoveryEntry) -> Task:
+        """Open a crash-recovery copy as the plan it came from (shown as modified); saving it back checks the
+        revision that plan had when the copy was made, so a newer save by someone else opens the conflict dialog."""
+        return self.open_plan(
+            str(entry.path),
+            recovery_key=entry.key,
+            as_target=entry.target or "",
+            modified=True,
+            based_on=entry.based_on,
+        )
 
     def open_demo_copy(self) -> Task:
         """First run: build the demo plan, save the user's own copy in their data folder, and show it."""
@@ -174,7 +196,8 @@ class DocumentController(QObject):
         if not self.maybe_save():
             return
         doc = self._host.document
-        start = str(Path(doc.target).parent) if doc and doc.target and not is_url(doc.target) else str(Path.home())
+        target = doc.target if doc else None
+        start = str(Path(target).parent) if target and not is_database_url(target) else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self._window, "Open a plan", start, PLAN_FILTER)
         if path:
             self.open_plan(path)
@@ -284,6 +307,8 @@ class DocumentController(QObject):
             run_inline(save_plan_task, (snapshot, target))
             doc.note_saved(snapshot)
         except Exception as exc:
+            if self._on_save_conflict is not None and self._on_save_conflict(doc, exc):
+                return False  # someone else saved first: the conflict dialog takes over, nothing closes
             log.exception("Save failed")
             self._messages.error(f"Could not save {display_name(target)}: {exc}", "Not saved")
             return False
@@ -309,7 +334,7 @@ class DocumentController(QObject):
         )
         if not path:
             return None
-        if "://" not in path and not path.endswith(".tplan"):
+        if not is_database_url(path) and not path.endswith(".tplan"):
             path += ".tplan"
         return path
 

@@ -9,7 +9,6 @@ Exports write the whole pack or nothing (the export service guarantees that).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -47,31 +46,20 @@ from PySide6.QtWidgets import (
 
 from ..domain import Plan, PlanError
 from ..domain.commands import Command
-from ..readers.errors import InputFileError, file_problem
-from ..readers.sheets import COLUMNS, SHEETS
-from ..readers.table import open_records, parse_amount
-from .workers import Cancelled, Progress, Task
+from ..services import imports
+from ..services.export import DEFAULT_EXPORT_KINDS, EXPORT_KINDS, export_pack
+from ..services.imports import COLUMNS, SHEETS, ColumnMapping, InputFileError, Preview, preview_table
+from ..services.plans import is_database_url
+from ..services.progress import Progress
+from .workers import Task
 
 log = logging.getLogger(__name__)
 
-PREVIEW_ROWS = 20
 #: An InputFileError with more problems than this shows the first ones and puts the whole list under Details.
 SHOWN_PROBLEMS = 8
 TABLE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx);;All files (*)"
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
 REPORT_FILTER = "CSV files (*.csv)"
-
-#: Export kinds in the order the dialog lists them: (keyword of export_pack, label, file name ending).
-EXPORT_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("html", "Interactive map (HTML)", ".html"),
-    ("pdf", "Report (PDF)", ".pdf"),
-    ("png", "Map image (PNG)", ".png"),
-    ("gpkg", "GeoPackage (GIS)", ".gpkg"),
-    ("geojson", "GeoJSON territories (GIS)", ".geojson"),
-    ("shp", "Shapefile territories, zipped (GIS)", ".shp.zip"),
-    ("xlsx", "Workbook (XLSX)", ".xlsx"),
-)
-DEFAULT_EXPORT_KINDS = ("html", "pdf", "xlsx")
 
 SHEET_LABELS = {
     "territories": "Territories",
@@ -99,137 +87,37 @@ class AccountsRequest:
     """An accounts import as the user set it up: the file, its column mapping and the optional report file."""
 
     path: Path
-    zip_column: str | None = None
-    lat_column: str | None = None
-    lon_column: str | None = None
-    name_column: str | None = None
-    measures: tuple[str, ...] = ()
+    columns: ColumnMapping = field(default_factory=ColumnMapping)
     report: Path | None = None
-
-
-@dataclass(frozen=True)
-class Preview:
-    """The header and first rows of a table file, and which columns look numeric in them."""
-
-    file: str
-    columns: list[str]
-    rows: list[list[str]]
-    numeric: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def _quiet(progress: Progress) -> Callable[[float, str], None]:
-    """A progress callback for services that catch exceptions themselves: it reports but never raises (the
-    service is stopped through its ``cancel`` argument instead)."""
-
-    def report(fraction: float, message: str = "") -> None:
-        # A cancel between the check and the call is not an error here: the service's cancel() stops the work.
-        with contextlib.suppress(Cancelled):
-            progress(fraction, message)
-
-    return report
-
-
-def _cancelled_or_raise(progress: Progress, exc: BaseException) -> None:
-    if progress.cancelled:
-        raise Cancelled() from exc
-    raise exc
 
 
 def export_task(inputs: tuple[Plan, ExportRequest], progress: Progress) -> list[Path]:
     """Write the pack of a plan snapshot; returns the files written."""
-    from ..services.export import export_pack
-
     plan, request = inputs
-    targets: dict[str, Any] = dict(request.targets)
-    try:
-        return export_pack(
-            plan, list(request.scenarios), **targets, progress=_quiet(progress), cancel=lambda: progress.cancelled
-        )
-    except (PlanError, Cancelled) as exc:
-        _cancelled_or_raise(progress, exc)
-        raise  # unreachable; keeps type checkers content
+    return export_pack(plan, list(request.scenarios), request.targets, progress=progress)
 
 
 def sheet_task(inputs: tuple[Plan, str, str, Path], progress: Progress) -> Command:
     """Read one plan sheet (kind, scenario, path) against a plan snapshot; returns the batch to apply."""
-    from ..readers.sheets import read_sheet
-
     plan, kind, scenario, path = inputs
-    progress(0.1, f"Reading {path.name}…")
-    batch = read_sheet(kind, plan, scenario, path)
-    progress(1.0, "Read")
-    return batch
+    return imports.import_sheet(plan, kind, scenario, path, progress).command
 
 
 def workbook_task(inputs: tuple[Plan, str, Path], progress: Progress) -> Command:
     """Read an exported workbook (scenario, path) against a plan snapshot; returns the batch to apply."""
-    from ..services.export import import_workbook
-
     plan, scenario, path = inputs
-    progress(0.1, f"Reading {path.name}…")
-    batch = import_workbook(plan, path, scenario)
-    progress(1.0, "Read")
-    return batch
+    return imports.import_workbook(plan, scenario, path, progress).command
 
 
-def accounts_task(inputs: tuple[Plan, AccountsRequest], progress: Progress) -> Any:
+def accounts_task(inputs: tuple[Plan, AccountsRequest], progress: Progress) -> imports.AccountsImportResult:
     """Place the accounts of a CRM export in the plan's units; returns the AccountsImportResult (not applied)."""
-    from ..services.accounts import import_accounts
-
     plan, request = inputs
-    try:
-        return import_accounts(
-            plan,
-            request.path,
-            zip_column=request.zip_column,
-            lat_column=request.lat_column,
-            lon_column=request.lon_column,
-            name_column=request.name_column,
-            measures=request.measures,
-            report=request.report,
-            progress=_quiet(progress),
-            cancel=lambda: progress.cancelled,
-        )
-    except (PlanError, Cancelled) as exc:
-        _cancelled_or_raise(progress, exc)
-        raise
-
-
-def _looks_numeric(values: list[str]) -> bool:
-    filled = [v for v in values if v]
-    if not filled:
-        return False
-    try:
-        for value in filled:
-            parse_amount(value)
-    except ValueError:
-        return False
-    return True
+    return imports.import_accounts(plan, request.path, request.columns, report=request.report, progress=progress)
 
 
 def preview_task(path: Path, progress: Progress) -> Preview:
     """The header row and the first rows of a CSV or XLSX file (the rest of the file is not parsed)."""
-    progress(0.1, f"Reading {path.name}…")
-    with open_records(path, cancel=lambda: progress.cancelled) as source:
-        header: list[str] | None = None
-        rows: list[list[str]] = []
-        for _row_no, cells in source:
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = [c.strip().strip("\ufeff").strip() for c in cells]
-                continue
-            rows.append([c.strip() for c in cells])
-            if len(rows) >= PREVIEW_ROWS:
-                break
-        warnings = list(source.warnings)
-    progress.check()
-    if header is None:
-        raise file_problem(path, "has no header row. The first line must name the columns (e.g. Account, Zip).")
-    rows = [(r + [""] * len(header))[: len(header)] for r in rows]
-    numeric = [name for i, name in enumerate(header) if name and _looks_numeric([r[i] for r in rows])]
-    return Preview(str(path), header, rows, numeric, warnings)
+    return preview_table(path, progress)
 
 
 # --- messages ----------------------------------------------------------------------------------------------------
@@ -282,11 +170,11 @@ class ExportDialog(QDialog):
         self.kind_boxes: dict[str, QCheckBox] = {}
         files_box = QGroupBox("Files")
         grid = QGridLayout(files_box)
-        for i, (kind, label, _ending) in enumerate(EXPORT_KINDS):
-            box = QCheckBox(label)
-            box.setChecked(kind in kinds)
+        for i, kind in enumerate(EXPORT_KINDS):
+            box = QCheckBox(kind.label)
+            box.setChecked(kind.key in kinds)
             box.toggled.connect(self._update_files_label)
-            self.kind_boxes[kind] = box
+            self.kind_boxes[kind.key] = box
             grid.addWidget(box, i // 2, i % 2)
 
         self.folder_edit = QLineEdit(str(folder))
@@ -335,9 +223,7 @@ class ExportDialog(QDialog):
         folder = Path(self.folder_edit.text().strip()).expanduser()
         base = self.name_edit.text().strip()
         return {
-            kind: folder / f"{base}{ending}"
-            for kind, _label, ending in EXPORT_KINDS
-            if self.kind_boxes[kind].isChecked()
+            kind.key: folder / f"{base}{kind.ending}" for kind in EXPORT_KINDS if self.kind_boxes[kind.key].isChecked()
         }
 
     def _update_files_label(self, *_: object) -> None:
@@ -611,17 +497,13 @@ class AccountsImportDialog(QDialog):
             zip_column = self.zip_combo.currentText()
             if not zip_column:
                 raise PlanError("Choose the column that holds the ZIP codes.")
-            return AccountsRequest(
-                self._path, zip_column=zip_column, name_column=name, measures=measures, report=report
-            )
+            return AccountsRequest(self._path, ColumnMapping(zip=zip_column, name=name, measures=measures), report)
         lat, lon = self.lat_combo.currentText(), self.lon_combo.currentText()
         if not lat or not lon:
             raise PlanError("Choose the latitude and the longitude columns.")
         if lat == lon:
             raise PlanError(f"Latitude and longitude are both “{lat}”; choose two different columns.")
-        return AccountsRequest(
-            self._path, lat_column=lat, lon_column=lon, name_column=name, measures=measures, report=report
-        )
+        return AccountsRequest(self._path, ColumnMapping(lat=lat, lon=lon, name=name, measures=measures), report)
 
     def _on_report_browse_clicked(self) -> None:
         suggested = self._path.with_name(self._path.stem + "-unplaced.csv")
@@ -660,7 +542,7 @@ class ImportExport(QObject):
         if saved and Path(str(saved)).is_dir():
             return Path(str(saved))
         target = self.window.document.target if self.window.document else None
-        if target and "://" not in target:
+        if target and not is_database_url(target):
             return Path(target).parent
         return Path.home()
 

@@ -1,50 +1,25 @@
 """Run a plain function ``fn(inputs, progress) -> result`` on a QThreadPool, with progress, cancel, and the result
 handed back on the GUI thread.
 
-The function never sees Qt: it gets a :class:`Progress` to report to (and which raises :class:`Cancelled` once the
-user cancelled). Workers never touch widgets or the live plan: give them a snapshot.
+The function never sees Qt: it gets the services' :class:`~territory_planner.services.progress.Progress` (which
+raises :class:`Cancelled` once the user cancelled). This module is the one adapter between that object and Qt:
+reports become ``Task.progressed`` signals on the GUI thread, ``Task.cancel()`` cancels the Progress, and a task
+that ends in any error after a cancel counts as cancelled. Workers never touch widgets or the live plan: give them
+a snapshot.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from ..services.progress import Cancelled, Progress
+
 log = logging.getLogger(__name__)
-
-
-class Cancelled(Exception):
-    """Raised inside a task function (by :class:`Progress`) once the user asked to cancel."""
-
-
-class Progress:
-    """What a task function reports to: ``progress(fraction, message)``; raises :class:`Cancelled` when asked."""
-
-    def __init__(self, report: Callable[[float, str], None] | None = None) -> None:
-        self._report = report
-        self._cancel = threading.Event()
-
-    def __call__(self, fraction: float, message: str = "") -> None:
-        self.check()
-        if self._report is not None:
-            self._report(max(0.0, min(1.0, float(fraction))), message)
-
-    def check(self) -> None:
-        """Raise :class:`Cancelled` if the user cancelled (call it between steps of long work)."""
-        if self._cancel.is_set():
-            raise Cancelled()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
 
 
 class _Relay(QObject):
@@ -129,6 +104,10 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._relay.stopped.emit()
         except BaseException as exc:
+            if self._progress.cancelled:  # stopped by the cancel in its own way (a reader's or solver's error)
+                log.info("Task ended after a cancel: %s", exc)
+                self._relay.stopped.emit()
+                return
             text = traceback.format_exc()
             log.error("Background task failed:\n%s", text)
             self._relay.failed.emit(exc, text)

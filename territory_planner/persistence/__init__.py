@@ -20,7 +20,7 @@ from .errors import NewerSchemaError, PlanConflictError, PlanDamagedError, PlanF
 from .origin import PlanOrigin
 from .schema import schema_version
 from .store import load_display_cache, load_plan, save_display_cache, save_plan
-from .target import DEFAULT_PLAN_KEY, PlanTarget, plan_target
+from .target import DEFAULT_PLAN_KEY, PlanTarget, is_database_url, plan_target
 
 __all__ = [
     "DEFAULT_PLAN_KEY",
@@ -31,6 +31,7 @@ __all__ = [
     "PlanOrigin",
     "PlanReadOnlyError",
     "PlanTarget",
+    "is_database_url",
     "load_display_cache",
     "load_plan",
     "plan_target",

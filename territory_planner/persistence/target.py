@@ -48,6 +48,13 @@ class PlanTarget:
         return f"plan '{self.plan_key}' in database {shown}"
 
 
+def is_database_url(target: str | os.PathLike[str]) -> bool:
+    """True for a database URL (``postgresql+psycopg://...``, ``sqlite:///...``), False for a plan file's path.
+
+    The one place that decides it (GUI, CLI and services ask here, through ``services.plans``)."""
+    return not isinstance(target, os.PathLike) and "://" in str(target)
+
+
 def plan_target(where: PlanTarget | str | os.PathLike[str], plan_key: str | None = None) -> PlanTarget:
     """Read where a plan lives from a path or a URL.
 
@@ -70,7 +77,7 @@ def plan_target(where: PlanTarget | str | os.PathLike[str], plan_key: str | None
     text = str(where).strip()
     if not text:
         raise PlanFileError("No plan file or database was given: choose a .tplan file or enter a database URL.")
-    if "://" not in text:
+    if not is_database_url(text):
         return _file_target(Path(text), plan_key)
     try:
         url = make_url(text)
@@ -145,4 +152,4 @@ def _check_key(key: str) -> str:
     return text
 
 
-__all__ = ["DEFAULT_PLAN_KEY", "POSTGRES_EXTRA_HINT", "PlanTarget", "plan_target"]
+__all__ = ["DEFAULT_PLAN_KEY", "POSTGRES_EXTRA_HINT", "PlanTarget", "is_database_url", "plan_target"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import operator
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -137,6 +137,37 @@ def parse_measure(spec: str | tuple[str, str] | Measure) -> Measure:
     return Measure(column.strip(), attribute_name(attribute if sep and attribute.strip() else column))
 
 
+MeasureSpec = str | tuple[str, str] | Measure
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which columns of a CRM export to read for what, as the user named them (None = look for the usual CRM
+    names; the location columns ZIP, latitude and longitude only when none of them is named).
+
+    ``measures`` are numeric columns to sum per unit: ``"Column"`` (attribute ``column``, snake_case),
+    ``"Column=attribute"`` or ``("Column", "attribute")``. ``sheet`` picks the sheet of an XLSX file.
+    The one description of an accounts import's columns used by the reader, the service, the CLI and the GUI.
+    """
+
+    zip: str | None = None
+    lat: str | None = None
+    lon: str | None = None
+    name: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    measures: tuple[MeasureSpec, ...] = ()
+    sheet: str | None = None
+
+    def parsed_measures(self) -> list[Measure]:
+        return [parse_measure(m) for m in self.measures]
+
+    def named(self) -> dict[str, str | None]:
+        """Role → the column named for it (None = look for it), for every role of :data:`ROLES`."""
+        return {role: getattr(self, role) for role in ROLES}
+
+
 @dataclass(frozen=True)
 class AccountColumns:
     """Which column of the file holds what: header names as the file spells them (None = not in the file)."""
@@ -230,33 +261,18 @@ class AccountsReader:
     def __init__(
         self,
         path: str | Path,
+        columns: ColumnMapping | None = None,
         *,
-        zip_column: str | None = None,
-        lat_column: str | None = None,
-        lon_column: str | None = None,
-        name_column: str | None = None,
-        city_column: str | None = None,
-        state_column: str | None = None,
-        country_column: str | None = None,
-        measures: Sequence[str | tuple[str, str] | Measure] = (),
-        sheet: str | None = None,
         batch_rows: int = BATCH_ROWS,
         cancel: Callable[[], bool] | None = None,
     ) -> None:
+        mapping = columns or ColumnMapping()
         self.path = Path(path)
         self.batch_rows = max(1, batch_rows)
         self._cancel = cancel
-        self._wanted: dict[str, str | None] = {
-            "name": name_column,
-            "zip": zip_column,
-            "lat": lat_column,
-            "lon": lon_column,
-            "city": city_column,
-            "state": state_column,
-            "country": country_column,
-        }
-        self._measures = [parse_measure(m) for m in measures]
-        self._source: RecordSource = open_records(self.path, sheet, cancel)
+        self._wanted: dict[str, str | None] = mapping.named()
+        self._measures = mapping.parsed_measures()
+        self._source: RecordSource = open_records(self.path, mapping.sheet, cancel)
         self.file = self._source.file
         self.warnings: list[str] = list(self._source.warnings)
         self.columns = AccountColumns()

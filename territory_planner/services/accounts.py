@@ -6,17 +6,17 @@ straight to the unit with that id. The result carries a ``SetUnitAttributes`` co
 column per measure, for every unit of the layer) that the caller applies, so the import is one undoable edit; the
 plan itself is not touched here. Accounts that cannot be placed are written to a report CSV with the reason.
 
-This is heavy work (docs/ARCHITECTURE.md): a plain function with ``progress`` and ``cancel`` callbacks, safe
-to run on a worker thread (it only reads the plan's layer).
+This is heavy work (docs/ARCHITECTURE.md): a plain function that reports to a :class:`~.progress.Progress` (and
+stops when it is cancelled), safe to run on a worker thread (it only reads the plan's layer).
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -37,9 +37,9 @@ from ..readers.accounts import (
     COORD_ZERO,
     AccountBatch,
     AccountsReader,
+    ColumnMapping,
     ImportCancelled,
     Measure,
-    parse_measure,
 )
 from ..readers.errors import InputFileError, Problem
 from ..readers.zipcodes_index import (
@@ -52,10 +52,11 @@ from ..readers.zipcodes_index import (
     normalize_zip_codes,
     zip_centroids,
 )
+from .progress import Cancelled, Progress, ReportFn
 
-__all__ = ["AccountsImportResult", "ImportCancelled", "UnplacedAccount", "import_accounts"]
+__all__ = ["AccountsImportResult", "Cancelled", "ColumnMapping", "UnplacedAccount", "import_accounts"]
 
-Progress = Callable[[float, str], None]
+_CANCELLED = "The import was cancelled; nothing was changed."
 
 #: Accounts whose point lies just outside every unit (a coast simplified by the map, a ZIP centroid on a pier) go
 #: to the nearest unit within this distance: degrees for a longitude/latitude layer (0.05° ≈ 5 km), else metres.
@@ -229,73 +230,57 @@ class AccountsImportResult:
 def import_accounts(
     plan: Plan,
     path: str | Path,
+    columns: ColumnMapping | None = None,
     *,
-    zip_column: str | None = None,
-    lat_column: str | None = None,
-    lon_column: str | None = None,
-    name_column: str | None = None,
-    city_column: str | None = None,
-    state_column: str | None = None,
-    country_column: str | None = None,
-    measures: Sequence[str | tuple[str, str]] = (),
-    sheet: str | None = None,
     report: str | Path | None = None,
-    progress: Progress | None = None,
-    cancel: Callable[[], bool] | None = None,
+    progress: Progress | ReportFn | None = None,
 ) -> AccountsImportResult:
     """Read a CRM export, place its accounts in the plan's layer and count and sum them per unit.
 
-    Columns not named are looked for under their usual CRM names; location columns (ZIP, latitude, longitude) only
-    when none of them is named. ``measures`` are columns to sum per unit, each ``"Column"`` (attribute
-    ``column``, snake_case) or ``"Column=attribute"``. ``report`` is a CSV file to list unplaced accounts in
-    (written whole or not at all; never the input file). ``progress(fraction, message)`` is called as the file
-    is read; ``cancel()`` returning True stops the import with :class:`ImportCancelled`.
+    ``columns`` says which file columns hold what and which numbers to sum per unit (see :class:`ColumnMapping`;
+    columns not named are looked for under their usual CRM names). ``report`` is a CSV file to list unplaced
+    accounts in (written whole or not at all; never the input file). ``progress`` is told how much of the file
+    has been read; cancelling it stops the import with :class:`Cancelled` and nothing written.
 
     Raises InputFileError (listing every problem with its row and column) when the file cannot be used, and
     PlanError when the layer cannot take the result. The plan is never changed: apply ``result.command``.
     """
+    mapping = columns or ColumnMapping()
+    tracker = Progress.of(progress)
     source = Path(path)
     report_path = Path(report) if report is not None else None
     if report_path is not None and _same_file(report_path, source):
         raise PlanError(
             f"The report file {report_path.name} is the accounts file itself; choose another name for the report."
         )
-    parsed = [parse_measure(m) for m in measures]
+    parsed = mapping.parsed_measures()
     _check_attributes(plan.layer, parsed, report_path)
-    reader_options: dict[str, Any] = {
-        "zip_column": zip_column,
-        "lat_column": lat_column,
-        "lon_column": lon_column,
-        "name_column": name_column,
-        "city_column": city_column,
-        "state_column": state_column,
-        "country_column": country_column,
-        "sheet": sheet,
-    }
-    _notify(progress, 0.0, f"Reading {source.name}")
+    tracker.report(0.0, f"Reading {source.name}")
     try:
-        result = _import(plan, source, reader_options, parsed, report_path, progress, cancel)
+        result = _import(plan, source, mapping, parsed, report_path, tracker)
+    except ImportCancelled as exc:  # the reader noticed the cancel while reading a row
+        raise Cancelled(_CANCELLED) from exc
     except OSError as exc:  # the reader turns its own OSErrors into InputFileError: this one is the report's
         if report_path is None:
             raise
         raise PlanError(
             f"The report file {report_path} cannot be written ({exc.strerror or exc}). Choose another folder."
         ) from exc
-    _notify(progress, 1.0, result.summary())
+    tracker.report(1.0, result.summary())
     return result
 
 
 def _import(
     plan: Plan,
     source: Path,
-    reader_options: dict[str, Any],
+    mapping: ColumnMapping,
     parsed: list[Measure],
     report_path: Path | None,
-    progress: Progress | None,
-    cancel: Callable[[], bool] | None,
+    progress: Progress,
 ) -> AccountsImportResult:
     with contextlib.ExitStack() as stack:
-        reader = stack.enter_context(AccountsReader(source, measures=parsed, cancel=cancel, **reader_options))
+        mapping = dataclasses.replace(mapping, measures=tuple(parsed))
+        reader = stack.enter_context(AccountsReader(source, mapping, cancel=progress.is_cancelled))
         placer = _Placer(plan.layer, reader)
         writer = None
         if report_path is not None:
@@ -305,14 +290,9 @@ def _import(
             writer.writerow(["row", "account", "reason", "postal_code", "latitude", "longitude"])
         tally = _Tally(len(plan.layer), len(reader.columns.measures))
         for batch in reader.batches():
-            if cancel is not None and cancel():
-                raise ImportCancelled("The import was cancelled; nothing was changed.")
+            progress.check(_CANCELLED)
             tally.add(batch, placer.place(batch), placer, writer)
-            _notify(
-                progress,
-                min(0.99, reader.fraction_done()),
-                f"Placed {tally.placed:,} of {tally.read:,} accounts",
-            )
+            progress.report(min(0.99, reader.fraction_done()), f"Placed {tally.placed:,} of {tally.read:,} accounts")
         if tally.placed == 0:
             raise _nothing_placed(reader, placer, tally)
         _check_finite(reader, tally)
@@ -350,11 +330,6 @@ def _is_text_attribute(layer: Layer, name: str) -> bool:
     return name == "name" or (
         name in layer.units.columns and not pd.api.types.is_numeric_dtype(layer.units[name].dtype)
     )
-
-
-def _notify(progress: Progress | None, fraction: float, message: str) -> None:
-    if progress is not None:
-        progress(fraction, message)
 
 
 # --- placing ------------------------------------------------------------------------------------------------

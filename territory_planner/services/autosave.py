@@ -4,6 +4,9 @@ Each running window writes ``<id>.tplan`` plus ``<id>.json`` (which plan it is, 
 workspace's recovery folder. A clean save or close deletes them; files left behind by a process that is no longer
 running are what the app offers to recover at the next start. The write is a plain function, so it runs on a worker
 thread on a snapshot of the plan (never the live one).
+
+The note also keeps the revision of the plan the copy was made from, so that a recovered copy saved back to that
+plan is checked against it like any other save (someone else's newer save is never silently replaced).
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..domain import Plan
+from .plans import BaseRevision, base_revision, open_recovered
+from .progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +31,9 @@ SaveFn = Callable[[Plan, str], None]
 
 
 def _default_save(plan: Plan, target: str) -> None:
-    from .. import persistence
+    from .plans import save_plan
 
-    persistence.save_plan(plan, target)
+    save_plan(plan, target)
 
 
 def _process_alive(pid: int) -> bool:
@@ -58,10 +63,21 @@ class RecoveryEntry:
     saved_at: datetime
     pid: int
     key: str
+    based_on: BaseRevision | None = None
 
     def describe(self) -> str:
         where = f" ({self.target})" if self.target else " (never saved)"
         return f"{self.plan_name}{where}, autosaved {self.saved_at:%d %b %Y %H:%M}"
+
+
+def _based_on(note: object) -> BaseRevision | None:
+    if not isinstance(note, dict):
+        return None  # a note from an older version, or of a plan never saved
+    try:
+        return BaseRevision(int(note["revision"]), str(note["saved_by"]), str(note["saved_at"]))
+    except (KeyError, TypeError, ValueError):
+        log.warning("The recovery note's base revision is unreadable: %r", note)
+        return None
 
 
 class RecoveryStore:
@@ -84,6 +100,7 @@ class RecoveryStore:
     def write(self, key: str, plan: Plan, target: str | None) -> RecoveryEntry:
         """Write a recovery copy of ``plan`` (a snapshot the caller no longer changes). Safe to run on a worker."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        based_on = base_revision(plan, target)  # before the save below moves the snapshot's origin to the copy
         final = self.plan_path(key)
         partial = self.folder / f"{key}.partial.tplan"
         if partial.exists():
@@ -96,12 +113,17 @@ class RecoveryStore:
             "plan_name": plan.name,
             "saved_at": saved_at.isoformat(timespec="seconds"),
             "pid": os.getpid(),
+            "based_on": None if based_on is None else asdict(based_on),
         }
         tmp = self.folder / f"{key}.json.tmp"
         with open(tmp, "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=2)
         os.replace(tmp, self._meta_path(key))
-        return RecoveryEntry(final, target, plan.name, saved_at, os.getpid(), key)
+        return RecoveryEntry(final, target, plan.name, saved_at, os.getpid(), key, based_on)
+
+    def open(self, entry: RecoveryEntry, progress: Progress | None = None) -> Plan:
+        """The plan in a recovery copy, as the plan it came from: saving it back checks that plan's revision."""
+        return open_recovered(entry.path, entry.target, entry.based_on, progress)
 
     def discard(self, key: str) -> None:
         """Delete a recovery copy (after a save, a clean close, or when the user declines it)."""
@@ -132,6 +154,7 @@ class RecoveryStore:
                     saved_at,
                     int(meta.get("pid", 0)),
                     key,
+                    _based_on(meta.get("based_on")),
                 )
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log.warning("Ignoring the unreadable recovery note %s: %s", meta_path, exc)

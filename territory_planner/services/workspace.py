@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from ..persistence.target import is_database_url
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "TerritoryPlanner"
@@ -24,14 +26,9 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
-def is_url(target: str) -> bool:
-    """True for a database URL (``postgresql+psycopg://...``), False for a ``.tplan`` path."""
-    return "://" in target
-
-
 def display_name(target: str) -> str:
     """A short name for a plan location: the file name, or the URL without its password."""
-    if is_url(target):
+    if is_database_url(target):
         scheme, _, rest = target.partition("://")
         if "@" in rest:
             creds, _, host = rest.rpartition("@")
@@ -43,7 +40,7 @@ def display_name(target: str) -> str:
 
 def normalise(target: str) -> str:
     """Absolute path for files (so one plan is one recent entry), URLs unchanged."""
-    return target if is_url(target) else str(Path(target).expanduser().resolve())
+    return target if is_database_url(target) else str(Path(target).expanduser().resolve())
 
 
 @dataclass
@@ -97,7 +94,7 @@ class Workspace:
 
     def recent_plans(self, exists: Callable[[str], bool] | None = None) -> list[str]:
         """Recent plan locations, most recent first; files that no longer exist are left out."""
-        check = exists or (lambda t: is_url(t) or Path(t).exists())
+        check = exists or (lambda t: is_database_url(t) or Path(t).exists())
         raw = self._read_state().get("recent", [])
         items = [str(x) for x in raw] if isinstance(raw, list) else []
         return [t for t in items if check(t)]
@@ -129,4 +126,4 @@ class Workspace:
         return recent[0] if recent else None
 
 
-__all__ = ["APP_NAME", "Workspace", "default_data_dir", "display_name", "is_url", "normalise"]
+__all__ = ["APP_NAME", "Workspace", "default_data_dir", "display_name", "normalise"]

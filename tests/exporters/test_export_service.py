@@ -11,6 +11,7 @@ from territory_planner.domain import BASELINE, Plan, PlanError, UnknownName
 from territory_planner.exporters import gis, workbook
 from territory_planner.exporters.pack import ExportError
 from territory_planner.services.export import export_pack
+from territory_planner.services.progress import Cancelled, Progress
 
 ALL = ("html", "pdf", "png", "gpkg", "geojson", "shp", "xlsx")
 
@@ -94,14 +95,16 @@ def test_failure_keeps_the_previous_files(demo_plan: Plan, tmp_path: Path, monke
 
 def test_cancel_writes_nothing(demo_plan: Plan, tmp_path: Path) -> None:
     targets = _targets(tmp_path)
-    asked: list[int] = []
+    reports: list[float] = []
 
-    def cancel() -> bool:
-        asked.append(1)
-        return len(asked) > 2
+    def report(fraction: float, message: str) -> None:
+        reports.append(fraction)
+        if len(reports) > 2:  # the user presses Cancel while the pack is being prepared
+            progress.cancel()
 
-    with pytest.raises(ExportError, match="cancelled"):
-        export_pack(demo_plan, [BASELINE], cancel=cancel, **targets)
+    progress = Progress(report)
+    with pytest.raises(Cancelled, match="cancelled"):
+        export_pack(demo_plan, [BASELINE], progress=progress, **targets)
     assert list(tmp_path.iterdir()) == []
 
 

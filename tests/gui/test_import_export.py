@@ -215,14 +215,14 @@ def test_accounts_import_previews_maps_columns_and_undo_removes_the_counts(
 
 def test_accounts_dialog_needs_two_different_coordinate_columns(tmp_path: Path, qtbot: Any) -> None:
     from territory_planner.gui.import_export import preview_task
-    from territory_planner.gui.workers import Progress
+    from territory_planner.services.progress import Progress
 
     path = _csv(tmp_path, "geo.csv", "Name,Lat,Lng\nA,41.5,-71.5\n")
     dialog = AccountsImportDialog(path, preview_task(path, Progress()))
     qtbot.addWidget(dialog)
     assert dialog.coords_radio.isChecked()
     assert (dialog.lat_combo.currentText(), dialog.lon_combo.currentText()) == ("Lat", "Lng")
-    assert dialog.request().lat_column == "Lat"
+    assert dialog.request().columns.lat == "Lat"
     dialog.lon_combo.setCurrentText("Lat")
     _ok(dialog)
     assert "both “Lat”" in dialog.problem_label.text()

@@ -146,6 +146,35 @@ def test_cancel_stops_at_the_next_progress_report(qtbot: Any) -> None:
     assert task.result is None
 
 
+def test_an_error_after_a_cancel_counts_as_cancelled_and_services_see_the_same_progress(qtbot: Any) -> None:
+    from territory_planner.services import progress as services_progress
+
+    runner = TaskRunner()
+    started = threading.Event()
+    release = threading.Event()
+    seen: dict[str, Any] = {}
+
+    def reader(inputs: Any, progress: Progress) -> str:
+        seen["progress"] = progress
+        started.set()
+        release.wait(5)
+        if progress.is_cancelled():  # a lower layer stops its own way (closing its file, raising its own error)
+            raise OSError("stopped half-way through the file")
+        return "read"
+
+    task = runner.start("read", reader)
+    assert started.wait(5)
+    task.cancel()
+    release.set()
+    failures: list[Any] = []
+    task.failed.connect(lambda exc, tb: failures.append(exc))
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        pass
+    assert failures == []
+    assert isinstance(seen["progress"], services_progress.Progress)  # one progress object, not a Qt-side copy
+    assert Cancelled is services_progress.Cancelled
+
+
 def test_progress_without_qt_and_inline_run() -> None:
     reports: list[tuple[float, str]] = []
     progress = Progress(lambda f, m: reports.append((f, m)))

@@ -23,7 +23,7 @@ import zipcodes
 from reader_fixtures import county_layer, unit_values
 
 from territory_planner.domain import Plan
-from territory_planner.services.accounts import import_accounts
+from territory_planner.services.accounts import ColumnMapping, import_accounts
 
 N_ACCOUNTS = 100_000
 #: share of each kind of account in the export
@@ -138,8 +138,7 @@ def test_100k_account_export_into_counties(tmp_path: Path) -> None:
     result = import_accounts(
         plan,
         path,
-        zip_column="Billing Zip/Postal Code",
-        measures=["Annual Revenue", "Open Pipeline=pipeline"],
+        ColumnMapping(zip="Billing Zip/Postal Code", measures=("Annual Revenue", "Open Pipeline=pipeline")),
         report=report,
     )
 

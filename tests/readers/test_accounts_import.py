@@ -26,7 +26,8 @@ from reader_fixtures import (
 from territory_planner.domain import PlanError
 from territory_planner.readers.accounts import MAX_PROBLEMS, AccountsReader, attribute_name, parse_measure
 from territory_planner.readers.errors import InputFileError
-from territory_planner.services.accounts import ImportCancelled, import_accounts
+from territory_planner.services.accounts import ColumnMapping, import_accounts
+from territory_planner.services.progress import Cancelled, Progress
 
 HEADER = "Account Name,Billing Zip/Postal Code,Annual Revenue,Open Pipeline\n"
 
@@ -42,11 +43,13 @@ def _report(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _failed_import(plan, path: Path, **kwargs) -> InputFileError:
+def _failed_import(
+    plan, path: Path, columns: ColumnMapping | None = None, report: Path | None = None
+) -> InputFileError:
     """Import expecting failure; checks the plan and the source file are untouched and returns the error."""
     before, source = snapshot(plan), digest(path)
     with pytest.raises(InputFileError) as info:
-        import_accounts(plan, path, **kwargs)
+        import_accounts(plan, path, columns, report=report)
     assert_unchanged(plan, before)
     assert digest(path) == source
     assert path.name in str(info.value)
@@ -70,7 +73,7 @@ def test_counts_and_sums_per_unit_by_zip(tmp_path: Path) -> None:
     )
     plan = small_plan()
     before = snapshot(plan)
-    result = import_accounts(plan, path, measures=["Annual Revenue", "Open Pipeline"])
+    result = import_accounts(plan, path, ColumnMapping(measures=("Annual Revenue", "Open Pipeline")))
     assert_unchanged(plan, before)  # the service never changes the plan
     assert (result.placed, result.unplaced, result.report_path) == (5, 0, None)
     assert result.attributes == ("accounts", "annual_revenue", "open_pipeline")
@@ -90,7 +93,7 @@ def test_command_sets_every_unit_and_undoes_to_the_original_layer(tmp_path: Path
     path = _csv(tmp_path, "crm.csv", HEADER + "Acme,02108,10,20\n")
     plan = small_plan()
     before = snapshot(plan)
-    result = import_accounts(plan, path, measures=["Annual Revenue", "Open Pipeline=pipeline"])
+    result = import_accounts(plan, path, ColumnMapping(measures=("Annual Revenue", "Open Pipeline=pipeline")))
     inverse = result.command.apply(plan)
     units = plan.layer.units
     assert units["accounts"].tolist() == [0, 0, 0, 1]
@@ -136,7 +139,7 @@ def test_unplaced_accounts_are_reported_with_row_account_and_reason(tmp_path: Pa
     )
     report = tmp_path / "out" / "unplaced.csv"
     report.parent.mkdir()
-    result = import_accounts(small_plan(), path, measures=["Annual Revenue"], report=report)
+    result = import_accounts(small_plan(), path, ColumnMapping(measures=("Annual Revenue",)), report=report)
     assert (result.placed, result.unplaced, result.report_path) == (1, 5, report)
     rows = _report(report)
     assert [(r["row"], r["account"]) for r in rows] == [
@@ -235,14 +238,14 @@ def test_coordinates_come_first_and_fall_back_to_the_zip(tmp_path: Path) -> None
 
 def test_naming_the_zip_column_turns_coordinate_guessing_off(tmp_path: Path) -> None:
     path = _csv(tmp_path, "geo.csv", "Account,Zip,Latitude,Longitude\nA,02108,41.5,-71.5\n")
-    result = import_accounts(small_plan(), path, zip_column="zip")
+    result = import_accounts(small_plan(), path, ColumnMapping(zip="zip"))
     assert unit_values(result.command, "accounts") == {"25007": 1}
     assert "latitude" not in result.columns
 
 
 def test_named_coordinate_columns(tmp_path: Path) -> None:
     path = _csv(tmp_path, "geo.csv", "Account,Y,X\nA,41.5,-71.5\n")
-    result = import_accounts(small_plan(), path, lat_column="Y", lon_column="X")
+    result = import_accounts(small_plan(), path, ColumnMapping(lat="Y", lon="X"))
     assert unit_values(result.command, "accounts") == {"25001": 1}
 
 
@@ -292,7 +295,9 @@ def test_semicolons_with_decimal_commas(tmp_path: Path) -> None:
         "B;02108;10,5;2,5\n"
         "C;02134;;\n"
     )
-    result = import_accounts(small_plan(), _csv(tmp_path, "eu.csv", text), measures=["Annual Revenue", "Open Pipeline"])
+    result = import_accounts(
+        small_plan(), _csv(tmp_path, "eu.csv", text), ColumnMapping(measures=("Annual Revenue", "Open Pipeline"))
+    )
     assert unit_values(result.command, "annual_revenue") == {"25007": pytest.approx(1_234_578.0)}
     assert unit_values(result.command, "open_pipeline") == {"25007": pytest.approx(1236.5)}
 
@@ -301,7 +306,7 @@ def test_tab_separated_utf16_from_excel(tmp_path: Path) -> None:
     text = "Account\tZip\tRevenue\r\nA\t02108\t1,234.50\r\n"
     path = tmp_path / "unicode.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
-    result = import_accounts(small_plan(), path, measures=["Revenue"])
+    result = import_accounts(small_plan(), path, ColumnMapping(measures=("Revenue",)))
     assert unit_values(result.command, "revenue") == {"25007": 1234.5}
 
 
@@ -310,7 +315,7 @@ def test_xlsx_with_numeric_zip_codes(tmp_path: Path) -> None:
         tmp_path / "crm.xlsx",
         [["Account Name", "Zip", "Revenue"], ["A", 2108, 1200.5], [None, None, None], ["B", "02134-1234", "$5"]],
     )
-    result = import_accounts(small_plan(), path, measures=["Revenue"])
+    result = import_accounts(small_plan(), path, ColumnMapping(measures=("Revenue",)))
     assert unit_values(result.command, "accounts") == {"25007": 1, "25005": 1}
     assert unit_values(result.command, "revenue") == {"25007": 1200.5, "25005": 5}
 
@@ -320,7 +325,7 @@ def test_xlsx_with_numeric_zip_codes(tmp_path: Path) -> None:
 
 def test_missing_named_column_suggests_the_closest(tmp_path: Path) -> None:
     path = _csv(tmp_path, "crm.csv", HEADER + "A,02108,1,2\n")
-    error = _failed_import(small_plan(), path, zip_column="Zip Code", measures=["Annual Revenu"])
+    error = _failed_import(small_plan(), path, ColumnMapping(zip="Zip Code", measures=("Annual Revenu",)))
     text = str(error)
     assert "row 1, column 'Zip Code': the postal code column 'Zip Code' is not in the header row" in text
     assert "Did you mean 'Annual Revenue'?" in text
@@ -335,7 +340,7 @@ def test_no_location_column_at_all(tmp_path: Path) -> None:
 
 
 def test_latitude_without_longitude(tmp_path: Path) -> None:
-    error = _failed_import(small_plan(), _csv(tmp_path, "lat.csv", "Account,Lat\nA,42\n"), lat_column="Lat")
+    error = _failed_import(small_plan(), _csv(tmp_path, "lat.csv", "Account,Lat\nA,42\n"), ColumnMapping(lat="Lat"))
     assert "name the longitude column too" in str(error)
 
 
@@ -345,7 +350,7 @@ def test_non_numeric_measures_are_all_listed_with_row_and_column(tmp_path: Path)
         "bad.csv",
         HEADER + "A,02108,n/a,5\nB,02108,1000,lots\nC,99999,TBD,\nD,02108,12,3\n",
     )
-    error = _failed_import(small_plan(), path, measures=["Annual Revenue", "Open Pipeline"])
+    error = _failed_import(small_plan(), path, ColumnMapping(measures=("Annual Revenue", "Open Pipeline")))
     assert [(p.row, p.column) for p in error.problems] == [
         (2, "Annual Revenue"),
         (4, "Annual Revenue"),
@@ -366,7 +371,9 @@ def test_rows_with_too_many_values(tmp_path: Path) -> None:
 
 def test_problems_are_capped_but_counted(tmp_path: Path) -> None:
     rows = "".join(f"A{i},02108,bad,\n" for i in range(MAX_PROBLEMS + 50))
-    error = _failed_import(small_plan(), _csv(tmp_path, "many.csv", HEADER + rows), measures=["Annual Revenue"])
+    error = _failed_import(
+        small_plan(), _csv(tmp_path, "many.csv", HEADER + rows), ColumnMapping(measures=("Annual Revenue",))
+    )
     assert len(error.problems) == MAX_PROBLEMS + 1
     assert "and 50 more problems not listed" in error.problems[-1].message
 
@@ -391,7 +398,7 @@ def test_unusable_files(tmp_path: Path, name: str, data: bytes, message: str) ->
 
 def test_sums_too_large_to_hold(tmp_path: Path) -> None:
     path = _csv(tmp_path, "huge.csv", "Account,Zip,Revenue\nA,02108,1e308\nB,02108,1e308\n")
-    error = _failed_import(small_plan(), path, measures=["Revenue"])
+    error = _failed_import(small_plan(), path, ColumnMapping(measures=("Revenue",)))
     assert "column 'Revenue': the amounts add up to more than the largest number" in str(error)
 
 
@@ -433,8 +440,8 @@ def test_report_that_cannot_be_written(tmp_path: Path) -> None:
 def test_measure_names_must_not_clash_with_text_attributes(tmp_path: Path) -> None:
     path = _csv(tmp_path, "a.csv", "Account,Zip,Name\nA,02108,1\n")
     with pytest.raises(PlanError, match="would become the unit attribute 'name'"):
-        import_accounts(small_plan(), path, measures=["Name"])
-    error = _failed_import(small_plan(), path, measures=["Name=revenue", "Account=revenue"])
+        import_accounts(small_plan(), path, ColumnMapping(measures=("Name",)))
+    error = _failed_import(small_plan(), path, ColumnMapping(measures=("Name=revenue", "Account=revenue")))
     assert "becomes the attribute 'revenue'" in str(error)
 
 
@@ -451,10 +458,10 @@ def test_progress_rises_to_one_and_cancel_stops_with_nothing_changed(tmp_path: P
 
     plan = small_plan()
     before = snapshot(plan)
-    calls = []
     report = tmp_path / "r.csv"
-    with pytest.raises(ImportCancelled, match="cancelled"):
-        import_accounts(plan, path, report=report, cancel=lambda: calls.append(1) or len(calls) > 1)
+    progress = Progress(lambda f, m: progress.cancel() if f > 0 else None)  # cancel once reading is under way
+    with pytest.raises(Cancelled, match="cancelled"):
+        import_accounts(plan, path, report=report, progress=progress)
     assert_unchanged(plan, before)
     assert not report.exists()
 
@@ -465,7 +472,7 @@ def test_reader_batches_and_columns(tmp_path: Path) -> None:
         "a.csv",
         "Company,Postal Code,State,Revenue\n" + "".join(f"A{i},0210{i % 10},MA,{i}\n" for i in range(25)),
     )
-    with AccountsReader(path, measures=["Revenue"], batch_rows=10) as reader:
+    with AccountsReader(path, ColumnMapping(measures=("Revenue",)), batch_rows=10) as reader:
         assert reader.columns.name == "Company"
         assert reader.columns.zip == "Postal Code"
         assert reader.columns.state == "State"

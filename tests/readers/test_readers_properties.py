@@ -23,7 +23,7 @@ from territory_planner.domain import BASELINE, PlanError
 from territory_planner.readers.accounts import parse_amounts
 from territory_planner.readers.sheets import COLUMNS, SHEETS, read_sheet
 from territory_planner.readers.table import parse_amount, read_table
-from territory_planner.services.accounts import import_accounts
+from territory_planner.services.accounts import ColumnMapping, import_accounts
 
 SETTINGS = settings(
     max_examples=60,
@@ -308,4 +308,5 @@ def test_accounts_random_bytes(tmp_path: Path, data: bytes, suffix: str) -> None
 def test_accounts_random_csv_shapes(
     tmp_path: Path, data: bytes, measures: list[str], zip_column: str | None, lat_column: str | None
 ) -> None:
-    _import_keeps_plan_whole(tmp_path, data, measures=measures, zip_column=zip_column, lat_column=lat_column)
+    columns = ColumnMapping(zip=zip_column, lat=lat_column, measures=tuple(measures))
+    _import_keeps_plan_whole(tmp_path, data, columns=columns)
