@@ -109,8 +109,22 @@ def _refuse_overwrite(plan: str, force: bool) -> None:
     check_new_target(plan, force=force)
 
 
-def _apply_and_save(plan_obj: Any, plan: str, command: Command) -> None:
-    command.apply(plan_obj)
+def _author(name: str | None = None) -> str:
+    """Who makes a change: ``--as NAME`` where a command takes it, otherwise the OS user."""
+    from .persistence.origin import current_user
+
+    return name.strip() if name and name.strip() else current_user()
+
+
+def _apply(plan_obj: Any, command: Command, author: str | None = None) -> Any:
+    """Apply a command the one way every edit goes (read-only scenarios refused, the change logged)."""
+    from .domain.changelog import apply_command
+
+    return apply_command(plan_obj, command, author=_author(author))
+
+
+def _apply_and_save(plan_obj: Any, plan: str, command: Command, author: str | None = None) -> None:
+    _apply(plan_obj, command, author)
     _save(plan_obj, plan)
 
 
@@ -328,6 +342,7 @@ def export_data(plan: str, folder: str, scenario: str) -> None:
 @friendly_errors
 def check(plan: str, scenario: str, as_json: bool, with_fixes: bool = False) -> None:
     """Check a scenario: funding of every territory and hire, and all flags. Exit 1 if anything is blocking."""
+    from .domain.signoff import status_document
     from .services.reporting import report_to_dict, report_to_text
     from .services.session import PlanSession
 
@@ -336,7 +351,7 @@ def check(plan: str, scenario: str, as_json: bool, with_fixes: bool = False) -> 
     if with_fixes:
         _say_check_with_fixes(session, scenario, report, as_json)
     elif as_json:
-        _say_json(report_to_dict(report))
+        _say_json(report_to_dict(report) | status_document(session.plan, scenario))
     else:
         _say(report_to_text(report))
     sys.exit(EXIT_BLOCKING if report.has_blocking else EXIT_OK)
@@ -391,6 +406,83 @@ def scenario_delete(plan: str, name: str) -> None:
     _say(f"Deleted scenario {name}.")
 
 
+_AS = click.option("--as", "person", help="Who signs (default: your OS user name).")
+_ROLE = click.option(
+    "--role", type=click.Choice(["sales", "marketing"]), required=True, help="The team the person signs for."
+)
+
+
+def _with_role(plan_obj: Any, command: Command, person: str, role: str) -> Command:
+    """The command, preceded by recording the person's role when the plan does not know them yet."""
+    from .domain.commands import SetPersonRole
+    from .domain.signoff import check_person
+
+    name = check_person(plan_obj, person, role)
+    if name in plan_obj.governance.people:
+        return command
+    return Batch(command.label, (SetPersonRole(name, role), command))
+
+
+@scenario.command("propose")
+@click.argument("plan")
+@click.argument("name")
+@_AS
+@_ROLE
+@friendly_errors
+def scenario_propose(plan: str, name: str, person: str | None, role: str) -> None:
+    """Propose scenario NAME for approval: it is read-only until approved or withdrawn."""
+    from .domain.changelog import now_text
+    from .domain.commands import ProposeScenario
+
+    plan_obj, who = _load(plan), _author(person)
+    _apply_and_save(plan_obj, plan, _with_role(plan_obj, ProposeScenario(name, who, now_text()), who, role), who)
+    _say(
+        f"Proposed scenario {name} for approval ({who}, {role}). It is read-only until it is approved or withdrawn; "
+        "approval needs the sign-offs of a sales lead and a marketing lead."
+    )
+
+
+@scenario.command("approve")
+@click.argument("plan")
+@click.argument("name")
+@_AS
+@_ROLE
+@click.option("--reason", default="", help="Why it is approved; needed when the scenario has blocking flags.")
+@friendly_errors
+def scenario_approve(plan: str, name: str, person: str | None, role: str, reason: str) -> None:
+    """Sign off proposed scenario NAME for your team; with a sales and a marketing sign-off it is approved."""
+    from .domain.changelog import now_text
+    from .domain.commands import SignOffScenario
+    from .domain.signoff import sign_offs_text
+
+    plan_obj, who = _load(plan), _author(person)
+    _apply_and_save(plan_obj, plan, SignOffScenario(name, who, role, now_text(), reason), who)
+    approval = plan_obj.governance.approval(name)
+    if approval.status == "approved":
+        _say(f"Scenario {name} is approved: signed off by {sign_offs_text(approval)}.")
+    else:
+        other = "marketing" if role == "sales" else "sales"
+        _say(f"{who} signed off scenario {name} for {role}. It still needs the sign-off of a {other} lead.")
+
+
+@scenario.command("withdraw")
+@click.argument("plan")
+@click.argument("name")
+@_AS
+@_ROLE
+@friendly_errors
+def scenario_withdraw(plan: str, name: str, person: str | None, role: str) -> None:
+    """Take proposed or approved scenario NAME back to draft (its sign-offs are withdrawn) so it can change."""
+    from .domain.changelog import now_text
+    from .domain.commands import WithdrawScenario
+    from .domain.signoff import withdrawal_text
+
+    plan_obj, who = _load(plan), _author(person)
+    previous = plan_obj.governance.approval(name)
+    _apply_and_save(plan_obj, plan, _with_role(plan_obj, WithdrawScenario(name, who, role, now_text()), who, role), who)
+    _say(withdrawal_text(name, previous))
+
+
 @scenario.command("compare")
 @click.argument("plan")
 @click.argument("a")
@@ -416,12 +508,14 @@ def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
 
 def _say_check_with_fixes(session: Any, scenario: str, report: Any, as_json: bool) -> None:
     """``check --fixes``: the report with the fix options of every blocking flag (``fixes`` in the JSON)."""
+    from .domain.signoff import status_document
     from .services.fixes import find_fixes
     from .services.reporting import report_to_dict, report_to_text
 
     found = find_fixes(session.plan, scenario, session.aggregates(scenario))
     if as_json:
         doc = report_to_dict(report)
+        doc.update(status_document(session.plan, scenario))
         blocking = iter(found)
         for entry in doc["flags"]:
             if entry["severity"] == "blocking":
@@ -463,7 +557,7 @@ def fix(plan: str, scenario: str, flag_index: int, option_index: int, into: str 
         CopyScenario(scenario, into).apply(plan_obj)  # the option is found on the copy; saved only if it applies
         target = into.strip()
     option = fix_command(plan_obj, target, flag_index, option_index)
-    option.command.apply(plan_obj)
+    _apply(plan_obj, option.command)
     _save(plan_obj, plan)
     if as_json:
         _say_json({"scenario": target, "source": scenario, **option.as_dict()})

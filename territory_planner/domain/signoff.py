@@ -116,6 +116,15 @@ def withdrawal_text(scenario: str, previous: Approval) -> str:
     return text + "."
 
 
+def status_document(plan: Plan, scenario: str | None = None) -> dict[str, object]:
+    """``"status"`` and ``"sign_offs"`` (name, role, time, reason) of a scenario, for ``check --json``."""
+    approval = plan.governance.approval(plan.scenario(scenario).name)
+    return {
+        "status": approval.status,
+        "sign_offs": [{"name": s.name, "role": s.role, "time": s.at, "reason": s.reason} for s in approval.sign_offs],
+    }
+
+
 __all__ = [
     "ScenarioReadOnly",
     "SignOffRefused",
@@ -124,6 +133,7 @@ __all__ = [
     "read_only_message",
     "sign_offs_text",
     "signed_off",
+    "status_document",
     "withdrawal_text",
     "withdrawn",
 ]

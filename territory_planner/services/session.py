@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..domain import Plan, Report, Scenario, TerritoryAggregates, evaluate
+from ..domain.changelog import apply_command
 from ..domain.commands import Command
 from ..domain.model import ChangeEvent
+from ..persistence.origin import current_user
 
 
 @dataclass
@@ -28,6 +30,8 @@ class PlanSession:
     plan: Plan
     target: str | None = None
     revision: int = 0
+    #: Who makes the changes (the name set in the app's settings; the OS user by default).
+    author: str = field(default_factory=current_user)
     _caches: dict[str, _Cache] = field(default_factory=dict, repr=False)
     changed: list[Callable[[Command | None], None]] = field(default_factory=list, repr=False)
 
@@ -43,8 +47,9 @@ class PlanSession:
 
     # --- edits ---------------------------------------------------------------------------------------------
     def apply(self, command: Command) -> Command:
-        """Apply a command; returns its inverse. Raises (and changes nothing) when the command is invalid."""
-        inverse = command.apply(self.plan)
+        """Apply a command; returns its inverse. Raises (and changes nothing) when the command is invalid or its
+        scenario is proposed or approved (read-only). The change is logged under :attr:`author`."""
+        inverse: Command = apply_command(self.plan, command, author=self.author)
         self.revision += 1
         for callback in list(self.changed):
             callback(command)
