@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -24,13 +24,13 @@ import numpy as np
 from ..domain import BASELINE, PALETTE, Plan, PlanError, Scenario, Seller, Territory
 from ..domain.commands import AssignUnits, Batch, Command, CopyScenario, CreateTerritory, DeleteTerritory, EditSeller
 from ..geo.partition import Graph, PartitionCancelled, PartitionProblem, partition, pieces_per_label
+from .progress import Cancelled, Progress, ReportFn
 
 SeedMode = Literal["auto", "sellers", "hires"]
 SEED_MODES: tuple[str, ...] = ("auto", "sellers", "hires")
-Progress = Callable[[float, str], None]
 
 
-class BuildCancelled(PlanError):
+class BuildCancelled(Cancelled):
     """The user cancelled the build; nothing was changed."""
 
 
@@ -170,11 +170,14 @@ class _Scope:
 def build_territories(
     plan: Plan,
     options: BuildOptions,
-    progress: Progress | None = None,
-    cancel: Callable[[], bool] | None = None,
+    progress: Progress | ReportFn | None = None,
 ) -> BuildResult:
-    """Build territories as a new what-if ``options.into`` (not applied: apply ``result.command``)."""
+    """Build territories as a new what-if ``options.into`` (not applied: apply ``result.command``).
+
+    Cancelling ``progress`` stops the build with :class:`BuildCancelled` (a :class:`Cancelled`)."""
     started = time.perf_counter()
+    tracker = Progress.of(progress)
+    engine_report = tracker.scaled(0.1, 0.9).quiet()
     source = plan.scenario(options.scenario)
     into = options.into.strip()
     if into in plan.scenarios:
@@ -212,9 +215,8 @@ def build_territories(
     initial = _initial_labels(source, scope) if options.from_current else None
 
     def engine_progress(fraction: float, message: str) -> bool:
-        if progress is not None:
-            progress(0.1 + 0.8 * fraction, message)
-        return bool(cancel is not None and cancel())
+        engine_report(fraction, message)
+        return tracker.cancelled  # the engine stops itself when asked
 
     problem = PartitionProblem(
         graph,
@@ -254,8 +256,7 @@ def build_territories(
     command = Batch(f"Build {k} territories into {into}", tuple(batch_commands))
 
     # --- report ---
-    if progress is not None:
-        progress(0.92, "Measuring compactness")
+    tracker.report(0.92, "Measuring compactness")
     pieces = pieces_per_label(graph, labels, k)
     pp = _polsby_popper(geo.projected, labels, k)
     potential = layer.potential()[scope.positions]
@@ -285,8 +286,7 @@ def build_territories(
     assigned_after = set(source.assignment) | set(scope.unit_ids)
     unassigned = int(sum(1 for u in layer.unit_ids if u not in assigned_after))
     del territories
-    if progress is not None:
-        progress(1.0, "Built")
+    tracker.report(1.0, "Built")
     return BuildResult(
         command=command,
         scenario=into,

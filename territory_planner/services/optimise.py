@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,9 +33,9 @@ from ..domain.commands import Batch, Command, CopyScenario, EditSeller, RemoveSe
 from ..domain.errors import PlanError
 from ..domain.formatting import money
 from ..domain.funnel import PERIOD_MONTHS, counts_as_hire_in_period, period_quota, reverse_funnel
+from .progress import Cancelled, Progress, ReportFn
 
 PoolKey = tuple[str, str]
-Progress = Callable[[float, str], None]
 
 #: Quota and money are scaled to these units inside the solver so the objective coefficients stay moderate.
 _QUOTA_UNIT = 1e3
@@ -59,7 +58,7 @@ class InfeasiblePlan(PlanError):
         self.locked_short = locked_short
 
 
-class SolveCancelled(PlanError):
+class SolveCancelled(Cancelled):
     """The person asked to stop; nothing was written."""
 
 
@@ -464,18 +463,19 @@ def solve(
     allow_delays: bool = False,
     time_limit: float = 10.0,
     locked: frozenset[PoolKey] | set[PoolKey] | None = None,
-    progress: Progress | None = None,
-    cancel: Callable[[], bool] | None = None,
+    progress: Progress | ReportFn | None = None,
 ) -> SolveResult:
     """Optimise the budget of ``scenario`` into a new what-if ``into`` (returned as a command; nothing is applied).
 
-    Raises :class:`InfeasiblePlan` when the existing sellers alone cannot be funded, saying by how much.
+    Raises :class:`InfeasiblePlan` when the existing sellers alone cannot be funded, saying by how much, and
+    :class:`SolveCancelled` (a :class:`Cancelled`) when ``progress`` is cancelled between stages.
     """
     started = time.perf_counter()
-    report_progress = progress or (lambda fraction, message: None)
+    tracker = Progress.of(progress)
+    report_progress = tracker.quiet()  # the cancel is honoured between stages (check_cancel)
 
     def check_cancel() -> None:
-        if cancel is not None and cancel():
+        if tracker.cancelled:
             raise SolveCancelled("The optimisation was cancelled; no scenario was written.")
 
     source = plan.scenario(scenario)

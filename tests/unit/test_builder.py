@@ -21,6 +21,7 @@ from territory_planner.services.builder import (
     build_territories,
     parse_balance,
 )
+from territory_planner.services.progress import Progress
 
 
 def grid_layer(
@@ -287,10 +288,16 @@ def test_parse_balance() -> None:
         parse_balance(["population=0"])
 
 
+def _cancelled() -> Progress:
+    progress = Progress()
+    progress.cancel()
+    return progress
+
+
 def test_cancel_stops_the_build_and_changes_nothing() -> None:
     plan = Plan("Grid plan", grid_layer(10, 10))
     with pytest.raises(BuildCancelled):
-        build_territories(plan, BuildOptions(into="X", territories=3), cancel=lambda: True)
+        build_territories(plan, BuildOptions(into="X", territories=3), progress=_cancelled())
     assert list(plan.scenarios) == [BASELINE]
 
 

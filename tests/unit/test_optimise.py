@@ -18,6 +18,7 @@ from territory_planner.domain import BASELINE, Allocation, Month, Plan, Territor
 from territory_planner.domain.commands import EditSeller, RemoveSeller, SetAllocation
 from territory_planner.domain.funnel import PERIOD_MONTHS
 from territory_planner.services.optimise import InfeasiblePlan, SolveCancelled, solve
+from territory_planner.services.progress import Progress
 
 SPEND = 0.16  # program spend per unit of quota
 
@@ -322,10 +323,12 @@ def test_json_has_the_documented_keys() -> None:
 
 def test_the_name_must_be_new_and_cancel_stops_before_any_change() -> None:
     plan = two_territories()
+    cancelled = Progress()
+    cancelled.cancel()
     with pytest.raises(Exception, match="already a scenario"):
         solve(plan, BASELINE, BASELINE)
     with pytest.raises(SolveCancelled):
-        solve(plan, BASELINE, "x", cancel=lambda: True)
+        solve(plan, BASELINE, "x", progress=cancelled)
     assert list(plan.scenarios) == [BASELINE]
 
 
