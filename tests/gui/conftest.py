@@ -66,6 +66,25 @@ def no_modal_questions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QMessageBox, "question", staticmethod(unexpected))
 
 
+@pytest.fixture
+def accept_recovery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At start-up the crash-recovery dialog answers "recover the newest copy" without being shown."""
+    from territory_planner.gui import app as app_module
+
+    class Accepting:
+        def __init__(self, entries: list[Any], parent: Any) -> None:
+            self.entries = entries
+            self.discard_all = False
+
+        def exec(self) -> int:
+            return 1
+
+        def chosen(self) -> Any:
+            return self.entries[0]
+
+    monkeypatch.setattr(app_module, "RecoveryDialog", Accepting)
+
+
 @pytest.fixture(scope="session")
 def demo_master() -> Plan:
     from territory_planner.services.demo import build_demo_plan

@@ -158,7 +158,7 @@ def test_autosave_writes_a_recovery_copy_and_a_clean_close_removes_it(
 
 
 def test_recovery_is_offered_after_a_crash(
-    qtbot: Any, window: Any, workspace: Workspace, demo_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, window: Any, workspace: Workspace, demo_plan: Plan, tmp_path: Path, accept_recovery: None
 ) -> None:
     store = window.recovery
     target = str(tmp_path / "plan.tplan")
@@ -171,18 +171,6 @@ def test_recovery_is_offered_after_a_crash(
     meta.write_text(meta.read_text().replace(f'"pid": {os.getpid()}', '"pid": 999999999'))
     assert [e.key for e in store.orphans()] == ["crashed01"]
 
-    class Accepting:
-        def __init__(self, entries: list[Any], parent: Any) -> None:
-            self.entries = entries
-            self.discard_all = False
-
-        def exec(self) -> int:
-            return 1
-
-        def chosen(self) -> Any:
-            return self.entries[0]
-
-    monkeypatch.setattr(app_module, "RecoveryDialog", Accepting)
     app_module.start(None, workspace, window)
     with qtbot.waitSignal(window.document_changed, timeout=30_000):
         pass

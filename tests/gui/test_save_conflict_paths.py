@@ -52,19 +52,7 @@ def test_saving_on_close_meets_a_newer_save_with_the_conflict_dialog(
     assert {"Theirs", "Mine"} <= set(stored.scenarios)
 
 
-def _recover(qtbot: Any, window: Any, workspace: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    class Accepting:
-        def __init__(self, entries: list[Any], parent: Any) -> None:
-            self.entries = entries
-            self.discard_all = False
-
-        def exec(self) -> int:
-            return 1
-
-        def chosen(self) -> Any:
-            return self.entries[0]
-
-    monkeypatch.setattr(app_module, "RecoveryDialog", Accepting)
+def _recover(qtbot: Any, window: Any, workspace: Any) -> None:
     with qtbot.waitSignal(window.document_changed, timeout=30_000):
         app_module.start(None, workspace, window)
 
@@ -79,12 +67,12 @@ def _crash_with_a_recovery_copy(window: Any, demo_plan: Plan, path: Path) -> Non
 
 
 def test_a_recovered_plan_does_not_overwrite_a_newer_save(
-    qtbot: Any, window: Any, workspace: Any, demo_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, window: Any, workspace: Any, demo_plan: Plan, tmp_path: Path, accept_recovery: None
 ) -> None:
     path = tmp_path / "plan.tplan"
     _crash_with_a_recovery_copy(window, demo_plan, path)
     _someone_else_saves(path)  # after my session crashed, someone else saved the plan
-    _recover(qtbot, window, workspace, monkeypatch)
+    _recover(qtbot, window, workspace)
     assert window.document.target == str(path) and "Mine" in window.document.plan.scenarios
 
     task = window.save()
@@ -96,11 +84,11 @@ def test_a_recovered_plan_does_not_overwrite_a_newer_save(
 
 
 def test_a_recovered_plan_saves_back_when_nobody_saved_since(
-    qtbot: Any, window: Any, workspace: Any, demo_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, window: Any, workspace: Any, demo_plan: Plan, tmp_path: Path, accept_recovery: None
 ) -> None:
     path = tmp_path / "plan.tplan"
     _crash_with_a_recovery_copy(window, demo_plan, path)
-    _recover(qtbot, window, workspace, monkeypatch)
+    _recover(qtbot, window, workspace)
 
     with qtbot.waitSignal(window.plan_saved, timeout=20_000):
         window.save()

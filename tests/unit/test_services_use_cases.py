@@ -112,20 +112,21 @@ def test_save_reports_and_a_cancelled_save_writes_nothing(tmp_path: Path) -> Non
     assert not (tmp_path / "other.tplan").exists()
 
 
-def _orphan(store: RecoveryStore, key: str) -> None:
-    meta = store.folder / f"{key}.json"
-    meta.write_text(meta.read_text().replace(f'"pid": {os.getpid()}', '"pid": 999999999'))
-
-
-def test_a_recovered_copy_saves_back_only_onto_the_revision_it_came_from(tmp_path: Path) -> None:
+def _lost_session(tmp_path: Path) -> tuple[str, RecoveryStore]:
+    """A saved plan, and the recovery copy of a session that added the what-if "Mine" to it and then crashed."""
     target = str(tmp_path / "plan.tplan")
     plans.save_plan(make_plan(), target)
     mine = plans.open_plan(target)
     CopyScenario(BASELINE, "Mine").apply(mine)
     store = RecoveryStore(tmp_path / "recovery")
     store.write("lost", mine.deepcopy(), target)
-    _orphan(store, "lost")
+    meta = store.folder / "lost.json"
+    meta.write_text(meta.read_text().replace(f'"pid": {os.getpid()}', '"pid": 999999999'))
+    return target, store
 
+
+def test_a_recovered_copy_saves_back_only_onto_the_revision_it_came_from(tmp_path: Path) -> None:
+    target, store = _lost_session(tmp_path)
     theirs = plans.open_plan(target)
     CopyScenario(BASELINE, "Theirs").apply(theirs)
     plans.save_plan(theirs, target)
@@ -140,12 +141,8 @@ def test_a_recovered_copy_saves_back_only_onto_the_revision_it_came_from(tmp_pat
 
 
 def test_a_recovered_copy_of_an_unchanged_plan_saves_back(tmp_path: Path) -> None:
-    target = str(tmp_path / "plan.tplan")
-    plans.save_plan(make_plan(), target)
-    mine = plans.open_plan(target)
-    CopyScenario(BASELINE, "Mine").apply(mine)
-    store = RecoveryStore(tmp_path / "recovery")
-    entry = store.write("lost", mine.deepcopy(), target)
+    target, store = _lost_session(tmp_path)
+    (entry,) = store.orphans()
     recovered = store.open(entry)
     plans.save_plan(recovered, target)
     plans.save_plan(recovered, target)  # and again: it now holds the revision it wrote
