@@ -41,7 +41,8 @@ from ..domain.formatting import hours, money, percent, plural_noun
 from ..domain.status import STATUS_COLOR, STATUS_LABEL, STATUS_SYMBOL, status_text
 from ..geo import simplified_for_display, territory_outlines
 
-#: ``progress(fraction, message)``: fraction from 0 to 1, message in plain language.
+#: ``progress(fraction, message)``: fraction from 0 to 1, message in plain language. The export use case passes the
+#: report of its ``services.progress.Progress`` (which also owns the cancel and the slicing into parts).
 Progress = Callable[[float, str], None]
 
 #: Status words, symbols and colours come from the one table in domain/status.py (re-exported for the exporters).
@@ -57,18 +58,6 @@ class ExportError(PlanError):
 
 def no_progress(fraction: float, message: str) -> None:
     """A progress callback that ignores everything."""
-
-
-def scaled(progress: Progress | None, start: float, end: float) -> Progress:
-    """A callback reporting ``0..1`` of a sub-task as ``start..end`` of the whole."""
-    if progress is None:
-        return no_progress
-    callback = progress
-
-    def report(fraction: float, message: str) -> None:
-        callback(start + (end - start) * min(max(fraction, 0.0), 1.0), message)
-
-    return report
 
 
 @dataclass(frozen=True)
