@@ -345,25 +345,26 @@ def _touches_layer(change: Change) -> bool:
     return '"$type":"SetUnitAttributes"' in change.command or SetUnitAttributes.__name__ in change.command
 
 
-def _logical_key(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
-    """The key that names the same thing on both sides (assumption rows are stored by position)."""
-    if table == t.assumption.name:
-        return (table, row["scenario"], row["level"], row["subject"], row["key"])
-    if table == t.unit.name:
-        return (table, row["unit_id"])
-    if table == t.unit_column.name:
-        return (table, row["name"])
-    keys = [c.name for c in t.metadata.tables[table].primary_key.columns if c.name != "plan_key"]
-    return (table, *(row[k] for k in keys))
+def _key_columns(table: Table) -> list[str]:
+    """The columns that name the same thing on both sides (assumption rows are stored by position)."""
+    if table is t.assumption:
+        return ["scenario", "level", "subject", "key"]
+    if table is t.unit:
+        return ["unit_id"]
+    if table is t.unit_column:
+        return ["name"]
+    return [c.name for c in table.primary_key.columns if c.name != "plan_key"]
 
 
 def _keyed(rows: Sequence[tuple[Table, list[dict[str, Any]]]]) -> dict[tuple[Any, ...], dict[str, Any]]:
-    out = {}
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
     for table, table_rows in rows:
-        if table.name in (t.unit_geometry.name, t.adjacency.name):
+        if table is t.unit_geometry or table is t.adjacency:
             continue
+        name = table.name
+        keys = _key_columns(table)
         for row in table_rows:
-            out[_logical_key(table.name, row)] = {k: v for k, v in row.items() if k not in _IGNORED_COLUMNS}
+            out[(name, *[row[k] for k in keys])] = row
     return out
 
 
@@ -372,7 +373,7 @@ def _changed(a: dict[str, Any] | None, b: dict[str, Any] | None) -> set[str]:
         return set()
     if a is None or b is None:
         return {"*"}
-    return {k for k in a if a.get(k) != b.get(k)}
+    return {k for k in a if k not in _IGNORED_COLUMNS and a.get(k) != b.get(k)}
 
 
 def _conflicts(
@@ -395,7 +396,7 @@ def _conflicts(
             both = {"*"}
         for column in sorted(both):
             if column == "*":
-                if my == their:
+                if not _changed(my, their):
                     continue
                 out.append(FieldConflict(_what(plan, key, None), _row_text(my), _row_text(their), author, key))
             elif my is not None and their is not None and my.get(column) != their.get(column):
@@ -431,7 +432,8 @@ def _what(plan: Plan, key: tuple[Any, ...], column: str | None) -> str:
 def _row_text(row: dict[str, Any] | None) -> str | None:
     if row is None:
         return None
-    return ", ".join(f"{k} {v}" for k, v in row.items() if k not in ("scenario", "name", "unit_id"))
+    skip = {"scenario", "name", "unit_id", *_IGNORED_COLUMNS}
+    return ", ".join(f"{k} {v}" for k, v in row.items() if k not in skip)
 
 
 def _conflict_error(

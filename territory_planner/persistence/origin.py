@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
@@ -107,7 +108,10 @@ def fingerprints(tables: Iterable[tuple[Table, Sequence[Mapping[str, Any]]]]) ->
     for table, rows in tables:
         key_columns = [c.name for c in table.primary_key.columns]
         columns = [c.name for c in table.columns]
-        out[table.name] = {tuple(row[c] for c in key_columns): hash(tuple(row.get(c) for c in columns)) for row in rows}
+        # itemgetter of two or more names returns a tuple; rows hold every column, so no row.get is needed.
+        key_of = itemgetter(*key_columns) if len(key_columns) > 1 else (lambda r, k=key_columns[0]: (r[k],))
+        values_of = itemgetter(*columns)
+        out[table.name] = {key_of(row): hash(values_of(row)) for row in rows}
     return out
 
 

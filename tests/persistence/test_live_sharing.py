@@ -324,3 +324,19 @@ def test_a_server_restart_mid_session_is_survived(shared, postgres_target: PlanT
     for heard in (a_heard, b_heard):
         assert len([s for s in heard.status if s.startswith("Lost")]) == 1
         assert len([s for s in heard.status if s.startswith("Reconnected")]) == 1
+
+
+def test_load_in_small_every_client_converges_and_no_edit_is_lost(postgres_url: str) -> None:
+    """benchmarks/bench_sharing.py in small (the full run is 10 clients x 200 edits): asserts, never times."""
+    from benchmarks.bench_sharing import remove_plan, run_load
+
+    key = f"test-load-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        figures = run_load(postgres_url, clients=4, edits=15, units=120, plan_key=key)
+    finally:
+        remove_plan(postgres_url, key)
+    assert figures["errors"] == []
+    assert figures["log_entries"] == 60 and figures["log_is_1_to_n"]
+    assert figures["lost_edits"] == 0
+    assert figures["all_clients_equal"] and figures["clients_equal_server"]
+    assert figures["seen_samples"] == 60 * 3  # every change reached every other client
