@@ -1,4 +1,4 @@
-"""Per-territory unit aggregates (unit count, potential, pieces), kept up to date by delta on every edit.
+"""Per-territory unit aggregates (unit count, potential, market, pieces), kept up to date by delta on every edit.
 
 The funnel itself works on a handful of numbers per territory and is cheap; what costs at ZIP scale is anything
 per unit. This cache turns a reassignment of ``k`` units into O(k) work plus a contiguity check of the two
@@ -8,14 +8,31 @@ territories involved.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from .assumptions import DEFAULT_MARKET_ATTRIBUTE, Assumptions
 from .model import ChangeEvent, Layer, Scenario, StructureChanged, TerritoryRenamed, UnitsMoved
 
 UNASSIGNED = -1
 
 
+def market_column(layer: Layer, assumptions: Assumptions) -> str | None:
+    """The unit attribute a scenario counts as market: its ``market_attribute``, else ``potential``; ``None`` when
+    the layer has no such numeric attribute (then there is no market, and no penetration)."""
+    name = assumptions.market_attribute or DEFAULT_MARKET_ATTRIBUTE
+    if name in layer.units.columns and pd.api.types.is_numeric_dtype(layer.units[name]):
+        return name
+    return None
+
+
+def _market_values(layer: Layer, column: str | None) -> np.ndarray:
+    if column is None:
+        return np.zeros(len(layer))
+    return layer.units[column].fillna(0).to_numpy(dtype=float)
+
+
 class TerritoryAggregates:
-    """Unit counts, potential sums and number of pieces per territory of one scenario.
+    """Unit counts, potential and market sums and number of pieces per territory of one scenario.
 
     Subscribe it to the scenario (``attach``) and it follows every change; ``rebuild`` recomputes from scratch.
     """
@@ -23,11 +40,14 @@ class TerritoryAggregates:
     def __init__(self, layer: Layer, scenario: Scenario) -> None:
         self.layer = layer
         self._potential = layer.potential()
+        self.market_column = market_column(layer, scenario.assumptions)
+        self._market = _market_values(layer, self.market_column)
         self._codes_of: dict[str, int] = {}
         self._names: list[str] = []
         self.codes = np.full(len(layer), UNASSIGNED, dtype=np.int32)
         self.unit_count = np.zeros(0, dtype=np.int64)
         self.potential_sum = np.zeros(0, dtype=float)
+        self.market_sum = np.zeros(0, dtype=float)
         self._pieces: dict[str, int] = {}
         self.rebuild(scenario)
 
@@ -55,6 +75,7 @@ class TerritoryAggregates:
             self._names.append(name)
             self.unit_count = np.append(self.unit_count, 0)
             self.potential_sum = np.append(self.potential_sum, 0.0)
+            self.market_sum = np.append(self.market_sum, 0.0)
         return code
 
     def _recount(self) -> None:
@@ -62,6 +83,7 @@ class TerritoryAggregates:
         assigned = self.codes >= 0
         self.unit_count = np.bincount(self.codes[assigned], minlength=n).astype(np.int64)
         self.potential_sum = np.bincount(self.codes[assigned], weights=self._potential[assigned], minlength=n)
+        self.market_sum = np.bincount(self.codes[assigned], weights=self._market[assigned], minlength=n)
 
     def attach(self, scenario: Scenario) -> None:
         scenario.listeners.append(self.on_change)
@@ -87,6 +109,12 @@ class TerritoryAggregates:
         elif isinstance(event, StructureChanged) and event.what == "territory removed":
             for name in event.territories:
                 self._pieces.pop(name, None)
+        elif isinstance(event, StructureChanged) and event.what == "assumption changed":
+            column = market_column(self.layer, scenario.assumptions)
+            if column != self.market_column:  # another market attribute: one recount, no per-edit cost after
+                self.market_column = column
+                self._market = _market_values(self.layer, column)
+                self._recount()
 
     def move(self, unit_ids: tuple[str, ...], territory: str | None) -> None:
         positions = self.layer.unit_ids.get_indexer(list(unit_ids))
@@ -100,14 +128,17 @@ class TerritoryAggregates:
         if len(positions) == 0:
             return
         weights = self._potential[positions]
+        market = self._market[positions]
         for code in np.unique(old_codes[old_codes >= 0]):
             mask = old_codes == code
             self.unit_count[code] -= int(mask.sum())
             self.potential_sum[code] -= float(weights[mask].sum())
+            self.market_sum[code] -= float(market[mask].sum())
             self._pieces.pop(self._names[code], None)
         if new_code >= 0:
             self.unit_count[new_code] += len(positions)
             self.potential_sum[new_code] += float(weights.sum())
+            self.market_sum[new_code] += float(market.sum())
             self._pieces.pop(self._names[new_code], None)
         self.codes[positions] = new_code
 
@@ -119,6 +150,33 @@ class TerritoryAggregates:
     def potential(self, territory: str) -> float:
         code = self._codes_of.get(territory)
         return 0.0 if code is None else float(self.potential_sum[code])
+
+    def market(self, territory: str) -> float | None:
+        """The sum of the territory's units' market attribute; ``None`` when the layer has no market attribute."""
+        if self.market_column is None:
+            return None
+        code = self._codes_of.get(territory)
+        return 0.0 if code is None else float(self.market_sum[code])
+
+    def market_per_unit(self, positions: np.ndarray) -> float | None:
+        """The mean market of the units at ``positions`` (``None`` without a market attribute or units)."""
+        if self.market_column is None or len(positions) == 0:
+            return None
+        return float(self._market[positions].mean())
+
+    def code_of(self, territory: str) -> int:
+        """The territory's code in :attr:`codes` (``UNASSIGNED`` for a name this cache does not know)."""
+        return self._codes_of.get(territory, UNASSIGNED)
+
+    def neighbour_positions(self, territory: str) -> np.ndarray:
+        """Positions of the units outside the territory that touch it (empty without adjacency)."""
+        adjacency = self.layer.adjacency
+        code = self._codes_of.get(territory)
+        if adjacency is None or code is None or len(adjacency) == 0:
+            return np.zeros(0, dtype=np.int64)
+        a, b = adjacency[:, 0], adjacency[:, 1]
+        in_a, in_b = self.codes[a] == code, self.codes[b] == code
+        return np.unique(np.concatenate([b[in_a & ~in_b], a[in_b & ~in_a]])).astype(np.int64)
 
     def unassigned_positions(self) -> np.ndarray:
         return np.flatnonzero(self.codes == UNASSIGNED)

@@ -176,6 +176,15 @@ PLAN_KEYS: dict[str, KeySpec] = {
             Bounds(0.0, 10.0),
         ),
         KeySpec(
+            "max_penetration",
+            "Largest share of a territory's market",
+            "rate",
+            "a target above this share of the market is flagged; often 5–15 %",
+            0.10,
+            "percent",
+            _RATE,
+        ),
+        KeySpec(
             "marketing_team_cost",
             "Marketing team cost",
             "amount",
@@ -208,10 +217,45 @@ AMOUNT_SPECS: dict[str, KeySpec] = {
     )
 }
 
-#: Plan-level keys whose value is text rather than a number.
-TEXT_PLAN_KEYS = ("period_start", "currency")
+#: Plan-level keys whose value is text rather than a number. ``market_attribute`` names the unit attribute that
+#: holds annual revenue potential in plan currency (empty: ``potential`` when the layer has it).
+TEXT_PLAN_KEYS = ("period_start", "currency", "market_attribute")
 
 ALL_KEYS = (*FUNNEL_KEYS, *PLAN_KEYS, *TEXT_PLAN_KEYS)
+
+#: The funnel keys that may carry a range (a low and a high beside the agreed value), at plan level only.
+RANGE_KEYS = (
+    "avg_deal_size",
+    "win_rate",
+    "sql_to_opp",
+    "mql_to_sql",
+    "lead_to_mql",
+    "marketing_share",
+    "cost_per_lead",
+    "hours_per_mql",
+)
+#: The two ends of a range, addressed as ``<key>.low`` and ``<key>.high`` (in ``Assumptions.get``/``set``, the
+#: assumptions sheet's ``low``/``high`` columns and the plan's stored assumption rows).
+RANGE_ENDS = ("low", "high")
+
+#: The unit attribute used as market when the plan does not name one.
+DEFAULT_MARKET_ATTRIBUTE = "potential"
+#: The longest attribute name ``market_attribute`` accepts.
+_MAX_ATTRIBUTE_NAME = 120
+
+
+def range_key(key: str, end: str) -> str:
+    """The name of one end of a key's range: ``range_key("win_rate", "low") == "win_rate.low"``."""
+    return f"{key}.{end}"
+
+
+def split_range_key(name: str) -> tuple[str, str] | None:
+    """``("win_rate", "low")`` for ``"win_rate.low"``; ``None`` for any name that is not a range end."""
+    key, dot, end = name.rpartition(".")
+    if dot and key in RANGE_KEYS and end in RANGE_ENDS:
+        return key, end
+    return None
+
 
 #: Why a value is refused when it breaks the basic rule of its kind (the wording people know).
 _KIND_RULES = {
@@ -276,6 +320,48 @@ def check_spend_band(low: float, high: float) -> None:
             f"{format_assumption('spend_ratio_min', low, 'USD')} and the high end (spend_ratio_max) is "
             f"{format_assumption('spend_ratio_max', high, 'USD')}. Set the low end at or below the high end."
         )
+
+
+def check_range(key: str, value: float, low: float | None, high: float | None, where: str = "") -> None:
+    """Refuse a range whose ends are out of the key's bounds, on the wrong side of the value, or around a zero
+    value (region and territory overrides scale the plan's range by their value over the plan's, so it must be
+    above 0). ``None`` is an end that is not set (the value itself)."""
+    spec = key_spec(key)
+    head = f"The range of {spec.label} ({key}){where}"
+    for end, bound in (("low", low), ("high", high)):
+        if bound is not None:
+            validate_value(key, bound, f" ({end} end of its range{where})")
+    if low is None and high is None:
+        return
+    shown = format_assumption(key, value, "USD", exact=True)
+    if low is not None and low > value:
+        raise InvalidAssumption(
+            f"{head}: its low end {format_assumption(key, low, 'USD', exact=True)} is above the value {shown}. "
+            "Set the low end at or below the value."
+        )
+    if high is not None and high < value:
+        raise InvalidAssumption(
+            f"{head}: its high end {format_assumption(key, high, 'USD', exact=True)} is below the value {shown}. "
+            "Set the high end at or above the value."
+        )
+    if value <= 0:
+        raise InvalidAssumption(
+            f"{head} needs a value above 0 (overrides scale the range by their value over the plan's): "
+            "set a value first, or remove the range."
+        )
+
+
+def check_market_attribute(value: object) -> str | None:
+    """The attribute name ``market_attribute`` holds (``None`` when empty: the default); refuse control characters."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text) or len(text) > _MAX_ATTRIBUTE_NAME:
+        raise InvalidAssumption(
+            f"The market attribute must be the name of a unit attribute (one line, at most "
+            f"{_MAX_ATTRIBUTE_NAME} characters), such as potential; it is {text[:40]!r}."
+        )
+    return text
 
 
 # --- how a value prints and how typed text is read -----------------------------------------------------------
@@ -391,6 +477,10 @@ class Assumptions:
     currency: str = "USD"
     region_overrides: dict[str, dict[str, float]] = field(default_factory=dict)
     territory_overrides: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: The plan-level ranges: key -> the ends that are set (``{"low": 0.18, "high": 0.3}``); see :data:`RANGE_KEYS`.
+    ranges: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: The unit attribute holding annual revenue potential (``None``: ``potential`` when the layer has it).
+    market_attribute: str | None = None
 
     def __post_init__(self) -> None:
         # A plan saved before a key existed gets the key's default (e.g. max_penetration).
@@ -404,7 +494,34 @@ class Assumptions:
             currency=self.currency,
             region_overrides={k: dict(v) for k, v in self.region_overrides.items()},
             territory_overrides={k: dict(v) for k, v in self.territory_overrides.items()},
+            ranges={k: dict(v) for k, v in self.ranges.items()},
+            market_attribute=self.market_attribute,
         )
+
+    # --- ranges ----------------------------------------------------------------------------------------------
+    @property
+    def has_ranges(self) -> bool:
+        """Some funnel key has a low or a high: sensitivity and funding confidence have something to say."""
+        return any(self.ranges.values())
+
+    def plan_range(self, key: str) -> tuple[float, float] | None:
+        """``(low, high)`` of a key at plan level (an end that is not set is the value); ``None`` without a range."""
+        ends = self.ranges.get(key)
+        if not ends:
+            return None
+        value = self.values[key]
+        return ends.get("low", value), ends.get("high", value)
+
+    def scaled_range(self, key: str, value: float) -> tuple[float, float] | None:
+        """The range of a region's or territory's ``value`` of ``key``: the plan's range scaled by ``value`` over
+        the plan value (``low_T = value_T × low_plan / value_plan``), kept inside the key's bounds."""
+        ends = self.plan_range(key)
+        if ends is None:
+            return None
+        plan_value = self.values[key]
+        bounds = FUNNEL_KEYS[key].bounds
+        low, high = (min(max(value * end / plan_value, bounds.low), bounds.high) for end in ends)
+        return low, high
 
     def check(self) -> None:
         """Validate every stored value (values loaded from a file bypass ``set``); raises InvalidAssumption."""
@@ -416,6 +533,11 @@ class Assumptions:
                 for name, overrides in table.items():
                     for key, value in overrides.items():
                         validate_value(key, value, f" for {level} '{name}'")
+            for key, ends in self.ranges.items():
+                if key not in RANGE_KEYS:
+                    raise InvalidAssumption(f"'{key}' cannot have a range; ranges are for {', '.join(RANGE_KEYS)}.")
+                check_range(key, self.values[key], ends.get("low"), ends.get("high"))
+            check_market_attribute(self.market_attribute)
         except InvalidAssumption as exc:
             raise InvalidAssumption(f"{exc}{_STORED}") from None
 
@@ -438,6 +560,11 @@ class Assumptions:
                 return self.period_start
             if key == "currency":
                 return self.currency
+            if key == "market_attribute":
+                return self.market_attribute
+            end = split_range_key(key)
+            if end is not None:
+                return self.ranges.get(end[0], {}).get(end[1])
             return self.values.get(key)
         table = self._overrides(level)
         return table.get(name or "", {}).get(key)
@@ -458,14 +585,29 @@ class Assumptions:
                     )
                 self.currency = text
                 return
+            if key == "market_attribute":
+                self.market_attribute = check_market_attribute(value)
+                return
+            end = split_range_key(key)
+            if end is not None:
+                self._set_range_end(*end, value)
+                return
             if value is None:
                 raise PlanError(f"The plan value of '{key}' cannot be removed; set a number instead.")
             checked = validate_value(key, value)
             if key in ("spend_ratio_min", "spend_ratio_max"):
                 band = {**self.values, key: checked}
                 check_spend_band(band["spend_ratio_min"], band["spend_ratio_max"])
+            if key in self.ranges:
+                ends = self.ranges[key]
+                check_range(key, checked, ends.get("low"), ends.get("high"))
             self.values[key] = checked
             return
+        if split_range_key(key) is not None:
+            raise PlanError(
+                f"A range ({key}) is set for the whole plan only; region and territory overrides scale it by "
+                "their value over the plan's."
+            )
         if key not in FUNNEL_KEYS:
             raise PlanError(
                 f"'{key}' can only be set for the whole plan; regions and territories can override only "
@@ -483,6 +625,18 @@ class Assumptions:
             return
         checked = validate_value(key, value, f" for {level} '{name}'")
         table.setdefault(name, {})[key] = checked
+
+    def _set_range_end(self, key: str, end: str, value: object) -> None:
+        ends = dict(self.ranges.get(key, {}))
+        if value is None:
+            ends.pop(end, None)
+        else:
+            ends[end] = validate_value(key, value, f" ({end} end of its range)")
+        check_range(key, self.values[key], ends.get("low"), ends.get("high"))
+        if ends:
+            self.ranges[key] = ends
+        else:
+            self.ranges.pop(key, None)
 
     def _overrides(self, level: str) -> dict[str, dict[str, float]]:
         if level == "region":

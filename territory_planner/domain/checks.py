@@ -8,9 +8,12 @@ its tests) — see docs/ARCHITECTURE.md "Add a flag".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
+
+import numpy as np
 
 from .aggregates import TerritoryAggregates
 from .assumptions import FunnelAssumptions
@@ -87,6 +90,8 @@ class TerritoryResult:
     status: Status
     funding: str | None  # "territory", "region" or None (no allocation)
     pieces: int | None
+    #: The sum of its units' market attribute (annual revenue potential); ``None`` when the plan has none.
+    market: float | None = None
 
     # The funnel's figures, read through (one definition of each, in FunnelResult).
     @property
@@ -144,6 +149,13 @@ class TerritoryResult:
     def short(self) -> bool:
         """The allocation is at least a cent below the required spend."""
         return exceeds(self.funnel.required_spend, self.allocated_budget)
+
+    @property
+    def penetration(self) -> float | None:
+        """Target as a share of the market; ``None`` without a market attribute or with no market at all."""
+        if self.market is None or self.market <= 0:
+            return None
+        return self.funnel.target / self.market
 
     @property
     def potential_per_seller(self) -> float | None:
@@ -362,6 +374,7 @@ def _territory_results(
                 status=status.get(name, "funded" if f.required_spend <= EPS else "unfunded"),
                 funding=funding.get(name),
                 pieces=agg.pieces(name),
+                market=agg.market(name),
             )
         )
     return results
@@ -736,6 +749,58 @@ def imbalanced(ev: Evaluation) -> Iterator[Finding]:
                 f"seller than the plan average ({value:,.0f} against {mean:,.0f}).",
                 {"potential_per_seller": value, "mean": mean, "deviation": deviation},
             )
+
+
+@flag_rule("MARKET_TOO_SMALL", "warning")
+def market_too_small(ev: Evaluation) -> Iterator[Finding]:
+    cap, cur = ev.values["max_penetration"], ev.currency
+    for r in ev.territories:
+        if r.market is None or not exceeds(r.target, cap * r.market):
+            continue
+        needed = r.target / cap
+        missing = needed - r.market
+        per_unit, basis = market_per_unit_nearby(ev.aggregates, r.territory)
+        noun = ev.layer.unit_noun
+        if per_unit is not None and per_unit > 0:
+            n_units = math.ceil(missing / per_unit)
+            fix = (
+                f"Add about {count(n_units, noun)} of market ({money(per_unit, cur)} a {noun}, the mean of "
+                f"{basis}), or lower the quota."
+            )
+        else:
+            n_units = None
+            fix = "Add units with market to it, or lower the quota."
+        share = f"{percent(r.penetration)} of its market of " if r.penetration is not None else "its market is "
+        yield Finding(
+            "territory",
+            r.territory,
+            f"{r.territory}'s target of {money(r.target, cur)} is {share}{money(r.market, cur)}, above the "
+            f"{percent(cap, 0)} a territory can take: it needs a market of {money(needed, cur)}. {fix}",
+            {
+                "target": r.target,
+                "market": r.market,
+                "penetration": r.penetration,
+                "max_penetration": cap,
+                "market_needed": needed,
+                "market_missing": missing,
+                "market_per_unit": per_unit,
+                "units_to_add": n_units,
+            },
+        )
+
+
+def market_per_unit_nearby(agg: TerritoryAggregates, territory: str) -> tuple[float | None, str]:
+    """The mean market per unit a territory could grow by, and which units it is the mean of: its neighbours
+    outside it (when the layer has adjacency), else the units in no territory, else every unit outside it."""
+    noun = plural_noun(agg.layer.unit_noun)
+    neighbours = agg.neighbour_positions(territory)
+    if len(neighbours):
+        return agg.market_per_unit(neighbours), f"its neighbouring {noun}"
+    unassigned = agg.unassigned_positions()
+    if len(unassigned):
+        return agg.market_per_unit(unassigned), f"the {noun} in no territory"
+    outside = np.flatnonzero(agg.codes != agg.code_of(territory))
+    return agg.market_per_unit(outside), f"the {noun} of the other territories"
 
 
 @flag_rule("NO_TERRITORY", "warning")

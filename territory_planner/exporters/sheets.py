@@ -71,12 +71,19 @@ def sheet_rows(plan: Plan, scenario: Scenario) -> dict[str, tuple[list[str], lis
             for al in scenario.allocations.values()
         ],
     )
-    rows: list[list[object]] = [["plan", "", "period_start", str(a.period_start)], ["plan", "", "currency", a.currency]]
-    rows += [["plan", "", k, _num(a.values[k])] for k in (*FUNNEL_KEYS, *PLAN_KEYS)]
+    rows: list[list[object]] = [
+        ["plan", "", "period_start", str(a.period_start), "", ""],
+        ["plan", "", "currency", a.currency, "", ""],
+    ]
+    if a.market_attribute is not None:
+        rows.append(["plan", "", "market_attribute", a.market_attribute, "", ""])
+    for k in (*FUNNEL_KEYS, *PLAN_KEYS):
+        ends = a.ranges.get(k, {})
+        rows.append(["plan", "", k, _num(a.values[k]), *(_num(ends[e]) if e in ends else "" for e in ("low", "high"))])
     for level, table in (("region", a.region_overrides), ("territory", a.territory_overrides)):
         for name, overrides in table.items():
-            rows += [[level, name, k, _num(v)] for k, v in overrides.items()]
-    sheets["assumptions"] = (["level", "name", "key", "value"], rows)
+            rows += [[level, name, k, _num(v), "", ""] for k, v in overrides.items()]
+    sheets["assumptions"] = (["level", "name", "key", "value", "low", "high"], rows)
     numeric = plan.layer.numeric_columns()
     units = plan.layer.units
     attr_rows = []

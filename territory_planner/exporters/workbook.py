@@ -250,27 +250,43 @@ def _assumptions(ws: Worksheet, sp: ScenarioPack) -> None:
         Column("name"),
         Column("key"),
         Column("value"),
+        Column("low"),
+        Column("high"),
         Column("What it is", importable=False),
         Column("Typical", importable=False, max_width=60),
     ]
     rows: list[list[Any]] = [
-        ["plan", "", "period_start", str(a.period_start), "First month of the plan period", "12 months from here"],
-        ["plan", "", "currency", a.currency, "Currency", "3-letter code"],
+        [
+            "plan",
+            "",
+            "period_start",
+            str(a.period_start),
+            "",
+            "",
+            "First month of the plan period",
+            "12 months from here",
+        ],
+        ["plan", "", "currency", a.currency, "", "", "Currency", "3-letter code"],
     ]
     formats: list[str | None] = [TEXT, TEXT]
+    if a.market_attribute is not None:
+        rows.append(["plan", "", "market_attribute", a.market_attribute, "", "", "Market attribute", "unit attribute"])
+        formats.append(TEXT)
     for key, spec in (*FUNNEL_KEYS.items(), *PLAN_KEYS.items()):
-        rows.append(["plan", "", key, a.values[key], spec.label, spec.hint])
+        ends = a.ranges.get(key, {})
+        rows.append(["plan", "", key, a.values[key], ends.get("low", ""), ends.get("high", ""), spec.label, spec.hint])
         formats.append(_assumption_format(key, a.values[key], a.currency))
     for level, table in (("region", a.region_overrides), ("territory", a.territory_overrides)):
         for name, overrides in table.items():
             for key, value in overrides.items():
                 spec = FUNNEL_KEYS[key]
-                rows.append([level, name, key, value, f"{spec.label} ({level} {name})", spec.hint])
+                rows.append([level, name, key, value, "", "", f"{spec.label} ({level} {name})", spec.hint])
                 formats.append(_assumption_format(key, value, a.currency))
     _write_sheet(ws, columns, rows)
     for r, number_format in enumerate(formats, start=2):
         if number_format:
-            ws.cell(row=r, column=4).number_format = number_format
+            for column in (4, 5, 6):  # value, low and high print alike
+                ws.cell(row=r, column=column).number_format = number_format
 
 
 def _assignments(ws: Worksheet, pack: Pack, sp: ScenarioPack) -> None:

@@ -13,7 +13,19 @@ from pathlib import Path
 import pandas as pd
 
 from ..domain import PALETTE, Allocation, Month, Plan, PlanError, Seller, Territory
-from ..domain.assumptions import ALL_KEYS, FUNNEL_KEYS, TEXT_PLAN_KEYS, check_amount, check_spend_band, validate_value
+from ..domain.assumptions import (
+    ALL_KEYS,
+    FUNNEL_KEYS,
+    RANGE_ENDS,
+    RANGE_KEYS,
+    TEXT_PLAN_KEYS,
+    check_amount,
+    check_market_attribute,
+    check_range,
+    check_spend_band,
+    range_key,
+    validate_value,
+)
 from ..domain.commands import (
     AddSeller,
     AssignUnits,
@@ -42,7 +54,7 @@ COLUMNS = {
     "territories": ("territory", "region", "color"),
     "sellers": ("seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost"),
     "allocations": ("level", "name", "budget", "hours", "start_month"),
-    "assumptions": ("level", "name", "key", "value"),
+    "assumptions": ("level", "name", "key", "value", "low", "high"),
     "attributes": ("unit_id",),
 }
 
@@ -347,11 +359,14 @@ def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
     s = plan.scenario(scenario)
     values_out: dict[tuple[str, str | None, str], object] = {}
     rows_of: dict[str, int] = {}
+    has_range_columns = "low" in table.columns or "high" in table.columns
+    ranges_out: dict[str, dict[str, float]] = {}  # plan key -> its range ends in the sheet (empty: no range)
     for row, values in table.rows:
         level = values.get("level", "").lower()
         name = values.get("name", "") or None
         key = values.get("key", "").lower()
         text = values.get("value", "")
+        range_text = {end: values.get(end, "").strip() for end in RANGE_ENDS}
         if level not in ("plan", "region", "territory"):
             c.add(row, "level", f"'{values.get('level')}' should be plan, region or territory.")
             continue
@@ -369,6 +384,15 @@ def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
         else:
             name = None
         where = f" (level {level}{', ' + name if name else ''})"
+        if any(range_text.values()) and (level != "plan" or key not in RANGE_KEYS):
+            column = "low" if range_text["low"] else "high"
+            c.add(
+                row,
+                column,
+                f"'{key}' cannot have a range here: ranges (low, high) are set at plan level for "
+                f"{', '.join(RANGE_KEYS)}; region and territory overrides scale the plan's range.",
+            )
+            continue
         value: object
         if key in TEXT_PLAN_KEYS:
             value = text
@@ -377,6 +401,21 @@ def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
                     value = Month.parse(text)
                 except PlanError:
                     c.add(row, "value", f"'{text}' is not a month; write it as YYYY-MM, for example 2027-01.")
+                    continue
+            elif key == "market_attribute":
+                try:
+                    value = check_market_attribute(text)
+                except PlanError as exc:
+                    c.add(row, "value", str(exc))
+                    continue
+                numeric = plan.layer.numeric_columns()
+                if value is not None and value not in numeric:
+                    c.add(
+                        row,
+                        "value",
+                        f"The layer has no numeric attribute '{value}' to count as market. Its attributes: "
+                        f"{', '.join(numeric) or 'none'}; import an attributes sheet first, or leave it empty.",
+                    )
                     continue
             elif not (len(text) == 3 and text.isalpha()):
                 c.add(row, "value", f"'{text}' is not a 3-letter currency code such as USD.")
@@ -393,6 +432,20 @@ def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
         if (level, name, key) in values_out:
             c.add(row, "key", f"'{key}' is set twice for this {level}; keep one row.")
             continue
+        if level == "plan" and key in RANGE_KEYS:
+            ends = _range_ends(c, row, key, range_text)
+            if ends is None:
+                continue
+            if not has_range_columns:  # an older sheet: the plan's range stays, so the value must fit it
+                ends = dict(s.assumptions.ranges.get(key, {}))
+            try:
+                check_range(key, float(value), ends.get("low"), ends.get("high"))  # type: ignore[arg-type]
+            except PlanError as exc:
+                fix = "" if has_range_columns else " (the sheet has no low and high columns, so the range stays)"
+                c.add(row, "low" if has_range_columns else "value", f"{exc}{fix}")
+                continue
+            if has_range_columns:
+                ranges_out[key] = ends
         values_out[(level, name, key)] = value
         rows_of[key if level == "plan" else ""] = row
     current = s.assumptions.values
@@ -421,8 +474,34 @@ def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
             for key in keys:
                 if (table_level, oname, key) not in values_out:
                     commands.append(SetAssumption(scenario, table_level, oname, key, None))
+    # Ranges: remove the old ends first and set the new ones last, so no command sees a value outside its range.
+    old_ranges = s.assumptions.ranges
+    commands += [
+        SetAssumption(scenario, "plan", None, range_key(key, end), None)
+        for key in ranges_out
+        for end in old_ranges.get(key, {})
+    ]
     commands += [SetAssumption(scenario, lv, n, k, v) for (lv, n, k), v in values_out.items()]
+    commands += [
+        SetAssumption(scenario, "plan", None, range_key(key, end), v)
+        for key, ends in ranges_out.items()
+        for end, v in ends.items()
+    ]
     return Batch(f"Import {len(values_out)} assumptions from {Path(path).name}", tuple(commands))
+
+
+def _range_ends(c: _Collector, row: int, key: str, texts: dict[str, str]) -> dict[str, float] | None:
+    """The low and high of a plan row (``{}`` when both are empty); ``None`` after recording a problem."""
+    ends: dict[str, float] = {}
+    for end, text in texts.items():
+        if not text:
+            continue
+        try:
+            ends[end] = validate_value(key, parse_rate(text), f" ({end} end of its range)")
+        except ValueError as exc:
+            c.add(row, end, str(exc) if isinstance(exc, PlanError) else f"'{text}' is not a number.")
+            return None
+    return ends
 
 
 def read_attributes(plan: Plan, scenario: str, path: str | Path) -> Batch:

@@ -7,9 +7,12 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from ..domain import Report
+from ..domain.budget import reconcile
 from ..domain.checks import EPS
 from ..domain.formatting import hours, money, percent
+from ..domain.sensitivity import TerritoryFlips
 from ..domain.status import STATUS_LABEL
+from .risk import RiskReport, add_confidence
 
 #: The TerritoryResult attributes of the JSON document, in order (``existing_sellers`` keeps its key ``sellers``).
 TERRITORY_FIELDS = (
@@ -48,9 +51,17 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The JSON document of ``territory-planner check --json`` (schema in the README)."""
-    return {
+def _ratio(value: float | None) -> float | None:
+    """A share (penetration) to 6 decimals: 0.318742 stays readable as 31.8742 %, not 0.32."""
+    return None if value is None or not math.isfinite(value) else round(value, 6)
+
+
+def report_to_dict(
+    report: Report, flips: dict[str, TerritoryFlips] | None = None, risk: RiskReport | None = None
+) -> dict[str, Any]:
+    """The JSON document of ``territory-planner check --json`` (schema in the README); with ``flips`` (the plan
+    has ranges) and ``risk`` (``check --risk``) the sensitivity figures of ``services.risk.add_confidence``."""
+    doc = {
         "scenario": report.scenario,
         "currency": report.currency,
         "period_start": str(report.period_start),
@@ -68,7 +79,12 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         ],
         "territories": [
             {_JSON_KEY.get(k, k): _clean(getattr(t, k)) for k in TERRITORY_FIELDS}
-            | {"pieces": t.pieces, "potential": _clean(t.potential)}
+            | {
+                "pieces": t.pieces,
+                "potential": _clean(t.potential),
+                "market": _clean(t.market),
+                "penetration": _ratio(t.penetration),
+            }
             for t in report.territories
         ],
         "hires": [
@@ -87,6 +103,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         ],
         "totals": {f.name: _clean(getattr(report.totals, f.name)) for f in fields(report.totals)},
     }
+    if flips is not None or risk is not None:
+        add_confidence(doc, flips, risk)
+    return doc
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
@@ -133,7 +152,11 @@ def report_to_text(report: Report) -> str:
         "Hours",
         "Status",
     ]
-    lines.append(_table(headers, rows, {2, 3, 4, 5, 6, 7, 8}))
+    if any(t.market is not None for t in report.territories):  # the market columns, when the plan has a market
+        for row, tr in zip(rows, report.territories, strict=True):
+            row += [money(tr.market, cur), percent(tr.penetration) if tr.penetration is not None else "n/a"]
+        headers += ["Market", "Penetration"]
+    lines.append(_table(headers, rows, {2, 3, 4, 5, 6, 7, 8, 10, 11}))
     if report.hires:
         lines.append("")
         rows = [
@@ -152,14 +175,7 @@ def report_to_text(report: Report) -> str:
             _table(["Planned hire", "Territory", "Starts", "Fund by", "Period quota", "Needs", "Status"], rows, {4, 5})
         )
     t = report.totals
-    lines += [
-        "",
-        f"Revenue target {money(t.revenue_target, cur)}; marketing budget {money(t.marketing_budget, cur)} "
-        f"({percent(t.spend_ratio)} of target); allocated {money(t.allocated_budget, cur)}; "
-        f"required {money(t.required_spend, cur)}.",
-        f"Marketing hours: {hours(t.required_hours)} needed of {hours(t.marketing_hours)} available.",
-        "",
-    ]
+    lines += ["", *reconcile(report).summary_lines(), ""]  # the budget reconciliation (domain/budget.py)
     if report.flags:
         lines.append(f"Flags ({t.blocking_flags} blocking, {t.warning_flags} warnings):")
         for f in report.flags:

@@ -95,6 +95,7 @@ def test_flag_codes_and_severities_are_the_documented_ones() -> None:
         "EMPTY_TERRITORY": "warning",
         "NON_CONTIGUOUS": "warning",
         "IMBALANCED": "warning",
+        "MARKET_TOO_SMALL": "warning",
         "NO_TERRITORY": "warning",
     }
 
