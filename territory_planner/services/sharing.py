@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import Plan, PlanError
-from ..domain.changelog import apply_command, notice, now_text
+from ..domain.changelog import apply_command, from_json, notice, now_text
 from ..domain.commands import Command
 from ..domain.governance import Change
 from ..persistence import load_plan
@@ -50,6 +50,8 @@ class SharingCallbacks:
     on_presence: Callable[[list[Presence]], None] | None = None
     on_status: Callable[[str], None] | None = None
     on_dropped: Callable[[list[tuple[Change, str]]], None] | None = None
+    #: The plan object was replaced by a fresh load (someone saved the plan without the change log).
+    on_reloaded: Callable[[Plan], None] | None = None
 
 
 @dataclass
@@ -143,6 +145,32 @@ class SharedSession:
         self._report(absorbed)
         return absorbed.remote
 
+    def reload(self) -> Plan:
+        """Load the plan afresh (after a save that did not go through the change log, e.g. an older app or a
+        whole-plan replace) and apply this session's unsaved changes to it again; ones that no longer fit are
+        reported through ``on_dropped``."""
+        with self.lock:
+            pending = self.plan.governance.pending()
+            fresh = load_plan(self.store.where)
+            dropped: list[tuple[Change, str]] = []
+            for entry in pending:
+                try:
+                    apply_command(fresh, from_json(entry.command), author=entry.author, client=self.client)
+                except PlanError as exc:
+                    dropped.append((entry, str(exc)))
+            self.plan = fresh
+            self.store.conflicts.clear()
+        self._report(Absorbed(dropped=dropped))
+        self._status("Someone replaced the plan on the server; it was reloaded and your unsaved changes re-applied.")
+        if self.callbacks.on_reloaded is not None:
+            on_reloaded = self.callbacks.on_reloaded
+            self.dispatch(lambda: on_reloaded(fresh))
+        return fresh
+
+    def _known_revision(self) -> int:
+        origin = self.plan.origin
+        return int(getattr(origin, "revision", 0))
+
     def _report(self, absorbed: Absorbed) -> None:
         now = time.monotonic()
         for change in absorbed.remote:
@@ -175,10 +203,15 @@ class SharedSession:
                     self._status("Reconnected to the plan server; the plan is up to date.")
                     lost = False
                 while not self._stop.is_set():
-                    notices = self._listener.wait(self.listen_timeout)
+                    notices = [n for n in self._listener.wait(self.listen_timeout) if n.get("plan") == self.store.key]
                     last = self.plan.governance.last_sequence()
-                    if any(n.get("plan") == self.store.key and int(n.get("sequence", 0)) > last for n in notices):
+                    if any(int(n.get("sequence", 0)) > last for n in notices):
                         self.catch_up()
+                    newest = max((int(n.get("revision", 0)) for n in notices), default=0)
+                    if newest > self._known_revision() and not self.plan.governance.pending():
+                        self.catch_up()
+                        if newest > self._known_revision():  # a save with no log entries: only a reload shows it
+                            self.reload()
             except PlanError as exc:
                 if self._stop.is_set():
                     break

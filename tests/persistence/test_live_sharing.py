@@ -213,6 +213,32 @@ def test_presence_shows_who_is_in_the_plan(shared) -> None:
     assert wait_for(lambda: bool(a_heard.present) and a_heard.present[-1] == ["Dana"], 5)
 
 
+def test_a_plain_save_by_the_cli_reaches_live_clients(shared, postgres_target: PlanTarget) -> None:
+    from territory_planner.domain.changelog import apply_command
+
+    a, a_heard = shared("Dana")
+    other = load_plan(postgres_target)  # what `territory-planner` commands do: load, apply, save
+    apply_command(other, c.RecolourTerritory(BASELINE, "T4", "#444444"), author="Ravi")
+    save_plan(other, postgres_target)
+    assert wait_for(lambda: _colour(a, "T4") == "#444444", SEEN_WITHIN)
+    assert a_heard.notices == ["Ravi recoloured territory T4"]
+
+
+def test_a_save_without_the_change_log_makes_live_clients_reload(shared, postgres_target: PlanTarget) -> None:
+    a, a_heard = shared("Dana")
+    reloaded: list[object] = []
+    a.callbacks.on_reloaded = reloaded.append
+    other = load_plan(postgres_target)
+    c.RecolourTerritory(BASELINE, "T6", "#666666").apply(other)  # not logged (an older app would do this)
+    save_plan(other, postgres_target)
+    assert wait_for(lambda: _colour(a, "T6") == "#666666", 5)
+    assert reloaded == [a.plan]
+    assert any("reloaded" in s for s in a_heard.status)
+    a.apply(c.RecolourTerritory(BASELINE, "T7", "#777777"))
+    a.commit()  # the reloaded plan saves onto the revision it read
+    assert load_plan(postgres_target).scenario().territories["T7"].color == "#777777"
+
+
 # --- faults ------------------------------------------------------------------------------------------------------
 
 
