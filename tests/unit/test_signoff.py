@@ -277,3 +277,15 @@ def test_a_refused_command_leaves_no_log_entry(plan: Plan) -> None:
         apply_command(plan, c.RecolourTerritory(BASELINE, "Nowhere", "#123456"), author="Dana")
     assert plan.governance.log == []
     check_editable(plan, c.RecolourTerritory(BASELINE, "Nowhere", "#123456"))  # a draft: allowed (apply refuses)
+
+
+def test_every_command_class_of_the_domain_is_registered_for_the_change_log() -> None:
+    """A command missing from the registry could not be logged, so every edit of that kind would be refused."""
+    import dataclasses
+
+    found = {
+        name
+        for name, value in vars(c).items()
+        if isinstance(value, type) and dataclasses.is_dataclass(value) and callable(getattr(value, "apply", None))
+    }
+    assert found and found <= set(REGISTRY)
