@@ -346,21 +346,43 @@ def export_data(plan: str, folder: str, scenario: str) -> None:
 @click.option("--scenario", default=BASELINE, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document (schema in the README).")
 @click.option("--fixes", "with_fixes", is_flag=True, help="List the fix options of every blocking flag (see `fix`).")
+@click.option("--risk", "with_risk", is_flag=True, help="Sample the assumption ranges: funding confidence.")
+@click.option("--draws", default=20_000, show_default=True, type=click.IntRange(1, 1_000_000), help="Draws of --risk.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**63 - 1), help="Seed of --risk.")
 @friendly_errors
-def check(plan: str, scenario: str, as_json: bool, with_fixes: bool = False) -> None:
-    """Check a scenario: funding of every territory and hire, and all flags. Exit 1 if anything is blocking."""
+def check(
+    plan: str,
+    scenario: str,
+    as_json: bool,
+    with_fixes: bool = False,
+    with_risk: bool = False,
+    draws: int = 20_000,
+    seed: int = 1,
+) -> None:
+    """Check a scenario: funding of every territory and hire, and all flags. Exit 1 if anything is blocking.
+
+    Once an assumption has a range (low, high), the check adds each territory's flip points; --risk samples the
+    ranges (triangular, DRAWS draws from SEED) for the share of draws in which each territory and hire is funded.
+    """
     from .domain.signoff import status_document
     from .services.reporting import report_to_dict, report_to_text
+    from .services.risk import confidence_text, sensitivity
     from .services.session import PlanSession
 
     session = PlanSession(_load(plan), plan)
     report = session.report(scenario)
+    flips, risk = sensitivity(session.plan.scenario(scenario), report, with_risk, draws, seed)
+    if with_risk and flips is None:
+        _say("Note: no assumption has a range (low, high), so --risk has nothing to sample.", err=True)
     if with_fixes:
-        _say_check_with_fixes(session, scenario, report, as_json)
+        _say_check_with_fixes(session, scenario, report, as_json, flips, risk)
     elif as_json:
-        _say_json(report_to_dict(report) | status_document(session.plan, scenario))
+        _say_json(report_to_dict(report, flips, risk) | status_document(session.plan, scenario))
     else:
         _say(report_to_text(report))
+        if flips is not None:
+            _say("")
+            _say(confidence_text(report, flips, risk))
     sys.exit(EXIT_BLOCKING if report.has_blocking else EXIT_OK)
 
 
@@ -513,7 +535,9 @@ def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
 # --- decisions: fixes and the budget optimiser (issue 11) ------------------------------------------------------
 
 
-def _say_check_with_fixes(session: Any, scenario: str, report: Any, as_json: bool) -> None:
+def _say_check_with_fixes(
+    session: Any, scenario: str, report: Any, as_json: bool, flips: Any = None, risk: Any = None
+) -> None:
     """``check --fixes``: the report with the fix options of every blocking flag (``fixes`` in the JSON)."""
     from .domain.signoff import status_document
     from .services.fixes import find_fixes
@@ -521,7 +545,7 @@ def _say_check_with_fixes(session: Any, scenario: str, report: Any, as_json: boo
 
     found = find_fixes(session.plan, scenario, session.aggregates(scenario))
     if as_json:
-        doc = report_to_dict(report)
+        doc = report_to_dict(report, flips, risk)
         doc.update(status_document(session.plan, scenario))
         blocking = iter(found)
         for entry in doc["flags"]:
