@@ -146,6 +146,9 @@ def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str,
     from . import bench_solve
 
     sections.append(("solve", partial(bench_solve.suite_section, plan, layer_name, runs)))
+    from . import bench_risk
+
+    sections.append(("risk", partial(bench_risk.suite_section, plan, layer_name, runs)))
     if layer_name == "us-zips":  # a layer-independent build: once per suite run
         from . import bench_zcta
 

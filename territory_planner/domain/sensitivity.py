@@ -15,11 +15,11 @@ allocation: a territory with no target, no allocation, or a pool the other membe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .assumptions import FUNNEL_KEYS, RANGE_KEYS, FunnelAssumptions, format_assumption
 from .checks import Pool, PoolKey, Report, exceeds, funding_pools
-from .funnel import FunnelResult, reverse_funnel
+from .funnel import FunnelResult
 from .model import Scenario
 
 #: How required spend moves with each funnel key: +1 proportional, -1 inversely proportional (hours_per_mql: 0).
@@ -106,6 +106,17 @@ def _solve(key: str, unit_spend: float, room: float) -> float | None:
     return x if FUNNEL_KEYS[key].bounds.contains(x) else None
 
 
+def _spend_with_key_at_one(target: float, a: FunnelAssumptions, key: str) -> float:
+    """The required spend with ``key`` set to 1 and every other key at its value: the reverse funnel's product
+    (``funnel.reverse_funnel``), written as one product so a zero value of the key itself does no harm."""
+    values = {k: float(getattr(a, k)) for k in SPEND_EXPONENT if SPEND_EXPONENT[k] != 0}
+    values[key] = 1.0
+    spend = target
+    for k, v in values.items():
+        spend = spend * v if SPEND_EXPONENT[k] > 0 else spend / v
+    return spend
+
+
 def _hours_flip(funnel: FunnelResult, a: FunnelAssumptions, pool: Pool | None) -> float | None:
     if pool is None or pool.allocation.hours <= 0 or funnel.mqls <= 0:
         return None
@@ -125,7 +136,7 @@ def territory_flips(name: str, funnel: FunnelResult, a: FunnelAssumptions, pool:
         if SPEND_EXPONENT[key] == 0:
             flips[key] = _hours_flip(funnel, a, pool)
             continue
-        unit_spend = reverse_funnel(funnel.target, 0, replace(a, **{key: 1.0})).required_spend
+        unit_spend = _spend_with_key_at_one(funnel.target, a, key)
         flips[key] = _solve(key, unit_spend, room)
     spend_total = pool.required_spend if pool is not None else funnel.required_spend
     hours_given = pool.allocation.hours if pool is not None else 0.0

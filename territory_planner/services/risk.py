@@ -102,19 +102,19 @@ def draw_ratios(scenario: Scenario, draws: int, seed: int) -> dict[str, np.ndarr
     return ratios
 
 
-def _signature(a: FunnelAssumptions, ratios: dict[str, np.ndarray]) -> Signature:
+def _signature(a: FunnelAssumptions, spans: dict[str, tuple[float, float]]) -> Signature:
     """Which keys of this territory are clipped by a bound (and where): territories with the same one share a factor.
 
     A key of a territory is clipped when its scaled range ``value_T × ratio`` leaves the key's bounds."""
     out: list[Clip | None] = []
-    for key, r in ratios.items():
+    for key, (r_min, r_max) in spans.items():
         value = float(getattr(a, key))
         if value <= 0:
             out.append(None)  # a zero value stays zero: the territory needs no spend whatever the draw
             continue
         bounds = FUNNEL_KEYS[key].bounds
         lo_cap, hi_cap = bounds.low / value, bounds.high / value
-        clip: Clip = (lo_cap if r.min() < lo_cap else None, hi_cap if r.max() > hi_cap else None)
+        clip: Clip = (lo_cap if r_min < lo_cap else None, hi_cap if r_max > hi_cap else None)
         out.append(None if clip == (None, None) else clip)
     return tuple(out)
 
@@ -138,6 +138,7 @@ class _Groups:
         self.index: dict[Signature, int] = {}
         self.factors: list[np.ndarray] = []
         self.sorted: list[np.ndarray] = []
+        self._quantiles: list[np.ndarray] = []
 
     def of(self, signature: Signature) -> int:
         g = self.index.get(signature)
@@ -147,7 +148,12 @@ class _Groups:
             factor = np.ones(self.draws) if not self.ratios else _factor(signature, self.ratios, self.draws)
             self.factors.append(factor)
             self.sorted.append(np.sort(factor))
+            self._quantiles.append(np.quantile(self.sorted[g], (0.1, 0.5, 0.9)))
         return g
+
+    def quantiles(self, g: int) -> np.ndarray:
+        """P10, P50 and P90 of the group's factor (a territory's spend percentiles are these times its spend)."""
+        return self._quantiles[g]
 
     def share_at_most(self, g: int, threshold: float) -> float:
         """The share of draws whose factor is at most ``threshold``."""
@@ -203,7 +209,8 @@ def run_risk(scenario: Scenario, report: Report, draws: int = DEFAULT_DRAWS, see
     ratios = draw_ratios(scenario, draws, seed)
     groups = _Groups(ratios, draws)
     resolved = {name: a.resolve(name, t.region) for name, t in scenario.territories.items()}
-    group_of = {name: groups.of(_signature(resolved[name], ratios)) for name in scenario.territories}
+    spans = {key: (float(r.min()), float(r.max())) for key, r in ratios.items()}
+    group_of = {name: groups.of(_signature(resolved[name], spans)) for name in scenario.territories}
     funnels = {r.territory: r.funnel for r in report.territories}
     pools = funding_pools(scenario, funnels, resolved)
     pool_of: dict[str, PoolKey] = {m: key for key, pool in pools.items() for m in pool.members}
@@ -221,49 +228,55 @@ def run_risk(scenario: Scenario, report: Report, draws: int = DEFAULT_DRAWS, see
             p = _alone(groups, g, spend)
         else:
             p = pool_need[pool_key].share_covered(groups, pools[pool_key].allocation.budget, (g, spend))
-        p10, p50, p90 = np.quantile(groups.factors[g], (0.1, 0.5, 0.9)) * spend
+        p10, p50, p90 = groups.quantiles(g) * spend
         territories.append(TerritoryRisk(r.territory, p, float(p10), float(p50), float(p90)))
 
     return RiskReport(
-        scenario.name, draws, seed, tuple(ratios), territories, _hire_risks(scenario, groups, group_of, pools)
+        scenario.name,
+        draws,
+        seed,
+        tuple(ratios),
+        territories,
+        _hire_risks(scenario, report, resolved, groups, group_of, pools),
     )
 
 
 def _hire_risks(
-    scenario: Scenario, groups: _Groups, group_of: dict[str, int], pools: dict[PoolKey, Pool]
+    scenario: Scenario,
+    report: Report,
+    resolved: dict[str, FunnelAssumptions],
+    groups: _Groups,
+    group_of: dict[str, int],
+    pools: dict[PoolKey, Pool],
 ) -> list[HireRisk]:
-    """Each hire as the checks judge it (``checks._hire_results``), in every draw: funded when what is left of its
-    pool after the existing sellers and the hires before it covers its marginal spend."""
-    a = scenario.assumptions
-    start = a.period_start
-    resolved = {name: a.resolve(name, t.region) for name, t in scenario.territories.items()}
+    """Each hire as the checks judge it (``checks._hire_results``, whose order and marginal spend ``report.hires``
+    keeps), in every draw: funded when what is left of its pool after the existing sellers and the hires before it
+    covers its marginal spend."""
+    start = scenario.assumptions.period_start
     pool_of = {m: key for key, pool in pools.items() for m in pool.members}
+    existing_target: dict[str | None, float] = {}
+    for s in scenario.sellers.values():
+        if not s.is_hire:
+            existing_target[s.territory] = existing_target.get(s.territory, 0.0) + period_quota(s, start)
     used: dict[PoolKey, _Requirement] = {}
     for key, pool in pools.items():
         need = used[key] = _Requirement()
         for m in pool.members:
-            target = sum(
-                period_quota(s, start) for s in scenario.sellers.values() if s.territory == m and not s.is_hire
-            )
-            need.add(group_of[m], reverse_funnel(target, 0, resolved[m]).required_spend)
-    planned = sorted(
-        (s for s in scenario.sellers.values() if s.is_hire), key=lambda s: ((s.start_month or start).index, s.name)
-    )
+            need.add(group_of[m], reverse_funnel(existing_target.get(m, 0.0), 0, resolved[m]).required_spend)
     out = []
-    for s in planned:
-        if s.territory is None or s.territory not in scenario.territories:
-            out.append(HireRisk(s.name, s.territory, 0.0))
+    for h in report.hires:
+        if h.territory is None or h.territory not in scenario.territories:
+            out.append(HireRisk(h.seller, h.territory, 0.0))
             continue
-        g = group_of[s.territory]
-        marginal = reverse_funnel(period_quota(s, start), 0, resolved[s.territory]).required_spend
-        pool_key = pool_of.get(s.territory)
+        g, marginal = group_of[h.territory], h.marginal_spend
+        pool_key = pool_of.get(h.territory)
         if pool_key is None:
             p = _alone(groups, g, marginal)
         else:
             need = used[pool_key]
             need.add(g, marginal)
             p = need.share_covered(groups, pools[pool_key].allocation.budget, (g, marginal))
-        out.append(HireRisk(s.name, s.territory, p))
+        out.append(HireRisk(h.seller, h.territory, p))
     return out
 
 
