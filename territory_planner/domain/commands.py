@@ -498,10 +498,15 @@ class SetUnitAttributes:
     """Set numeric unit attributes of the plan's layer (shared by every scenario).
 
     ``columns`` is ``((column, ((unit_id, value or None), ...)), ...)``; a column the layer lacks is added.
+    An inverse also carries ``layout`` (the columns in order with their dtypes) and ``potential`` (the potential
+    column) of the layer before the change, so undo gives back an integer column as integers, a dropped column in
+    its place and the potential column it was.
     """
 
     columns: tuple[tuple[str, tuple[tuple[str, float | None], ...]], ...]
     drop: tuple[str, ...] = ()
+    layout: tuple[tuple[str, str], ...] = ()
+    potential: str | None = None
 
     @property
     def label(self) -> str:
@@ -512,6 +517,8 @@ class SetUnitAttributes:
         layer = plan.layer
         for _, pairs in self.columns:
             layer.positions(u for u, _ in pairs)  # raises before anything changes
+        layout = tuple((str(name), str(dtype)) for name, dtype in layer.units.dtypes.items())
+        potential = layer.potential_column
         inverse_cols: list[tuple[str, tuple[tuple[str, float | None], ...]]] = []
         inverse_drop: list[str] = []
         restored = []
@@ -527,8 +534,30 @@ class SetUnitAttributes:
             else:
                 inverse_drop.append(column)
             layer.set_attribute_values(column, dict(pairs))
+        if self.layout:
+            _restore_layout(plan, self.layout, self.potential)
         plan.notify("attributes")
-        return SetUnitAttributes(tuple(restored) + tuple(inverse_cols), tuple(inverse_drop))
+        return SetUnitAttributes(tuple(restored) + tuple(inverse_cols), tuple(inverse_drop), layout, potential)
+
+
+def _restore_layout(plan: Plan, layout: tuple[tuple[str, str], ...], potential: str | None) -> None:
+    """Put the layer's columns back in ``layout``'s order and dtypes (a cast only when it loses nothing)."""
+    units = plan.layer.units
+    order = [name for name, _ in layout if name in units.columns]
+    units = units[order + [name for name in units.columns if name not in order]].copy()
+    for name, dtype in layout:
+        if name not in units.columns or str(units[name].dtype) == dtype:
+            continue
+        column = units[name]
+        try:
+            cast = column.astype(dtype)
+        except (TypeError, ValueError):  # e.g. a missing value now in a column that was integer: it stays float
+            continue
+        if cast.astype(column.dtype).equals(column):
+            units[name] = cast
+    plan.layer.units = units
+    if potential is None or potential in units.columns:
+        plan.layer.potential_column = potential
 
 
 # --- grouping ----------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 import shapely
 
 from territory_planner.domain import BASELINE, Allocation, Layer, Plan, Region, Scenario, Seller, Territory
+from tests.persistence.plan_builders import assert_layers_equal
 
 
 def square_layer(name: str = "Test counties", unit_noun: str = "county") -> Layer:
@@ -70,14 +72,18 @@ def county_layer() -> Layer:
     return Layer("us-counties", units, unit_noun="county", geometry=frame.geometry)
 
 
-def snapshot(plan: Plan) -> tuple[pd.DataFrame, dict[str, Scenario], list[str]]:
-    """What must not change when an import fails: the layer's attributes and every scenario's content."""
-    return plan.layer.units.copy(), {k: v.clone(k) for k, v in plan.scenarios.items()}, list(plan.scenarios)
+def snapshot(plan: Plan) -> tuple[Layer, dict[str, Scenario], list[str]]:
+    """What must not change when an import fails or is undone: the whole layer (a copy: attributes with their
+    dtypes and column order, the potential column, geometry, adjacency) and every scenario's content."""
+    layer = copy.copy(plan.layer)  # no __post_init__: the potential column stays as it is
+    layer.units = plan.layer.units.copy(deep=True)
+    layer.adjacency = None if plan.layer.adjacency is None else plan.layer.adjacency.copy()
+    return layer, {k: v.clone(k) for k, v in plan.scenarios.items()}, list(plan.scenarios)
 
 
-def assert_unchanged(plan: Plan, before: tuple[pd.DataFrame, dict[str, Scenario], list[str]]) -> None:
-    units, scenarios, order = before
-    pd.testing.assert_frame_equal(plan.layer.units, units)
+def assert_unchanged(plan: Plan, before: tuple[Layer, dict[str, Scenario], list[str]]) -> None:
+    layer, scenarios, order = before
+    assert_layers_equal(plan.layer, layer)
     assert list(plan.scenarios) == order
     for name, scenario in scenarios.items():
         assert plan.scenarios[name].content_equals(scenario), f"scenario {name} changed"

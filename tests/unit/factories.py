@@ -7,6 +7,7 @@ round numbers.
 
 from __future__ import annotations
 
+import copy as _copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +28,7 @@ from territory_planner.domain import (
     Seller,
     Territory,
 )
+from tests.persistence.plan_builders import assert_layers_equal
 
 PERIOD_START = Month(2027, 1)
 
@@ -197,8 +199,21 @@ def rich_plan() -> Plan:
     return plan
 
 
+def snapshot(plan: Plan) -> Plan:
+    """A copy of the plan for a later :func:`assert_same_plan`: independent scenarios *and* its own copy of the layer
+    (``Plan.deepcopy`` shares the layer, so a command that changes the layer would compare equal to itself)."""
+    copy = plan.deepcopy()
+    layer = _copy.copy(plan.layer)  # no __post_init__: the potential column stays as it is
+    layer.units = plan.layer.units.copy(deep=True)
+    layer.adjacency = None if plan.layer.adjacency is None else plan.layer.adjacency.copy()
+    copy.layer = layer
+    return copy
+
+
 def assert_same_plan(actual: Plan, expected: Plan) -> None:
-    """Same scenarios in the same order, each with equal content and the same territory and region order."""
+    """Same scenarios in the same order, each with equal content and the same territory and region order, and the
+    same layer (attributes with their dtypes and column order, potential column, geometry and adjacency)."""
+    assert_layers_equal(actual.layer, expected.layer)
     assert list(actual.scenarios) == list(expected.scenarios)
     for name, scenario in expected.scenarios.items():
         got = actual.scenarios[name]

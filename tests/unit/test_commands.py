@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
-from factories import assert_same_plan, existing, hire, make_layer, make_plan, make_scenario, rich_plan
+from factories import assert_same_plan, existing, hire, make_layer, make_plan, make_scenario, rich_plan, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -53,6 +54,7 @@ from territory_planner.domain.commands import (
     RenameTerritory,
     SetAllocation,
     SetAssumption,
+    SetUnitAttributes,
     touches_scenario_list,
 )
 
@@ -61,9 +63,9 @@ WHAT_IF = "Hire 3 instead of 5"
 
 def round_trip(plan: Plan, command: Command) -> tuple[Plan, Plan]:
     """Apply, undo, redo; check each state. Returns (original, applied) snapshots; the plan ends applied."""
-    before = plan.deepcopy()
+    before = snapshot(plan)
     inverse = command.apply(plan)
-    after = plan.deepcopy()
+    after = snapshot(plan)
     assert isinstance(command.label, str) and command.label
     assert isinstance(inverse.label, str) and inverse.label
     redo = inverse.apply(plan)
@@ -111,6 +113,25 @@ def test_content_equals_compares_territory_order() -> None:
     a = make_scenario(territories=[Territory("A"), Territory("B")])
     b = make_scenario(territories=[Territory("B"), Territory("A")])
     assert not a.content_equals(b)
+
+
+# --- layer attributes (shared by every scenario) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        SetUnitAttributes((("population", (("01001", 5.0), ("01003", None))),)),  # an integer column
+        SetUnitAttributes((("accounts", (("01001", 3.0),)),)),  # a new column
+        SetUnitAttributes((), ("population",)),  # the potential column dropped
+        SetUnitAttributes((("accounts", (("01001", 3.0),)),), ("population",)),
+    ],
+    ids=["edit-integer-column", "new-column", "drop-potential", "drop-and-add"],
+)
+def test_set_unit_attributes_round_trip_gives_back_the_exact_layer(plan: Plan, command: SetUnitAttributes) -> None:
+    assert plan.layer.units["population"].dtype == np.int64 and plan.layer.potential_column == "population"
+    before, _ = round_trip(plan, command)
+    assert list(before.layer.units.columns) == ["name", "population"]
 
 
 # --- assignments ------------------------------------------------------------------------------------------
@@ -386,7 +407,7 @@ def test_delete_scenario_restores_its_position() -> None:
 
 
 def test_baseline_cannot_be_deleted_or_renamed(plan: Plan) -> None:
-    before = plan.deepcopy()
+    before = snapshot(plan)
     with pytest.raises(PlanError, match="baseline scenario cannot be deleted"):
         DeleteScenario(BASELINE).apply(plan)
     with pytest.raises(PlanError, match="baseline scenario keeps its name"):
@@ -431,7 +452,7 @@ def test_batch_round_trips(plan: Plan) -> None:
 
 def test_failing_command_in_the_middle_of_a_batch_leaves_the_plan_unchanged(plan: Plan) -> None:
     u = units(plan)
-    before = plan.deepcopy()
+    before = snapshot(plan)
     batch = Batch(
         "Half done",
         (
@@ -538,7 +559,7 @@ FAILING: list[tuple[str, Callable[[list[str]], Command], type[PlanError]]] = [
 def test_failing_command_leaves_the_plan_unchanged(
     plan: Plan, what: str, make: Callable[[list[str]], Command], error: type[PlanError]
 ) -> None:
-    before = plan.deepcopy()
+    before = snapshot(plan)
     events: list[object] = []
     plan.scenario().listeners.append(lambda _s, e: events.append(e))
     with pytest.raises(error) as info:
@@ -696,19 +717,19 @@ def draw_command(data: st.DataObject, plan: Plan, depth: int = 0) -> Command:
 @given(st.data())
 def test_any_command_sequence_undone_in_reverse_restores_the_plan(data: st.DataObject) -> None:
     plan = rich_plan()
-    original = plan.deepcopy()
+    original = snapshot(plan)
     undo_stack: list[Command] = []
     applied = 0
     for _ in range(data.draw(st.integers(1, 12), label="steps")):
         command = draw_command(data, plan)
-        before = plan.deepcopy()
+        before = snapshot(plan)
         try:
             inverse = command.apply(plan)
         except PlanError:
             assert_same_plan(plan, before)
             continue
         applied += 1
-        after = plan.deepcopy()
+        after = snapshot(plan)
         redo = inverse.apply(plan)
         assert_same_plan(plan, before)
         undo = redo.apply(plan)
@@ -739,7 +760,7 @@ def test_property_generator_produces_valid_commands_too() -> None:
 
 
 def test_rename_there_and_back_in_one_batch_is_the_original(plan: Plan) -> None:
-    before = plan.deepcopy()
+    before = snapshot(plan)
     Batch("twice", (RenameRegion(BASELINE, "East", "E"), RenameRegion(BASELINE, "E", "East"))).apply(plan)
     assert_same_plan(plan, before)
     assert plan.scenario().regions["East"] == Region("East")
