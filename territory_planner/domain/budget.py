@@ -382,7 +382,10 @@ def region_rollup(report: Report, scenario: Scenario) -> list[RegionRollup]:
         own = [r for r in members if r.funding == "territory"]
         allocation = scenario.allocations.get(("region", name)) if name is not None else None
         drawn = sum(to_cents(amounts[r.territory].allocated) for r in pooled)
-        statuses = [r.status for r in members]
+        statuses: list[Status] = [r.status for r in members]
+        worst: Status | None = None
+        if statuses:
+            worst = sorted(statuses, key=STATUS_RANK.__getitem__)[0]
         out.append(
             RegionRollup(
                 region=name,
@@ -396,7 +399,7 @@ def region_rollup(report: Report, scenario: Scenario) -> list[RegionRollup]:
                 pool_hours=allocation.hours if allocation is not None else 0.0,
                 own_hours=sum(r.allocated_hours for r in own),
                 gap=_c(sum(to_cents(amounts[r.territory].gap) for r in members)),
-                status=min(statuses, key=lambda s: STATUS_RANK[s]) if statuses else None,
+                status=worst,
                 funded=statuses.count("funded"),
                 at_risk=statuses.count("at_risk"),
                 unfunded=statuses.count("unfunded"),

@@ -26,7 +26,8 @@ from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from ..domain.formatting import hours, money
+from ..domain.budget import allocated_hours_text, reconcile
+from ..domain.formatting import hours, money, money_cents
 from ..domain.text import printable
 from .atomic import atomic_path
 from .pack import (
@@ -61,6 +62,9 @@ _CSS = """
 .tp-panel .tp-sub { color: #555; margin-bottom: 6px; }
 .tp-panel .tp-verdict { font-weight: 700; margin: 6px 0; }
 .tp-panel ul { margin: 4px 0 0 0; padding-left: 16px; }
+.tp-budget { margin-top: 6px; } .tp-budget summary { cursor: pointer; font-weight: 600; }
+.tp-budget td:last-child { text-align: right; padding-left: 8px; white-space: nowrap; }
+.tp-budget tr.tp-sum td { border-top: 1px solid #333; font-weight: 700; }
 .tp-legend { font-size: 11px; max-width: 240px; }
 .tp-legend .tp-row { display: flex; align-items: center; margin: 3px 0; }
 .tp-legend svg { flex: none; margin-right: 6px; }
@@ -392,7 +396,10 @@ def territory_card(facts: TerritoryFacts, currency: str, *, full: bool = True) -
         ("Allocated", esc(money(r.allocated_budget, currency)) + pool),
         ("Gap", esc(money(r.gap, currency)) + (" short" if r.short else "")),
         ("Break-even cost per lead", esc(money(r.break_even_cpl, currency))),
-        ("Marketing hours", f"{esc(hours(r.required_hours))} needed, {esc(hours(r.allocated_hours))} allocated"),
+        (
+            "Marketing hours",
+            f"{esc(hours(r.required_hours))} needed, {esc(allocated_hours_text(r.allocated_hours))} allocated",
+        ),
     ]
     if not full:
         rows = [rows[0], rows[1], rows[2], rows[4], rows[5], rows[6]]
@@ -428,12 +435,35 @@ def _panel(pack: Pack, sp: ScenarioPack) -> str:
     if missing:
         lines.append("Planned hires not on the map: " + "; ".join(missing) + ".")
     totals = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    exact = "".join(
+        f'<tr class="{"tp-sum" if sign == "=" else ""}"><td>{esc(sign)}</td><td>{esc(what)}</td>'
+        f"<td>{esc(money_cents(amount, sp.currency))}</td></tr>"
+        for sign, what, amount in reconcile(sp.report).exact_rows()
+    )
     return (
         f'<div class="tp-title">{esc(pack.plan_name)}</div>'
         f'<div class="tp-sub">Scenario: <b>{esc(sp.name)}</b> · plan period from '
         f"{esc(sp.report.period_start.label())} · exported {esc(date_label(pack.created))}</div>"
         f'<div class="tp-verdict">{esc(sp.report.verdict())}</div><ul>{totals}</ul>'
+        f'<details class="tp-budget"><summary>The budget to the cent</summary><table>{exact}</table></details>'
     )
+
+
+def budget_data(sp: ScenarioPack) -> dict[str, Any]:
+    """The reconciliation's figures (numbers only), in the page's data block: what the panel's sums show."""
+    rec = reconcile(sp.report)
+    return {
+        "marketing_budget": round(rec.marketing_budget, 2),
+        "allocated": round(rec.allocated, 2),
+        "unallocated": round(rec.unallocated, 2),
+        "unused_allocation": round(rec.unused_allocation, 2),
+        "shortfall": round(rec.shortfall, 2),
+        "short_territories": rec.short_territories,
+        "surplus": round(rec.surplus, 2),
+        "surplus_territories": rec.surplus_territories,
+        "required": round(rec.required, 2),
+        "by_region": [[esc(s.label), round(s.amount, 2)] for s in rec.by_region],
+    }
 
 
 def _legend(pack: Pack, book: _PatternBook) -> str:
@@ -541,6 +571,7 @@ def page_data(pack: Pack, progress: Progress | None = None) -> dict[str, Any]:
                 "labels": labels,
                 "hires": hires,
                 "panel": _panel(pack, sp),
+                "budget": budget_data(sp),
             }
         )
     land = None

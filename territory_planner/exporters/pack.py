@@ -36,8 +36,9 @@ from ..domain import (
     TerritoryResult,
 )
 from ..domain.assumptions import format_assumption
-from ..domain.checks import evaluate, exceeds
-from ..domain.formatting import hours, money, percent, plural_noun
+from ..domain.budget import reconcile
+from ..domain.checks import evaluate
+from ..domain.formatting import plural_noun
 from ..domain.status import STATUS_COLOR, STATUS_LABEL, STATUS_SYMBOL, status_text
 from ..geo import simplified_for_display, territory_outlines
 
@@ -175,16 +176,17 @@ def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
     return rows
 
 
+def budget_lines(report: Report) -> list[str]:
+    """Target and budget, the budget reconciliation (plan budget → allocated → unallocated → short → surplus, in
+    sums a reader can check) and the hours: what every headline (cover, HTML panel, PNG caption) shows under it."""
+    return reconcile(report).summary_lines()
+
+
 def totals_lines(report: Report) -> list[str]:
-    """The plan totals in a few plain sentences (verdict box, report cover)."""
+    """The plan totals in a few plain sentences (verdict box, report cover): the budget lines, then the counts."""
     t = report.totals
-    cur = report.currency
-    ratio = f" ({percent(t.spend_ratio)} of the target)" if t.spend_ratio is not None else ""
     return [
-        f"Revenue target {money(t.revenue_target, cur)}; marketing budget {money(t.marketing_budget, cur)}{ratio}.",
-        f"Program spend required {money(t.required_spend, cur)}; allocated {money(t.allocated_budget, cur)}"
-        + (f"; short {money(t.spend_shortfall, cur)}." if exceeds(t.spend_shortfall, 0.0) else "."),
-        f"Marketing hours required {hours(t.required_hours)} of {hours(t.marketing_hours)} available.",
+        *budget_lines(report),
         f"Territories: {t.funded} funded, {t.at_risk} at risk, {t.unfunded} unfunded. "
         f"Planned hires: {t.hires_funded} funded, {t.hires_at_risk} at risk, {t.hires_unfunded} unfunded.",
         f"{t.blocking_flags} blocking flag{'s' if t.blocking_flags != 1 else ''}, "
@@ -373,6 +375,7 @@ __all__ = [
     "ScenarioPack",
     "TerritoryFacts",
     "assumption_rows",
+    "budget_lines",
     "build_pack",
     "format_assumption",
     "status_label",

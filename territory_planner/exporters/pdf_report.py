@@ -22,7 +22,7 @@ from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from ..domain import Report
-from ..domain.checks import exceeds
+from ..domain.budget import allocated_hours_text, reconcile, territory_amounts
 from ..domain.formatting import hours, money
 from . import qtmap
 from .atomic import export_file, write_bytes
@@ -33,10 +33,10 @@ from .pack import (
     Progress,
     ScenarioPack,
     assumption_rows,
+    budget_lines,
     date_label,
     month_label,
     no_progress,
-    totals_lines,
     unplaced_hires,
 )
 from .png_map import StaticMap, base_font, draw_status_icon, ensure_gui_application
@@ -329,7 +329,7 @@ def _cover(doc: _Layout) -> None:
             doc.icon_text(
                 status, f"{STATUS_TEXT[status]}: {n} of {t.territories} territories, {m} of {t.hires} planned hires"
             )
-        for line in totals_lines(report)[:3]:
+        for line in budget_lines(report):
             doc.text(f"• {line}", f.body, indent=4, after=2)
         doc.y += 14
     doc.text(
@@ -377,8 +377,10 @@ def _territory_table(doc: _Layout, sp: ScenarioPack) -> None:
         Col("Hours needed / allocated", 1.75, RIGHT),
     ]
     rows: list[list[Cell]] = []
+    amounts = territory_amounts(sp.report.territories)  # to the cent, so the column sums are the totals row
     for facts in sp.territories:
         r = facts.result
+        a = amounts[r.territory]
         rows.append(
             [
                 r.territory,
@@ -386,14 +388,15 @@ def _territory_table(doc: _Layout, sp: ScenarioPack) -> None:
                 Status(r.status),
                 f"{r.existing_sellers} + {r.planned_hires}",
                 money(r.target, cur),
-                money(r.required_spend, cur),
-                money(r.allocated_budget, cur) + (" †" if r.funding == "region" else ""),
-                money(r.gap, cur),
+                money(a.required, cur),
+                money(a.allocated, cur) + (" †" if r.funding == "region" else ""),
+                money(a.gap, cur),
                 money(r.break_even_cpl, cur),
-                f"{hours(r.required_hours)} / {hours(r.allocated_hours)}",
+                f"{hours(r.required_hours)} / {allocated_hours_text(r.allocated_hours)}",
             ]
         )
     t = sp.report.totals
+    rec = reconcile(sp.report)
     rows.append(
         [
             "All territories",
@@ -401,11 +404,11 @@ def _territory_table(doc: _Layout, sp: ScenarioPack) -> None:
             f"{t.funded} funded, {t.at_risk} at risk, {t.unfunded} unfunded",
             "",
             money(t.revenue_target, cur),
-            money(t.required_spend, cur),
-            money(t.allocated_budget, cur),
-            money(-t.spend_shortfall, cur) if exceeds(t.spend_shortfall, 0.0) else money(0, cur),
+            money(rec.required, cur),
+            money(rec.drawn, cur),
+            money(rec.net_gap, cur),
             "",
-            f"{hours(t.required_hours)} / {hours(t.marketing_hours)}",
+            f"{hours(t.required_hours)} / {hours(t.marketing_hours)} team",
         ]
     )
     doc.section(
@@ -414,7 +417,14 @@ def _territory_table(doc: _Layout, sp: ScenarioPack) -> None:
         rows,
         intro="Spend needed is the program spend marketing must make for the leads the territory's sellers need; gap "
         "is the allocation minus that (negative = short). Break-even CPL is the cost per lead at which the allocation "
-        "would be enough. † marks a share of the region's pooled budget.",
+        "would be enough. † marks a share of the region's pooled budget. Hours: 'plan pool' means the allocation "
+        "gives no hours of its own, so the territory draws on the team's hours for the whole plan (totals row).",
+    )
+    doc.text(
+        f"The Gap column sums to {money(rec.net_gap, cur)}: {rec.short_text()} and {rec.surplus_text()}. "
+        + " ".join(rec.lines()[:1]),
+        doc.fonts.small,
+        color=MUTED,
     )
 
 
@@ -494,7 +504,12 @@ def _assumptions(doc: _Layout, sp: ScenarioPack) -> None:
         "Marketing allocations",
         [Col("Given to", 2.5), Col("Budget", 1.2, RIGHT), Col("Hours", 1.2, RIGHT), Col("Money from", 1.2)],
         [
-            [f"{a.level.capitalize()} {a.name}", money(a.budget, cur), hours(a.hours), month_label(a.start_month)]
+            [
+                f"{a.level.capitalize()} {a.name}",
+                money(a.budget, cur),
+                "—" if allocated_hours_text(a.hours) == "plan pool" else hours(a.hours),  # 0: none at this level
+                month_label(a.start_month),
+            ]
             for a in allocations
         ],
         level=3,
@@ -630,6 +645,9 @@ def render_pdf(pack: Pack, progress: Progress | None = None, *, page_size: str =
             report(0.15 + 0.75 * i / steps, f"Writing scenario {sp.name}")
             _map_page(doc, static, i)
             _territory_table(doc, sp)
+            from .pdf_budget import budget_pages  # imports this module: loaded once it is complete
+
+            budget_pages(doc, sp)
             _hire_table(doc, sp)
             _flags(doc, sp)
             _assumptions(doc, sp)

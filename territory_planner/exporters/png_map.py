@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 
 from . import qtmap
 from .atomic import export_file, write_bytes
-from .pack import STATUS_COLOR, ExportError, Pack, Progress, ScenarioPack, date_label, no_progress
+from .pack import STATUS_COLOR, ExportError, Pack, Progress, ScenarioPack, budget_lines, date_label, no_progress
 
 #: Kept so the application Qt needs for fonts is not destroyed while exports run (Qt allows one per process).
 _APPLICATION: list[QCoreApplication] = []
@@ -246,6 +246,8 @@ def _title_band(painter: QPainter, rect: QRectF, pack: Pack, sp: ScenarioPack) -
             f"exported {date_label(pack.created)}",
         ),
         (verdict_font, sp.report.verdict()),
+        # The reconciliation under the headline, so its figures can be checked on the picture alone.
+        *((small, line) for line in budget_lines(sp.report)[1:3]),
     ]
     for font, text in lines:
         painter.setFont(font)

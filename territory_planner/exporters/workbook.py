@@ -28,6 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..domain import FUNNEL_KEYS, PLAN_KEYS
 from ..domain.assumptions import assumption_cell_format
+from ..domain.budget import allocated_hours_text, reconcile, region_rollup, territory_amounts
 from ..domain.formatting import currency_symbol
 from ..domain.funnel import period_quota
 from .atomic import export_file, write_bytes
@@ -153,9 +154,11 @@ def _territories(ws: Worksheet, sp: ScenarioPack) -> None:
     ]
     scenario = sp.scenario
     rows = []
+    amounts = territory_amounts(sp.report.territories)  # to the cent: the columns sum to the Budget sheet's totals
     for facts in sp.territories:
         t = scenario.territories[facts.name]
         r = facts.result
+        a = amounts[r.territory]
         rows.append(
             [
                 t.name,
@@ -166,12 +169,12 @@ def _territories(ws: Worksheet, sp: ScenarioPack) -> None:
                 r.existing_sellers,
                 r.planned_hires,
                 r.target,
-                r.required_spend,
-                r.allocated_budget,
-                r.gap,
+                a.required,
+                a.allocated,
+                a.gap,
                 r.break_even_cpl,
                 r.required_hours,
-                r.allocated_hours,
+                r.allocated_hours if allocated_hours_text(r.allocated_hours) != "plan pool" else "plan pool",
                 r.units,
             ]
         )
@@ -318,6 +321,82 @@ def _flags(ws: Worksheet, sp: ScenarioPack) -> None:
             ws.cell(row=r, column=1).font = _BOLD
 
 
+def money_cents_format(currency: str) -> str:
+    """An Excel number format with cents, e.g. ``"$"#,##0.00``: the budget sheet's figures add up to the cent."""
+    symbol = currency_symbol(currency).replace('"', "")
+    return f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00'
+
+
+def _budget(ws: Worksheet, pack: Pack) -> None:
+    """The budget reconciliation of every exported scenario, to the cent."""
+    columns = [
+        Column("Scenario", importable=False),
+        Column("", importable=False),
+        Column("What", importable=False),
+        Column("Amount", importable=False),
+    ]
+    rows: list[list[Any]] = []
+    formats: list[str] = []
+    for sp in pack.scenarios:
+        for sign, what, amount in reconcile(sp.report).exact_rows():
+            rows.append([sp.name, sign, what, round(amount, 2)])
+            formats.append(money_cents_format(sp.currency))
+    _write_sheet(ws, columns, rows)
+    for r, number_format in enumerate(formats, start=2):
+        ws.cell(row=r, column=4).number_format = number_format
+        if rows[r - 2][1] == "=":
+            for c in (3, 4):
+                ws.cell(row=r, column=c).font = _BOLD
+    ws.column_dimensions["D"].width = 20
+
+
+def _regions(ws: Worksheet, pack: Pack) -> None:
+    """The region rollup of every exported scenario."""
+    columns = [
+        Column("Scenario", importable=False),
+        Column("Region", importable=False),
+        Column("Territories", INTEGER, importable=False),
+        Column("Funding status", importable=False),
+        Column("Revenue target", importable=False),
+        Column("Program spend needed", importable=False),
+        Column("Marketing hours needed", HOURS, importable=False),
+        Column("Region pool", importable=False),
+        Column("Pool drawn by its territories", importable=False),
+        Column("Own allocations", importable=False),
+        Column("Marketing hours allocated", HOURS, importable=False),
+        Column("Gap", importable=False),
+    ]
+    rows: list[list[Any]] = []
+    statuses: list[str | None] = []
+    currencies: list[str] = []
+    for sp in pack.scenarios:
+        for r in region_rollup(sp.report, sp.scenario):
+            given = r.pool_hours + r.own_hours
+            rows.append(
+                [
+                    sp.name,
+                    r.label,
+                    r.territories,
+                    status_label(r.status) if r.status else "no territory",
+                    r.target,
+                    r.required_spend,
+                    r.required_hours,
+                    r.pool_budget,
+                    r.pool_drawn,
+                    r.own_budget,
+                    given if allocated_hours_text(given) != "plan pool" else "plan pool",
+                    r.gap,
+                ]
+            )
+            statuses.append(r.status)
+            currencies.append(sp.currency)
+    _write_sheet(ws, columns, rows)
+    _status_fill(ws, 4, statuses)
+    for row, currency in enumerate(currencies, start=2):
+        for c in (5, 6, 8, 9, 10, 12):
+            ws.cell(row=row, column=c).number_format = money_format(currency)
+
+
 def _scenarios(ws: Worksheet, pack: Pack) -> None:
     columns = [
         Column("Scenario", importable=False),
@@ -403,6 +482,8 @@ def build_workbook(pack: Pack, progress: Progress | None = None) -> Workbook:
         ("Assignments", lambda ws: _assignments(ws, pack, sp)),
         ("Flags", lambda ws: _flags(ws, sp)),
         ("Scenarios", lambda ws: _scenarios(ws, pack)),
+        ("Budget", lambda ws: _budget(ws, pack)),
+        ("Regions", lambda ws: _regions(ws, pack)),
         ("About", lambda ws: _about(ws, pack)),
     ]
     for i, (title, fill) in enumerate(steps):
