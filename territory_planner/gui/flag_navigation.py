@@ -8,8 +8,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDockWidget
 
 from ..domain import Flag
-from .panels import FlagsPanel, SellersPanel, TerritoriesPanel
+from .flags_panel import FlagsPanel
 from .protocols import MapWidget, WindowHost
+from .sellers_panel import SellersPanel
+from .territories_panel import TerritoriesPanel
 
 
 class FlagNavigation(QObject):

@@ -21,19 +21,24 @@ from ..domain.commands import AssignUnits, SetUnitAttributes
 from ..services.autosave import RecoveryStore
 from ..services.workspace import Workspace
 from .actions import EditSlots, WindowActions
+from .assumptions_panel import AssumptionsPanel
 from .colour_modes import ColourModes
 from .conflict_dialog import handle_save_conflict
 from .document import PlanDocument
 from .document_controller import DocumentController
 from .flag_navigation import FlagNavigation
+from .flags_panel import FlagsPanel
 from .import_export import ImportExport
+from .marketing_panel import MarketingPanel
 from .messages import Messenger
 from .paint_controller import PaintController
-from .panels import AssumptionsPanel, FlagsPanel, MarketingPanel, SellersPanel, SummaryStrip, TerritoriesPanel
 from .protocols import MapFactory, MapWidget, as_widget
 from .scenario_controller import ScenarioController
 from .seller_drop import SellerDrop
+from .sellers_panel import SellersPanel
 from .settings import LAYOUT_VERSION, app_settings
+from .summary_strip import SummaryStrip
+from .territories_panel import TerritoriesPanel
 from .territory_state import UNASSIGNED, TerritoryState, only_assignments
 from .theme import STATUS_LABEL
 from .workers import Task, TaskRunner

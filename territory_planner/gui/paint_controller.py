@@ -14,10 +14,12 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
 from ..domain.commands import RenameTerritory
+from .assumptions_panel import AssumptionsPanel
 from .messages import Messenger
-from .models import plural
-from .panels import AssumptionsPanel, SellersPanel, TerritoriesPanel
+from .model_base import plural
 from .protocols import MapWidget, WindowHost
+from .sellers_panel import SellersPanel
+from .territories_panel import TerritoriesPanel
 from .territory_state import UNASSIGNED
 from .theme import mode_icon, swatch_icon
 

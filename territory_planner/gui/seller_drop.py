@@ -9,8 +9,8 @@ from PySide6.QtGui import QDropEvent
 
 from ..domain.commands import EditSeller
 from .messages import Messenger
-from .models import SELLER_MIME
 from .protocols import MapWidget, WindowHost
+from .seller_model import SELLER_MIME
 from .territory_state import UNASSIGNED
 
 

@@ -16,7 +16,7 @@ from ..domain import Layer, Report
 from ..domain.aggregates import TerritoryAggregates
 from ..domain.commands import AssignUnits, Batch
 from ..domain.model import Scenario
-from .models import plural
+from .model_base import plural
 
 UNASSIGNED = -1
 

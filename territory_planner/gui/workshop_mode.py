@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-from .panels import FlagsPanel, SummaryStrip
+from .flags_panel import FlagsPanel
 from .settings import LAYOUT_VERSION
+from .summary_strip import SummaryStrip
 
 
 class WorkshopMode(QObject):

@@ -43,8 +43,8 @@ def excel_text(value: float, number_format: str) -> str:
 
 
 def app_texts(plan: Plan, level: str, name: str | None) -> dict[str, str]:
+    from territory_planner.gui.assumption_model import AssumptionTableModel
     from territory_planner.gui.document import PlanDocument
-    from territory_planner.gui.models import AssumptionTableModel
 
     model = AssumptionTableModel(PlanDocument(plan))
     model.set_level(level, name)
@@ -98,8 +98,8 @@ def test_app_pdf_and_workbook_agree_for_every_key(odd_plan: Plan, qapp: Any) -> 
 
 
 def test_the_editor_text_reads_back_unchanged(odd_plan: Plan, qapp: Any) -> None:
+    from territory_planner.gui.assumption_model import AssumptionTableModel
     from territory_planner.gui.document import PlanDocument
-    from territory_planner.gui.models import AssumptionTableModel
 
     document = PlanDocument(odd_plan)
     model = AssumptionTableModel(document)

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from territory_planner.domain import Allocation, Month, Seller
 from territory_planner.domain.commands import RenameScenario, SetAllocation
-from territory_planner.gui.models import SORT_ROLE, TerritoryTableModel
+from territory_planner.gui.model_base import SORT_ROLE
+from territory_planner.gui.territory_model import TerritoryTableModel
 
 BASE = "baseline"
 
@@ -454,7 +455,7 @@ def test_keyboard_shortcuts(opened: Any) -> None:
 
 
 def test_dropping_a_hire_on_the_map_moves_it_to_that_territory(opened: Any) -> None:
-    from territory_planner.gui.models import SELLER_MIME
+    from territory_planner.gui.seller_model import SELLER_MIME
 
     win = opened
     model = win.sellers.model

@@ -1,0 +1,70 @@
+"""The flags tree model: the report's flags grouped by severity."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+
+from ..domain import Flag
+from .model_base import (
+    FLAG_ROLE,
+    KEY_ROLE,
+    bold_font,
+)
+from .theme import (
+    SEVERITY_COLOR,
+    SEVERITY_LABEL,
+    dot_icon,
+)
+
+
+class FlagsModel(QStandardItemModel):
+    """The report's flags, grouped under "Blocking" and "Warnings" (in the checks' order)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setHorizontalHeaderLabels(["Problem"])
+        self._flags: list[Flag] = []
+
+    def set_flags(self, flags: list[Flag]) -> None:
+        if flags == self._flags:
+            return
+        self._flags = list(flags)
+        self.clear()
+        self.setHorizontalHeaderLabels(["Problem"])
+        for severity in ("blocking", "warning"):
+            group = [f for f in flags if f.severity == severity]
+            if not group:
+                continue
+            parent = QStandardItem(f"{SEVERITY_LABEL[severity]} ({len(group)})")
+            parent.setEditable(False)
+            parent.setSelectable(False)
+            parent.setFont(bold_font())
+            parent.setForeground(QBrush(QColor(SEVERITY_COLOR[severity])))
+            parent.setData(severity, KEY_ROLE)
+            for flag in group:
+                item = QStandardItem(flag.message)
+                item.setEditable(False)
+                item.setIcon(dot_icon(SEVERITY_COLOR[severity]))
+                item.setData(flag, FLAG_ROLE)
+                item.setToolTip(f"{flag.code} — {flag.message}")
+                parent.appendRow(item)
+            self.appendRow(parent)
+
+    def all_flags(self) -> list[Flag]:
+        """Flags in the order they are shown (blocking first)."""
+        return [f for sev in ("blocking", "warning") for f in self._flags if f.severity == sev]
+
+    def codes(self) -> list[tuple[str, str]]:
+        return [(f.code, f.subject) for f in self.all_flags()]
+
+    def index_of(self, position: int) -> QModelIndex:
+        """The model index of the ``position``-th shown flag."""
+        n = 0
+        for r in range(self.rowCount()):
+            parent = self.index(r, 0)
+            count = self.rowCount(parent)
+            if position < n + count:
+                return self.index(position - n, 0, parent)
+            n += count
+        return QModelIndex()

@@ -1,0 +1,261 @@
+"""The Territories dock panel: the territories of the shown scenario, regions, lock and colour."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.commands import (
+    CreateRegion,
+    CreateTerritory,
+    DeleteRegion,
+    DeleteTerritory,
+    LockTerritory,
+    MoveTerritoryToRegion,
+    RecolourTerritory,
+    RenameRegion,
+)
+from ..domain.model import Territory
+from .document import PlanDocument
+from .model_base import NAME_ROLE, SORT_ROLE
+from .panel_base import Panel, panel_button, panel_table
+from .territory_model import TerritoryTableModel
+
+
+class TerritoriesPanel(Panel):
+    """The territories of the shown scenario; the selected row is the territory painting assigns to."""
+
+    active_territory_changed = Signal(object)  # territory name or None
+    territory_activated = Signal(str)  # double-clicked: zoom to it
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = TerritoryTableModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = panel_table(self.proxy)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.view.setColumnWidth(0, 190)
+        self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
+        self.model.modelReset.connect(self._on_model_reset)
+
+        self.region_menu = QMenu(self)
+        self.region_menu.aboutToShow.connect(self._on_region_menu_about_to_show)
+        region_button = QToolButton(self)
+        region_button.setText("Region")
+        region_button.setToolTip("Move the territory to a region; create, rename or delete regions")
+        region_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        region_button.setMenu(self.region_menu)
+        self.lock_button = panel_button("Lock", "Locked territories are never repainted", self._on_lock_clicked, self)
+        self.lock_button.setCheckable(True)
+        bar = QHBoxLayout()
+        bar.addWidget(panel_button("New…", "Create a territory (then paint its counties)", self.ask_create, self))
+        bar.addWidget(panel_button("Rename…", "Rename the selected territory (F2)", self.ask_rename, self))
+        bar.addWidget(panel_button("Colour…", "Change the selected territory's colour", self.ask_recolour, self))
+        bar.addWidget(region_button)
+        bar.addWidget(self.lock_button)
+        bar.addWidget(
+            panel_button(
+                "Delete", "Delete the selected territory (its units become unassigned)", self.delete_selected, self
+            )
+        )
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        self._pending_select: str | None = None
+
+    def set_document(self, document: PlanDocument | None) -> None:
+        super().set_document(document)
+        self.model.set_document(document)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+
+    def refresh(self) -> None:
+        selected = self.selected_name()
+        self.model.refresh()
+        if selected and self.selected_name() != selected and selected in self.model.names():
+            self.select(selected)
+
+    # --- selection -----------------------------------------------------------------------------------------
+    def selected_name(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return rows[0].data(NAME_ROLE)
+
+    def select(self, name: str | None) -> None:
+        if name is None:
+            self.view.clearSelection()
+            return
+        row = self.model.row_of(name)
+        if row < 0 and self.document is not None and name in self.document.scenario.territories:
+            self.model.refresh()  # a command just added or renamed it; the scheduled refresh has not run yet
+            row = self.model.row_of(name)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.scrollTo(index)
+
+    def _on_model_reset(self) -> None:
+        if self._pending_select:
+            name, self._pending_select = self._pending_select, None
+            self.select(name)
+
+    def _on_view_selection_changed(self, *_: object) -> None:
+        name = self.selected_name()
+        territory = self.document.scenario.territories.get(name) if self.document and name else None
+        self.lock_button.setChecked(bool(territory and territory.locked))
+        self.active_territory_changed.emit(name)
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        key = self.model.COLUMNS[self.proxy.mapToSource(index).column()]
+        if key == "color":
+            self.ask_recolour()
+        elif key != "name":
+            self.territory_activated.emit(index.data(NAME_ROLE))
+
+    # --- commands ------------------------------------------------------------------------------------------
+    def _territory(self) -> Territory | None:
+        name = self.selected_name()
+        if self.document is None or name is None:
+            return None
+        return self.document.scenario.territories.get(name)
+
+    def create_territory(self, name: str, region: str | None = None, color: str | None = None) -> bool:
+        if self.document is None:
+            return False
+        s = self.document.scenario
+        territory = Territory(name.strip(), region, color or s.next_color())
+        self._pending_select = territory.name
+        ok = self.document.execute(CreateTerritory(self.document.scenario_name, territory))
+        if ok:
+            self.refresh()
+            self.select(territory.name)
+        self._pending_select = None
+        return ok
+
+    def ask_create(self) -> None:
+        if self.document is None:
+            return
+        n = len(self.document.scenario.territories) + 1
+        name, ok = QInputDialog.getText(self, "New territory", "Name of the new territory:", text=f"Territory {n}")
+        if ok and name.strip():
+            current = self._territory()
+            self.create_territory(name, current.region if current else None)
+
+    def ask_rename(self) -> None:
+        t = self._territory()
+        if t is None or self.document is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename territory", f"New name for {t.name}:", text=t.name)
+        if ok and name.strip() and name.strip() != t.name:
+            from ..domain.commands import RenameTerritory
+
+            self.document.execute(RenameTerritory(self.document.scenario_name, t.name, name.strip()))
+            self.refresh()
+            self.select(name.strip())
+
+    def recolour(self, name: str, color: str) -> bool:
+        if self.document is None:
+            return False
+        return self.document.execute(RecolourTerritory(self.document.scenario_name, name, color))
+
+    def ask_recolour(self) -> None:
+        t = self._territory()
+        if t is None:
+            return
+        color = QColorDialog.getColor(QColor(t.color), self, f"Colour of {t.name}")
+        if color.isValid():
+            self.recolour(t.name, color.name())
+
+    def delete_selected(self) -> None:
+        t = self._territory()
+        if t is not None and self.document is not None:
+            self.document.execute(DeleteTerritory(self.document.scenario_name, t.name))
+
+    def _on_lock_clicked(self) -> None:
+        t = self._territory()
+        if t is None or self.document is None:
+            self.lock_button.setChecked(False)
+            return
+        self.document.execute(LockTerritory(self.document.scenario_name, t.name, not t.locked))
+
+    def move_to_region(self, territory: str, region: str | None) -> bool:
+        if self.document is None:
+            return False
+        return self.document.execute(MoveTerritoryToRegion(self.document.scenario_name, territory, region))
+
+    def _on_region_menu_about_to_show(self) -> None:
+        menu = self.region_menu
+        menu.clear()
+        if self.document is None:
+            return
+        t = self._territory()
+        s = self.document.scenario
+        move = menu.addMenu("Move selected territory to")
+        move.setEnabled(t is not None)
+        for region in [*s.regions, None]:
+            action = move.addAction(region or "No region")
+            action.setCheckable(True)
+            action.setChecked(t is not None and t.region == region)
+            action.triggered.connect(lambda _=False, r=region: t and self.move_to_region(t.name, r))
+        menu.addSeparator()
+        menu.addAction("New region…", self._ask_new_region)
+        rename = menu.addMenu("Rename region")
+        delete = menu.addMenu("Delete region")
+        for region in s.regions:
+            rename.addAction(region, partial(self._ask_rename_region, region))
+            delete.addAction(region, partial(self._delete_region, region))
+        rename.setEnabled(bool(s.regions))
+        delete.setEnabled(bool(s.regions))
+
+    def _ask_new_region(self) -> None:
+        if self.document is None:
+            return
+        name, ok = QInputDialog.getText(self, "New region", "Name of the new region:")
+        if ok and name.strip() and self.document.execute(CreateRegion(self.document.scenario_name, name.strip())):
+            t = self._territory()
+            if t is not None and t.region is None:
+                self.move_to_region(t.name, name.strip())
+
+    def _ask_rename_region(self, region: str) -> None:
+        if self.document is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename region", f"New name for region {region}:", text=region)
+        if ok and name.strip() and name.strip() != region:
+            self.document.execute(RenameRegion(self.document.scenario_name, region, name.strip()))
+
+    def _delete_region(self, region: str) -> None:
+        if self.document is not None:
+            self.document.execute(DeleteRegion(self.document.scenario_name, region))
