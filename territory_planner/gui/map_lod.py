@@ -1,8 +1,17 @@
-"""The map's level of detail: vector items when few units are in view, a cached whole-map image otherwise.
+"""The map's level of detail: vector items when few units are in view, cached images otherwise.
 
-The image is rendered on a worker (:mod:`.map_raster`), patched in place after edits (at once while it is shown,
-lazily while the vector items are shown), and rendered again when a resize makes it too coarse. Renders are
-numbered; a render of an older state or an older layer is never shown.
+Two images stand in for the vector items when too many units are in view (issue 16 §3 item 6):
+
+- the *map image*, the whole map rendered once on a worker (:mod:`.map_raster`) finer than the screen and shown
+  shrunk to the current zoom; it is exact only while shown shrunk (or 1:1) and while unit borders are hidden at
+  the current zoom, as they are in it;
+- the *view image*, the region in view (plus a margin) rendered on the worker at the screen's exact scale, with
+  unit borders as the vector items would draw them; it is shown over the map image once ready, whenever the map
+  image is not exact (zoomed in past its resolution, or far enough in for unit borders), and rendered again when
+  the zoom changes or the view pans past it.
+
+Both are patched in place after edits (at once while shown, lazily otherwise) and rendered again after a full
+change. Renders are numbered; a render of an older state or an older layer is never shown.
 """
 
 from __future__ import annotations
@@ -11,8 +20,9 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
 import shapely
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QApplication, QGraphicsScene
 
@@ -25,7 +35,14 @@ if TYPE_CHECKING:
 
 
 class LevelOfDetail(QObject):
-    """Decides between vector items and the cached map image for a :class:`MapView`, and keeps the image current."""
+    """Decides between vector items and the cached images for a :class:`MapView`, and keeps the images current."""
+
+    #: Margin rendered around the view image, as a fraction of the view's size on each side (room to pan).
+    VIEW_MARGIN = 0.15
+    #: Milliseconds the zoom or pan must rest before the view image is rendered again.
+    VIEW_DELAY = 40
+    #: How far past its own zoom (fit-to-window) the map image may be shown.
+    MAP_IMAGE_ZOOM = 1.3
 
     def __init__(self, view: MapView) -> None:
         super().__init__(view)
@@ -35,22 +52,28 @@ class LevelOfDetail(QObject):
         self._display_timer = _single_shot(self, 100, self._on_display_timer)
         self._render_timer = _single_shot(self, 0, self._start_render)
         self._resize_timer = _single_shot(self, 300, self._on_resize_timer)
+        self._view_timer = _single_shot(self, self.VIEW_DELAY, self._start_view_render)
         # render generations keep counting across layers, so a late render of an old layer is never taken
         self._generation = 0
         self._unit_borders_shown = True
         self.raster_mode = False
         self._image: RasterImage | None = None
         self._pending = False
-        self._dirty: list[QRectF] = []  # changes not yet in the shown image (lazy patching)
+        self._dirty: list[QRectF] = []  # changes not yet in the map image (lazy patching)
         self._dirty_inflight: list[QRectF] = []  # changes after the pending render's snapshot
         self._item: RasterItem | None = None
+        self._view_image: RasterImage | None = None
+        self._view_pending: int | None = None  # generation of the view render in flight
+        self._view_dirty_inflight: list[QRectF] = []
+        self._view_item: RasterItem | None = None
 
     # -- layer ---------------------------------------------------------------------------------------------------
     def reset(self) -> None:
-        """A new layer is coming: drop renders of the previous one and forget its image."""
+        """A new layer is coming: drop renders of the previous one and forget its images."""
         self._generation += 1
-        self._renderer.latest_generation = self._generation
+        self._renderer.forget(self._generation)
         self._render_timer.stop()
+        self._view_timer.stop()
         self._unit_borders_shown = True
         self.raster_mode = False
         self._image = None
@@ -58,12 +81,19 @@ class LevelOfDetail(QObject):
         self._dirty = []
         self._dirty_inflight = []
         self._item = None
+        self._view_image = None
+        self._view_pending = None
+        self._view_dirty_inflight = []
+        self._view_item = None
 
     def attach(self, scene: QGraphicsScene) -> None:
-        """Add the (hidden) image item for the new layer to the scene."""
+        """Add the (hidden) image items for the new layer to the scene."""
         self._item = RasterItem(RASTER)
         self._item.setVisible(False)
         scene.addItem(self._item)
+        self._view_item = RasterItem(RASTER + 0.5)
+        self._view_item.setVisible(False)
+        scene.addItem(self._view_item)
 
     # -- rendering -----------------------------------------------------------------------------------------------
     def needs_raster(self) -> bool:
@@ -78,9 +108,11 @@ class LevelOfDetail(QObject):
         self._render_timer.start()
 
     def full_change(self) -> None:
-        """Every unit may look different: render the image again and re-decide the level of detail."""
+        """Every unit may look different: render the images again and re-decide the level of detail."""
         self._dirty.clear()
         self.request()
+        if self._view_image is not None or self._view_pending is not None:
+            self._view_timer.start()  # the shown view image stays until the new one is ready
         self.update()
 
     def _start_render(self) -> None:
@@ -89,28 +121,54 @@ class LevelOfDetail(QObject):
         if geometry is None or not self.needs_raster():
             self._pending = False
             return
-        view = self._view
-        items = view.unit_items()
         rect = qtmap.padded(geometry.extent)
         fit = self._fit_scale(geometry)
         scale = self._raster_scale(geometry)
-        self._generation += 1
-        request = RasterRequest(
-            generation=self._generation,
-            geometry=geometry,
-            rect=rect,
-            width=max(1, round(rect.width() * scale)),
-            height=max(1, round(rect.height() * scale)),
-            fill=items.fill.copy(),
-            hatch=items.hatch.copy(),
-            codes=view.codes().copy(),
-            border_kind=items.border_kind.copy(),
-            style=view.map_style(),
+        request = self._request(
+            geometry,
+            rect,
+            max(1, round(rect.width() * scale)),
+            max(1, round(rect.height() * scale)),
             min_level_scale=fit * 0.7,
             pixel_scale=max(1.0, scale / fit),
         )
         self._dirty_inflight = []  # edits from now on are not in this render's snapshot
         self._renderer.request(request)
+
+    def _request(
+        self,
+        geometry: qtmap.MapGeometry,
+        rect: QRectF,
+        width: int,
+        height: int,
+        *,
+        min_level_scale: float,
+        pixel_scale: float,
+        kind: str = "map",
+        units: np.ndarray | None = None,
+        aliased: bool = False,
+    ) -> RasterRequest:
+        """A numbered render request with copies of the current per-unit state."""
+        view = self._view
+        items = view.unit_items()
+        self._generation += 1
+        return RasterRequest(
+            generation=self._generation,
+            geometry=geometry,
+            rect=rect,
+            width=width,
+            height=height,
+            fill=items.fill.copy(),
+            hatch=items.hatch.copy(),
+            codes=view.codes().copy(),
+            border_kind=items.border_kind.copy(),
+            style=view.map_style(),
+            min_level_scale=min_level_scale,
+            pixel_scale=pixel_scale,
+            kind=kind,
+            units=units,
+            aliased=aliased,
+        )
 
     def _fit_scale(self, geometry: qtmap.MapGeometry) -> float:
         """Device pixels per scene unit when the whole layer fits the viewport."""
@@ -127,8 +185,16 @@ class LevelOfDetail(QObject):
         zoom = max(1.0, math.sqrt(geometry.n / budget) * 1.25)
         return min(self._fit_scale(geometry) * zoom, side / rect.width(), side / rect.height())
 
+    def _device_scale(self) -> float:
+        return self._view.current_scale() * self._view.devicePixelRatioF()
+
     def _on_renderer_finished(self, image: RasterImage) -> None:
-        if image.generation != self._generation or self._view.map_geometry() is None or self._item is None:
+        if self._view.map_geometry() is None:
+            return
+        if image.kind == "view":
+            self._on_view_rendered(image)
+            return
+        if not self._is_latest_map(image) or self._item is None:
             return
         self._pending = False
         self._image = image
@@ -141,16 +207,115 @@ class LevelOfDetail(QObject):
         self._on_display_timer()
         self._view.raster_updated.emit()
 
+    def _is_latest_map(self, image: RasterImage) -> bool:
+        """True when no newer map render was requested (view renders may have been numbered since)."""
+        return not self._renderer.superseded(image.generation, "map")
+
+    def _on_view_rendered(self, image: RasterImage) -> None:
+        if image.generation != self._view_pending or self._view_item is None:
+            return
+        self._view_pending = None
+        self._view_image = image
+        for rect in merge_rects(self._view_dirty_inflight):
+            self._patch_view(rect)
+        self._view_dirty_inflight = []
+        self._view_item.set_images(image.rect, image.levels)
+        self._view_item.build_display(self._view_item.pixels_per_unit())
+        self.update()
+        self._view.raster_updated.emit()
+
     def wait(self, msecs: int = 30000) -> bool:
-        """Block until the cached map image is current; True when it is."""
-        if not self._pending:
+        """Block until the cached images are current; True when they are."""
+        if not self._pending and self._view_pending is None and not self._view_timer.isActive():
             return True
         if self._render_timer.isActive():
             self._start_render()
+        if self._view_timer.isActive():
+            self._start_view_render()
         self._renderer.wait(msecs)
         QApplication.sendPostedEvents(self._renderer.bridge)
         QApplication.processEvents()
-        return not self._pending
+        return not self._pending and self._view_pending is None
+
+    # -- the view image --------------------------------------------------------------------------------------------
+    def _map_image_exact(self, geometry: qtmap.MapGeometry) -> bool:
+        """True when the map image, shown at the current zoom, looks (nearly) as the vector items would.
+
+        Its pens are sized for fit-to-window: zoomed in further, its territory borders grow with the zoom (the
+        "8 px black bands") and its units show no borders, so beyond :attr:`MAP_IMAGE_ZOOM` times its own zoom,
+        or when it would be magnified, the view image takes over.
+        """
+        item = self._item
+        if self._image is None or item is None:
+            return False
+        have = item.pixels_per_unit()
+        scale = self._device_scale()
+        if scale > have * 1.0001:
+            return False
+        return scale <= have / self._image.pixel_scale * self.MAP_IMAGE_ZOOM
+
+    def _view_image_fits(self) -> bool:
+        """True when the view image is at the current zoom (so it can be shown 1:1)."""
+        item = self._view_item
+        if self._view_image is None or item is None:
+            return False
+        scale = self._device_scale()
+        return abs(item.pixels_per_unit() - scale) <= 1e-6 * scale
+
+    def _update_view_image(self, geometry: qtmap.MapGeometry) -> None:
+        """In raster mode: show the view image when the map image is not exact, and keep it current."""
+        item = self._view_item
+        if item is None:
+            return
+        if self._map_image_exact(geometry):
+            self._view_timer.stop()
+            self._set_view_item_visible(False)
+            return
+        fits = self._view_image_fits()
+        self._set_view_item_visible(fits)
+        image = self._view_image
+        if fits and image is not None and image.rect.contains(self._view.visible_scene_rect()):
+            return
+        self._view_timer.start()  # (again): render once the zoom or pan rests
+
+    def _set_view_item_visible(self, visible: bool) -> None:
+        item = self._view_item
+        if item is None or item.isVisible() == visible:
+            return
+        if not visible and self.raster_mode and self._item is not None and self._item.isVisible():
+            self._flush_dirty()  # the map image shows again: bring it up to date first
+        item.setVisible(visible)
+
+    def _start_view_render(self) -> None:
+        self._view_timer.stop()
+        geometry = self._view.map_geometry()
+        if geometry is None or not self.raster_mode or self._map_image_exact(geometry):
+            return
+        scale = self._device_scale()
+        visible = self._view.visible_scene_rect()
+        mx, my = visible.width() * self.VIEW_MARGIN, visible.height() * self.VIEW_MARGIN
+        rect = visible.adjusted(-mx, -my, mx, my).intersected(qtmap.padded(geometry.extent))
+        if rect.isEmpty():
+            return
+        width, height = max(1, math.ceil(rect.width() * scale)), max(1, math.ceil(rect.height() * scale))
+        rect = QRectF(rect.left(), rect.top(), width / scale, height / scale)  # exactly ``scale`` pixels a unit
+        request = self._request(
+            geometry,
+            rect,
+            width,
+            height,
+            min_level_scale=scale,  # no halved copies
+            pixel_scale=self._view.devicePixelRatioF(),
+            kind="view",
+            units=geometry.units_in_rect(rect),
+            aliased=True,
+        )
+        self._view_pending = request.generation
+        self._view_dirty_inflight = []
+        self._renderer.request(request)
+
+    def is_showing_view_image(self) -> bool:
+        return self.raster_mode and self._view_item is not None and self._view_item.isVisible()
 
     # -- edits ---------------------------------------------------------------------------------------------------
     def mark_dirty(self, rect: QRectF) -> None:
@@ -159,28 +324,51 @@ class LevelOfDetail(QObject):
             return
         if self._pending:
             self._dirty_inflight.append(rect)
+        if self._view_pending is not None:
+            self._view_dirty_inflight.append(rect)
+        grown = rect.adjusted(-rect.width(), -rect.height(), rect.width(), rect.height())
+        view_shown = self.is_showing_view_image()
+        if self._view_image is not None and self._view_item is not None:
+            if view_shown:
+                self._patch_view(rect)
+                self._view_item.update(grown)
+            else:
+                self._view_image = None  # not shown, so not kept current: never show it again
+                self._view_item.setVisible(False)
         if self._image is None:
             return
-        if self.raster_mode and self._item is not None:
+        if self.raster_mode and not view_shown and self._item is not None:
             self._patch(rect)
-            self._item.update(rect.adjusted(-rect.width(), -rect.height(), rect.width(), rect.height()))
+            self._item.update(grown)
         else:
             self._dirty.append(rect)
 
-    def _patch(self, rect: QRectF) -> None:
+    def _repaint_image(self, image: RasterImage, rect: QRectF) -> QRect:
         view = self._view
         geometry = view.map_geometry()
-        if self._image is None or geometry is None:
-            return
+        if geometry is None:
+            return QRect()
         items = view.unit_items()
-        pixels = self._image.repaint(
+        return image.repaint(
             rect, geometry, items.fill, items.hatch, items.border_paths, items.border_kind, view.map_style()
         )
+
+    def _patch(self, rect: QRectF) -> None:
+        if self._image is None:
+            return
+        pixels = self._repaint_image(self._image, rect)
         if self._item is not None:
             self._item.patch_display(pixels)
 
+    def _patch_view(self, rect: QRectF) -> None:
+        if self._view_image is None:
+            return
+        pixels = self._repaint_image(self._view_image, rect)
+        if self._view_item is not None:
+            self._view_item.patch_display(pixels)
+
     def _flush_dirty(self) -> bool:
-        """Bring the shown image up to date before switching to it; False when a full render is needed."""
+        """Bring the map image up to date before showing it; False when a full render is needed."""
         geometry = self._view.map_geometry()
         if not self._dirty or geometry is None:
             return True
@@ -197,8 +385,20 @@ class LevelOfDetail(QObject):
         return True
 
     # -- choosing the level of detail ----------------------------------------------------------------------------
+    def visible_units(self) -> int:
+        """How many units are (at least partly) in view."""
+        geometry = self._view.map_geometry()
+        if geometry is None:
+            return 0
+        rect = self._view.visible_scene_rect()
+        return len(geometry.tree.query(shapely.box(rect.left(), rect.top(), rect.right(), rect.bottom())))
+
     def update(self) -> None:
-        """Show the image or the vector items, whichever suits the current zoom."""
+        """Show the images or the vector items, whichever suits the current zoom.
+
+        Too many units in view for items: the map image, with the view image over it when the map image is not
+        exact at this zoom. Few enough: the vector items, with unit borders when units are large enough on screen.
+        """
         view = self._view
         geometry = view.map_geometry()
         if geometry is None:
@@ -206,22 +406,23 @@ class LevelOfDetail(QObject):
         item = self._item
         want = False
         if self.needs_raster() and self._image is not None and item is not None:
-            rect = view.visible_scene_rect()
-            visible = len(geometry.tree.query(shapely.box(rect.left(), rect.top(), rect.right(), rect.bottom())))
             limit = view.VECTOR_BUDGET * (0.9 if self.raster_mode else 1.1)
-            sharp = view.current_scale() <= item.pixels_per_unit() * 1.6
-            want = visible > limit and sharp
+            want = self.visible_units() > limit
         if want and not self.raster_mode and not self._flush_dirty():
             want = False
         if want != self.raster_mode and item is not None:
             self.raster_mode = want
             view.unit_items().set_vector_visible(not want)
             item.setVisible(want)
+            if not want and self._view_item is not None:
+                self._view_item.setVisible(False)
         if want and item is not None:
-            scale = view.current_scale() * view.devicePixelRatioF()
+            scale = self._device_scale()
             if abs(item.display_scale() - scale) > 1e-9 * scale:
                 self._display_timer.start()
+            self._update_view_image(geometry)
         else:
+            self._view_timer.stop()
             self._apply_unit_border_lod(geometry)
 
     def _apply_unit_border_lod(self, geometry: qtmap.MapGeometry) -> None:
@@ -236,7 +437,7 @@ class LevelOfDetail(QObject):
     def _on_display_timer(self) -> None:
         """The zoom has settled: make the 1:1 display copy of the map image for it."""
         if self.raster_mode and self._item is not None:
-            self._item.build_display(self._view.current_scale() * self._view.devicePixelRatioF())
+            self._item.build_display(self._device_scale())
 
     def resized(self) -> None:
         """The view was resized: check (a little later) whether the image is still fine enough."""

@@ -35,6 +35,10 @@ class RasterRequest:
     style: qtmap.MapStyle
     min_level_scale: float  # stop making smaller copies below this many pixels per scene unit
     pixel_scale: float = 1.0  # how much finer than at fit-to-window the image is drawn
+    #: ``map``: the whole map, shown shrunk; ``view``: the region in view drawn at the screen's exact scale.
+    kind: str = "map"
+    units: np.ndarray | None = None  # the units to paint (None: all)
+    aliased: bool = False  # fills without anti-aliasing (their unit borders hide the steps; twice as fast)
 
 
 @dataclass
@@ -45,6 +49,8 @@ class RasterImage:
     rect: QRectF
     levels: list[QImage]
     pixel_scale: float = 1.0
+    kind: str = "map"
+    aliased: bool = False
 
     @property
     def transform(self) -> QTransform:
@@ -100,7 +106,7 @@ class RasterImage:
             border_kind,
             units,
             style,
-            antialias_fills=_antialias(self.pixel_scale),
+            antialias_fills=False if self.aliased else _antialias(self.pixel_scale),
             pixel_scale=self.pixel_scale,
         )
         painter.end()
@@ -147,9 +153,9 @@ def render_levels(request: RasterRequest, paths: list, borders: list) -> list[QI
         request.hatch,
         borders,
         request.border_kind,
-        None,
+        request.units,
         request.style,
-        antialias_fills=_antialias(request.pixel_scale),
+        antialias_fills=False if request.aliased else _antialias(request.pixel_scale),
         pixel_scale=request.pixel_scale,
     )
     painter.end()
@@ -185,20 +191,30 @@ class _RenderJob(QRunnable):
 
     def run(self) -> None:
         renderer, request = self._renderer, self._request
-        if request.generation < renderer.latest_generation:
+        if renderer.superseded(request.generation, request.kind):
             return  # superseded before it started
-        paths = renderer.worker_paths(request.geometry)
-        borders = request.geometry.boundary_paths(np.arange(request.geometry.n), request.codes)
+        geometry = request.geometry
+        paths = renderer.worker_paths(geometry)
+        units = np.arange(geometry.n) if request.units is None else request.units
+        borders: list = [None] * geometry.n
+        for unit, path in zip(units.tolist(), geometry.boundary_paths(units, request.codes), strict=True):
+            borders[unit] = path
         levels = render_levels(request, paths, borders)
         if not shiboken6.isValid(renderer.bridge):
             return  # the view was closed while this render ran
         renderer.bridge.finished.emit(
-            RasterImage(request.generation, QRectF(request.rect), levels, request.pixel_scale)
+            RasterImage(
+                request.generation, QRectF(request.rect), levels, request.pixel_scale, request.kind, request.aliased
+            )
         )
 
 
 class RasterRenderer(QObject):
-    """Renders map images on one worker thread; ``finished(RasterImage)`` arrives on the GUI thread."""
+    """Renders map images on one worker thread; ``finished(RasterImage)`` arrives on the GUI thread.
+
+    Each kind of image (``map``, ``view``) is superseded by the next request of its kind; :meth:`forget` drops
+    every render numbered before a generation (those of a previous layer).
+    """
 
     finished = Signal(object)
 
@@ -208,12 +224,21 @@ class RasterRenderer(QObject):
         self._pool.setMaxThreadCount(1)
         self.bridge = _Bridge(self)
         self.bridge.finished.connect(self._on_bridge_finished)
-        self.latest_generation = 0
+        self._latest: dict[str, int] = {}
+        self._floor = 0
         self._worker_paths: tuple[qtmap.MapGeometry, list] | None = None  # touched only by the worker thread
 
     def request(self, request: RasterRequest) -> None:
-        self.latest_generation = request.generation
+        self._latest[request.kind] = request.generation
         self._pool.start(_RenderJob(self, request))
+
+    def forget(self, generation: int) -> None:
+        """Renders numbered before ``generation`` are never delivered."""
+        self._floor = generation
+        self._latest.clear()
+
+    def superseded(self, generation: int, kind: str) -> bool:
+        return generation < max(self._floor, self._latest.get(kind, 0))
 
     def worker_paths(self, geometry: qtmap.MapGeometry) -> list:
         cached = self._worker_paths
@@ -228,5 +253,5 @@ class RasterRenderer(QObject):
         return self._pool.waitForDone(msecs)
 
     def _on_bridge_finished(self, image: RasterImage) -> None:
-        if image.generation == self.latest_generation:
+        if not self.superseded(image.generation, image.kind):
             self.finished.emit(image)

@@ -1,0 +1,162 @@
+"""The map's level of detail while zooming in (issue 16 §3 item 6).
+
+At ZIP scale, zooming in from fit-to-window showed the whole-map image magnified: territory borders drawn for
+fit-to-window grew into thick bands and units showed no borders until few enough were in view for vector items. A
+small layer with a small vector budget has the same levels of detail: these tests walk wheel notches in and check
+at each zoom what is shown and how a territory border looks on screen.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QWheelEvent
+
+from territory_planner.domain import Layer
+from territory_planner.exporters import qtmap
+from territory_planner.gui.map_view import MapView
+
+RED, BLUE = "#d62728", "#1f77b4"
+
+COLS, ROWS = 48, 32  # 1,536 square cells of 0.25 degrees; left half North (red), right half South (blue)
+BUDGET = 60  # vector items only with fewer than ~60 cells in view
+NOTCH = 120  # one wheel notch (angleDelta)
+
+
+def grid_layer(cols: int, rows: int, size: float) -> Layer:
+    """``cols`` x ``rows`` square lon/lat cells; unit ids ``r{row}c{col}``, row 0 in the south."""
+    cells, ids = [], []
+    for row in range(rows):
+        for col in range(cols):
+            x0, y0 = -104.0 + col * size, 35.0 + row * size
+            cells.append(shapely.box(x0, y0, x0 + size, y0 + size))
+            ids.append(f"r{row}c{col}")
+    index = pd.Index(ids, name="unit_id")
+    units = pd.DataFrame({"name": [f"Cell {i}" for i in ids]}, index=index)
+    return Layer(name="grid", units=units, geometry=gpd.GeoSeries(cells, index=index, crs="EPSG:4326"))
+
+
+@pytest.fixture
+def view(qtbot) -> MapView:
+    layer = grid_layer(COLS, ROWS, 0.25)
+    widget = MapView()
+    qtbot.addWidget(widget)
+    widget.VECTOR_BUDGET = BUDGET
+    widget.resize(900, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    codes = np.array([0 if int(u.split("c")[1]) < COLS // 2 else 1 for u in layer.unit_ids])
+    with qtbot.waitSignal(widget.raster_updated, timeout=20000):
+        widget.set_layer(layer)
+        widget.set_territory_state(codes, [RED, BLUE], ["North", "South"], [None, None], [False, False])
+    widget.zoom_to_fit()
+    return widget
+
+
+def wheel(view: MapView, notches: int, at: QPointF) -> None:
+    """Turn the mouse wheel ``notches`` notches at a viewport point, as a user does."""
+    event = QWheelEvent(
+        at,
+        QPointF(view.viewport().mapToGlobal(at.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, NOTCH * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    view.wheelEvent(event)
+
+
+def settle(qtbot, view: MapView) -> None:
+    """Wait until the images the current zoom asks for are rendered, and a frame is painted."""
+    if view._lod._view_timer.isActive() or view._lod._view_pending is not None or view._lod._pending:
+        with qtbot.waitSignal(view.raster_updated, timeout=20000):
+            pass
+    view.wait_for_raster()
+    with qtbot.waitSignal(view.painted, timeout=5000):
+        view.viewport().update()
+
+
+def border_point(view: MapView) -> QPointF:
+    """A viewport point on the North/South border, near the middle of the map."""
+    west = view.view_point(f"r{ROWS // 2}c{COLS // 2 - 1}")
+    east = view.view_point(f"r{ROWS // 2}c{COLS // 2}")
+    return QPointF((west.x() + east.x()) / 2, (west.y() + east.y()) / 2)
+
+
+def dark_run(shot: QImage, y: int, x0: int, x1: int) -> int:
+    """Longest run of border-dark pixels on row ``y`` between ``x0`` and ``x1`` (the border's width on screen)."""
+    border = QColor(qtmap.DEFAULT_STYLE.territory_border)
+    best = run = 0
+    for x in range(max(0, x0), min(shot.width(), x1)):
+        c = shot.pixelColor(x, y)
+        dark = abs(c.red() - border.red()) + abs(c.green() - border.green()) + abs(c.blue() - border.blue()) < 150
+        run = run + 1 if dark else 0
+        best = max(best, run)
+    return best
+
+
+def test_every_wheel_notch_in_shows_a_level_of_detail_drawn_for_that_zoom(qtbot, view: MapView) -> None:
+    assert view.is_showing_raster()  # 1,536 cells in view: the cached whole-map image
+    fit = view.current_scale()
+    lod = view._lod
+    seen = set()
+    for _ in range(14):
+        at = border_point(view)
+        wheel(view, 1, at)
+        settle(qtbot, view)
+        zoom = view.current_scale() / fit
+        visible = lod.visible_units()
+        if not view.is_showing_raster():
+            kind = "items"
+            assert visible <= BUDGET * 1.1
+            assert all(tile.isVisible() for tile in view.unit_items().tiles.values())
+            pen = view.unit_items().unit_items[0].pen()
+            shows_borders = qtmap.unit_borders_visible(view.map_geometry(), view.current_scale())
+            assert (pen.style() != Qt.PenStyle.NoPen) == shows_borders
+        elif view.is_showing_view_image():
+            kind = "view image"
+            assert visible > BUDGET * 0.9
+            assert lod._view_item.pixels_per_unit() == pytest.approx(view.current_scale() * view.devicePixelRatioF())
+            assert lod._view_image.rect.contains(view.visible_scene_rect())
+        else:
+            kind = "map image"
+            assert visible > BUDGET * 0.9
+            design = lod._item.pixels_per_unit() / lod._image.pixel_scale
+            assert view.current_scale() * view.devicePixelRatioF() <= design * lod.MAP_IMAGE_ZOOM * 1.0001
+        seen.add(kind)
+        shot = view.grab().toImage()
+        point = border_point(view).toPoint()
+        width = dark_run(shot, point.y() + 3, point.x() - 20, point.x() + 20)
+        assert 1 <= width <= 3, f"territory border {width} px wide at {zoom:.2f}x fit ({kind})"
+    assert seen == {"map image", "view image", "items"}
+
+
+def test_an_edit_while_the_view_image_is_shown_appears_at_once(qtbot, view: MapView) -> None:
+    at = border_point(view)
+    while not view.is_showing_view_image():
+        wheel(view, 1, at)
+        settle(qtbot, view)
+        assert view.is_showing_raster(), "zoomed past the image levels without showing the view image"
+    target = f"r{ROWS // 2}c{COLS // 2 - 3}"  # a North cell near the border, now painted South
+    with qtbot.waitSignal(view.painted, timeout=5000):
+        view.update_units(view.layer().positions([target]), np.array([1]))
+    shot = view.grab().toImage()
+    assert shot.pixelColor(view.view_point(target) + QPoint(0, 3)) == QColor(BLUE)
+    assert view.is_showing_view_image()
+
+
+def test_the_view_image_is_not_shown_at_another_zoom(qtbot, view: MapView) -> None:
+    at = border_point(view)
+    while not view.is_showing_view_image():
+        wheel(view, 1, at)
+        settle(qtbot, view)
+    wheel(view, -1, at)  # one notch out: until the new view image is ready, the map image shows
+    assert not view.is_showing_view_image() or view._lod._view_image_fits()
+    settle(qtbot, view)
+    assert view.is_showing_view_image() or view._lod._map_image_exact(view.map_geometry())
