@@ -180,6 +180,15 @@ def hires_frame(pack: Pack) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry=gpd.GeoSeries(geometries, crs=CRS))
 
 
+#: The GeoPackage version written. GDAL 3.7+ writes 1.4 by default, which GDAL 3.6 (Debian 12) and older open only
+#: with a warning on every open ("may only be partially supported"); 1.2 is read cleanly by GDAL 2.2 and later and
+#: holds everything the pack writes (features, CRS, no 1.3/1.4 extensions are used).
+GPKG_VERSION = "1.2"
+#: The header of a GeoPackage of :data:`GPKG_VERSION`: SQLite's application_id ("GPKG") and user_version (10200).
+GPKG_APPLICATION_ID = 0x47504B47
+GPKG_USER_VERSION = 10200
+
+
 def _write(frame: gpd.GeoDataFrame, path: Path, layer: str, driver: str, append: bool = False, **kwargs: Any) -> None:
     geometry_type = frame.attrs.get("geometry_type")
     pyogrio.write_dataframe(
@@ -217,7 +226,7 @@ def write_geopackage(pack: Pack, path: str | Path, progress: Progress | None = N
     _fresh(target)
     report(0.0, "Writing territories to the GeoPackage")
     layers = {"territories": territories_frame(pack)}
-    _write(layers["territories"], target, "territories", "GPKG")
+    _write(layers["territories"], target, "territories", "GPKG", dataset_options={"VERSION": GPKG_VERSION})
     report(0.3, "Writing units to the GeoPackage")
     layers["units"] = units_frame(pack)
     _write(layers["units"], target, "units", "GPKG", append=True)
