@@ -450,9 +450,7 @@ def _assumption_rows(key: str, scenario: str, a: Assumptions) -> list[Row]:
     entries: list[tuple[str, str, str | None, float | None]] = [("plan", "", k, float(v)) for k, v in a.values.items()]
     # Ranges are plan rows keyed <key>.low / <key>.high; the market attribute is a plan row whose subject holds
     # the attribute's name (docs/persistence.md).
-    entries.extend(
-        ("plan", "", range_key(k, end), float(v)) for k, ends in a.ranges.items() for end, v in ends.items()
-    )
+    entries.extend(("plan", "", range_key(k, end), float(v)) for k, ends in a.ranges.items() for end, v in ends.items())
     if a.market_attribute is not None:
         entries.append(("plan", a.market_attribute, "market_attribute", None))
     for level, table in (("region", a.region_overrides), ("territory", a.territory_overrides)):
