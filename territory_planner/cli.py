@@ -19,7 +19,7 @@ from .domain.commands import Batch, Command, CopyScenario, DeleteScenario, Renam
 from .domain.formatting import count
 from .domain.text import printable
 from .services.export_kinds import EXPORT_KINDS
-from .services.imports import SHEETS, ColumnMapping
+from .services.imports import MERGEABLE, SHEETS, ColumnMapping
 
 log = logging.getLogger("territory_planner")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -232,6 +232,12 @@ def new(
 @click.option("--name-column", help="accounts: column of account names.")
 @click.option("--measure", "measures", multiple=True, help="accounts: numeric column to sum per unit (repeat).")
 @click.option("--report", type=click.Path(dir_okay=False), help="accounts: CSV listing accounts not placed.")
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="territories, sellers, allocations: change only the rows the file lists; the others stay "
+    "(without it the file replaces them).",
+)
 @friendly_errors
 def import_(
     kind: str,
@@ -244,12 +250,17 @@ def import_(
     name_column: str | None,
     measures: tuple[str, ...],
     report: str | None,
+    merge: bool = False,
 ) -> None:
     """Import a file into the plan. All or nothing: on any problem nothing changes.
 
     KIND is a plan sheet (CSV or XLSX) imported into --scenario, `workbook` (an exported XLSX workbook), or
     `accounts` (a CRM export: accounts are placed in units by ZIP code or coordinates, counted and summed).
+    A territories, sellers or allocations sheet replaces what the scenario holds (the output says what it
+    replaced: "Replaces 12 allocations with 2: removes 10 …"); --merge changes only the rows listed.
     """
+    if merge and kind not in MERGEABLE:
+        _fail(f"--merge works on the {', '.join(MERGEABLE)} sheets, not on {kind}; import it without --merge.")
     if kind == "workbook":
         _import_workbook(plan, file, scenario)
         return
@@ -260,9 +271,11 @@ def import_(
     from .services.imports import import_sheet
 
     plan_obj = _load(plan)
-    imported = import_sheet(plan_obj, kind, scenario, file)
+    imported = import_sheet(plan_obj, kind, scenario, file, merge=merge)
     _apply_and_save(plan_obj, plan, imported.command)
     _say(imported.summary())
+    if imported.effect is not None and imported.effect.replaces:
+        _say(f"Note: {Path(file).name} replaced what it does not list; --merge changes only the rows listed.", err=True)
 
 
 @cli.command("import-workbook", hidden=True)

@@ -209,7 +209,10 @@ def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territor
     return Batch(f"Import {len(seen):,} assignments from {Path(path).name}", commands)
 
 
-def read_territories(plan: Plan, scenario: str, path: str | Path) -> Batch:
+def read_territories(plan: Plan, scenario: str, path: str | Path, merge: bool = False) -> Batch:
+    """The territories of the sheet: by default they replace the scenario's territories (one not listed is deleted,
+    its units left unassigned; a region no territory names is deleted); with ``merge`` the territories and regions
+    not listed stay, and the listed ones are created or updated."""
     table = read_table(path)
     table.require("territory")
     c = _Collector(table)
@@ -247,7 +250,7 @@ def read_territories(plan: Plan, scenario: str, path: str | Path) -> Batch:
         if region not in s.regions:
             commands.append(CreateRegion(scenario, region))
     for name in s.territories:
-        if name not in wanted:
+        if name not in wanted and not merge:
             commands.append(DeleteTerritory(scenario, name))
     used_colors = {t.color for n, t in s.territories.items() if n in wanted}
     palette = iter([p for p in PALETTE if p not in used_colors] + list(PALETTE) * 10)
@@ -263,12 +266,17 @@ def read_territories(plan: Plan, scenario: str, path: str | Path) -> Batch:
         if locked is not None and current.locked != locked:
             commands.append(LockTerritory(scenario, name, locked))
     for region in s.regions:
-        if region not in regions_wanted:
+        if region not in regions_wanted and not merge:
             commands.append(DeleteRegion(scenario, region))
-    return Batch(f"Import {len(wanted)} territories from {Path(path).name}", tuple(commands))
+    how = "Merge" if merge else "Import"
+    return Batch(f"{how} {len(wanted)} territories from {Path(path).name}", tuple(commands))
 
 
-def read_sellers(plan: Plan, scenario: str, path: str | Path, known_territories: set[str] | None = None) -> Batch:
+def read_sellers(
+    plan: Plan, scenario: str, path: str | Path, known_territories: set[str] | None = None, merge: bool = False
+) -> Batch:
+    """The sellers of the sheet: by default they replace the scenario's sellers; with ``merge`` a seller not
+    listed stays and a listed one is added or replaced."""
     table = read_table(path)
     table.require("seller", "territory", "status", "annual_quota")
     c = _Collector(table)
@@ -311,12 +319,16 @@ def read_sellers(plan: Plan, scenario: str, path: str | Path, known_territories:
             continue
         sellers[name] = Seller(name, territory, status, start, ramp_months, quota, cost or 0.0)  # type: ignore[arg-type]
     c.raise_if_any()
-    commands: list[Command] = [RemoveSeller(scenario, n) for n in s.sellers]
+    gone = [n for n in s.sellers if n in sellers] if merge else list(s.sellers)
+    commands: list[Command] = [RemoveSeller(scenario, n) for n in gone]
     commands += [AddSeller(scenario, seller) for seller in sellers.values()]
-    return Batch(f"Import {len(sellers)} sellers from {Path(path).name}", tuple(commands))
+    how = "Merge" if merge else "Import"
+    return Batch(f"{how} {len(sellers)} sellers from {Path(path).name}", tuple(commands))
 
 
-def read_allocations(plan: Plan, scenario: str, path: str | Path) -> Batch:
+def read_allocations(plan: Plan, scenario: str, path: str | Path, merge: bool = False) -> Batch:
+    """The allocations of the sheet. By default they *replace* the scenario's allocations (one not listed is
+    removed); with ``merge`` only the rows listed are set and every other allocation stays."""
     table = read_table(path)
     table.require("level", "name", "budget")
     c = _Collector(table)
@@ -347,9 +359,11 @@ def read_allocations(plan: Plan, scenario: str, path: str | Path) -> Batch:
             continue
         allocations[(level, name)] = Allocation(level, name, budget, hours or 0.0, start)  # type: ignore[arg-type]
     c.raise_if_any()
-    commands: list[Command] = [SetAllocation(scenario, lv, n, None) for (lv, n) in s.allocations]
+    removed = [] if merge else [key for key in s.allocations if key not in allocations]
+    commands: list[Command] = [SetAllocation(scenario, lv, n, None) for (lv, n) in removed]
     commands += [SetAllocation(scenario, lv, n, a) for (lv, n), a in allocations.items()]
-    return Batch(f"Import {len(allocations)} allocations from {Path(path).name}", tuple(commands))
+    how = "Merge" if merge else "Import"
+    return Batch(f"{how} {len(allocations)} allocations from {Path(path).name}", tuple(commands))
 
 
 def read_assumptions(plan: Plan, scenario: str, path: str | Path) -> Batch:
@@ -561,9 +575,24 @@ READERS: dict[str, Callable[..., Batch]] = {
 }
 
 
-def read_sheet(kind: str, plan: Plan, scenario: str, path: str | Path) -> Batch:
-    """Read one plan sheet and return the batch of commands that would apply it (nothing is changed yet)."""
+#: The sheets that replace what the scenario holds unless merged (``merge=True``): a row not in the file is removed.
+MERGEABLE = ("territories", "sellers", "allocations")
+
+
+def read_sheet(kind: str, plan: Plan, scenario: str, path: str | Path, merge: bool = False) -> Batch:
+    """Read one plan sheet and return the batch of commands that would apply it (nothing is changed yet).
+
+    Territories, sellers and allocations *replace* the scenario's by default; ``merge`` changes only the rows the
+    sheet lists (:data:`MERGEABLE`). ``readers.import_effect.describe_import`` says what a batch will do.
+    """
     if kind not in READERS:
         raise PlanError(f"Unknown sheet '{kind}'. Use one of: {', '.join(SHEETS)}.")
     plan.scenario(scenario)
+    if merge:
+        if kind not in MERGEABLE:
+            raise PlanError(
+                f"A {kind} sheet cannot be merged: merging works on the {', '.join(MERGEABLE)} sheets. "
+                "Import it without merging."
+            )
+        return READERS[kind](plan, scenario, path, merge=True)
     return READERS[kind](plan, scenario, path)

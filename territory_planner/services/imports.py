@@ -15,7 +15,8 @@ from ..domain import Plan
 from ..domain.commands import Command
 from ..readers.accounts import ColumnMapping
 from ..readers.errors import InputFileError, file_problem
-from ..readers.sheets import COLUMNS, SHEETS, read_sheet
+from ..readers.import_effect import ImportEffect, describe_import
+from ..readers.sheets import COLUMNS, MERGEABLE, SHEETS, read_sheet
 from ..readers.table import open_records, parse_amount
 from ..readers.workbook import read_workbook
 from .accounts import AccountsImportResult, import_accounts
@@ -31,21 +32,31 @@ class Imported:
 
     command: Command
     scenario: str
+    #: What the command will remove, change and add, read before it is applied (readers/import_effect.py).
+    effect: ImportEffect | None = None
 
     def summary(self) -> str:
-        """One line for a status bar or the command line."""
-        return f"{self.command.label} into scenario {self.scenario}."
+        """One line for a status bar or the command line (with what it replaced, changed and added)."""
+        said = f" {self.effect.text()}" if self.effect is not None else ""
+        return f"{self.command.label} into scenario {self.scenario}.{said}"
 
 
 def import_sheet(
-    plan: Plan, kind: str, scenario: str, path: str | Path, progress: Progress | ReportFn | None = None
+    plan: Plan,
+    kind: str,
+    scenario: str,
+    path: str | Path,
+    progress: Progress | ReportFn | None = None,
+    merge: bool = False,
 ) -> Imported:
-    """Read one plan sheet (``kind`` is one of :data:`SHEETS`; CSV or XLSX) into ``scenario``."""
+    """Read one plan sheet (``kind`` is one of :data:`SHEETS`; CSV or XLSX) into ``scenario``. Territories,
+    sellers and allocations replace the scenario's unless ``merge`` (only the rows listed change); the result's
+    ``effect`` says what will be replaced and added (``effect.replaces``: ask before applying)."""
     report = Progress.of(progress)
     report(0.1, f"Reading {Path(path).name}…")
-    batch = read_sheet(kind, plan, scenario, path)
+    batch = read_sheet(kind, plan, scenario, path, merge=merge)
     report(1.0, "Read")
-    return Imported(batch, scenario)
+    return Imported(batch, scenario, describe_import(plan, scenario, batch))
 
 
 def import_workbook(
@@ -56,7 +67,7 @@ def import_workbook(
     report(0.1, f"Reading {Path(path).name}…")
     batch = read_workbook(plan, scenario, path)
     report(1.0, "Read")
-    return Imported(batch, scenario)
+    return Imported(batch, scenario, describe_import(plan, scenario, batch))
 
 
 @dataclass(frozen=True)
@@ -111,13 +122,16 @@ def preview_table(path: str | Path, progress: Progress | ReportFn | None = None)
 
 __all__ = [
     "COLUMNS",
+    "MERGEABLE",
     "PREVIEW_ROWS",
     "SHEETS",
     "AccountsImportResult",
     "ColumnMapping",
+    "ImportEffect",
     "Imported",
     "InputFileError",
     "Preview",
+    "describe_import",
     "import_accounts",
     "import_sheet",
     "import_workbook",
