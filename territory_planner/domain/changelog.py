@@ -73,6 +73,19 @@ class ChangeLogError(PlanError):
     """A stored change cannot be read (it names a type or field this version does not know, or is not JSON)."""
 
 
+class ChangeNotReplayable(ChangeLogError):
+    """A logged change whose command could not be stored as data (a command type outside the registry): the log
+    keeps its description, but nobody can apply it again, so other clients must reload the plan instead."""
+
+
+#: The stored form of a command that is not in the registry.
+UNRECORDED = "Unrecorded"
+
+
+def is_replayable(text: str) -> bool:
+    return f'"$type":"{UNRECORDED}"' not in text[:80]
+
+
 def encode(value: Any) -> Any:
     """A command or value as JSON-ready data: tuples are lists, other containers and types are tagged."""
     if value is None or isinstance(value, bool | str):
@@ -110,6 +123,10 @@ def decode(data: Any) -> Any:
         if "$float" in data:
             return float(data["$float"])
         name = data.get("$type")
+        if name == UNRECORDED:
+            raise ChangeNotReplayable(
+                f"The change '{data.get('kind', '?')}' was logged without its data, so it cannot be applied again."
+            )
         cls = REGISTRY.get(name) if isinstance(name, str) else None
         if cls is None:
             raise ChangeLogError(f"The change log names a kind of change this version does not know ('{name}').")
@@ -190,16 +207,20 @@ def apply_command(
     the command is not allowed or not valid."""
     check_editable(plan, command)
     inverse = command.apply(plan)
-    try:
-        entry = Change(
-            None, log_scenario(command), author, clock(), c.undo_label(command, inverse), to_json(command),
-            to_json(inverse), client,
-        )  # fmt: skip
-    except PlanError:
-        inverse.apply(plan)
-        raise
+    entry = Change(
+        None, log_scenario(command), author, clock(), c.undo_label(command, inverse), _stored(command),
+        _stored(inverse), client,
+    )  # fmt: skip
     plan.governance.log.append(entry)
     return inverse
+
+
+def _stored(command: Any) -> str:
+    """The command as JSON; a command outside the registry is logged by name only (see ChangeNotReplayable)."""
+    try:
+        return to_json(command)
+    except PlanError:
+        return json.dumps({"$type": UNRECORDED, "kind": type(command).__name__}, separators=(",", ":"))
 
 
 _PAST = {
@@ -244,12 +265,15 @@ def notice(change: Change) -> str:
 
 __all__ = [
     "REGISTRY",
+    "UNRECORDED",
     "ChangeLogError",
+    "ChangeNotReplayable",
     "apply_command",
     "check_editable",
     "decode",
     "encode",
     "from_json",
+    "is_replayable",
     "notice",
     "now_text",
     "scenarios_changed",

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from territory_planner.domain import Plan, PlanError
-from territory_planner.domain.changelog import check_editable, from_json, to_json
+from territory_planner.domain.changelog import ChangeNotReplayable, check_editable, from_json, is_replayable, to_json
 from territory_planner.domain.commands import SetUnitAttributes, undo_label
 from territory_planner.domain.governance import Change
 
@@ -127,6 +127,13 @@ class SharedStore:
         if not fresh:
             return out
         pending = plan.governance.pending()
+        for entry in (*fresh, *pending):
+            if not (is_replayable(entry.command) and is_replayable(entry.inverse)):
+                # Checked before anything changes: the caller reloads the plan instead.
+                raise ChangeNotReplayable(
+                    f"The change “{entry.description}” by {entry.author} cannot be replayed: the plan must be "
+                    "loaded again."
+                )
         layer = any(_touches_layer(c) for c in (*fresh, *pending))
         if pending:
             before = self._keyed(plan, layer)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import Plan, PlanError
-from ..domain.changelog import apply_command, from_json, notice, now_text
+from ..domain.changelog import ChangeNotReplayable, apply_command, from_json, notice, now_text
 from ..domain.commands import Command
 from ..domain.governance import Change
 from ..persistence import load_plan
@@ -118,7 +118,11 @@ class SharedSession:
     def commit(self) -> list[Change]:
         """Save the unsaved changes to the server (after taking in what others committed meanwhile)."""
         with self.lock:
-            committed, absorbed = self.store.commit(self.plan, self.author)
+            try:
+                committed, absorbed = self.store.commit(self.plan, self.author)
+            except ChangeNotReplayable:  # someone's change can only be taken in by loading the plan again
+                self.reload()
+                committed, absorbed = self.store.commit(self.plan, self.author)
         self._report(absorbed)
         return committed
 
@@ -141,7 +145,12 @@ class SharedSession:
         """Read and apply what others committed since the last change this session has."""
         with self.lock:
             remote = self.store.fetch(self.plan.governance.last_sequence())
-            absorbed = self.store.absorb(self.plan, remote)
+            try:
+                absorbed = self.store.absorb(self.plan, remote)
+            except ChangeNotReplayable:
+                log.info("A change cannot be replayed; reloading the plan", exc_info=True)
+                self.reload()
+                return remote
         self._report(absorbed)
         return absorbed.remote
 

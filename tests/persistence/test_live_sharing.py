@@ -239,6 +239,23 @@ def test_a_save_without_the_change_log_makes_live_clients_reload(shared, postgre
     assert load_plan(postgres_target).scenario().territories["T7"].color == "#777777"
 
 
+def test_a_change_that_cannot_be_replayed_makes_live_clients_reload(shared, postgres_target: PlanTarget) -> None:
+    from territory_planner.domain.changelog import apply_command
+
+    class Plugin:  # a command type outside the change-log registry
+        label = "Plug-in recolour"
+
+        def apply(self, plan):
+            return c.RecolourTerritory(BASELINE, "T9", "#999999").apply(plan)
+
+    a, _ = shared("Dana")
+    other = load_plan(postgres_target)
+    apply_command(other, Plugin(), author="Ravi")
+    save_plan(other, postgres_target)
+    assert wait_for(lambda: _colour(a, "T9") == "#999999", 5)
+    assert a.plan.governance.log[-1].description == "Plug-in recolour"
+
+
 # --- faults ------------------------------------------------------------------------------------------------------
 
 

@@ -289,3 +289,21 @@ def test_every_command_class_of_the_domain_is_registered_for_the_change_log() ->
         if isinstance(value, type) and dataclasses.is_dataclass(value) and callable(getattr(value, "apply", None))
     }
     assert found and found <= set(REGISTRY)
+
+
+def test_a_command_outside_the_registry_still_applies_and_is_logged_by_name(plan: Plan) -> None:
+    from territory_planner.domain.changelog import ChangeNotReplayable
+
+    class Wrapped:  # e.g. a test double or a plug-in's command
+        label = "Wrapped change"
+
+        def apply(self, target: Plan) -> c.Command:
+            return c.RecolourTerritory(BASELINE, "Boston", "#101010").apply(target)
+
+    apply_command(plan, Wrapped(), author="Dana")
+    entry = plan.governance.log[-1]
+    assert plan.scenario().territories["Boston"].color == "#101010"
+    assert entry.description == "Wrapped change" and entry.author == "Dana"
+    with pytest.raises(ChangeNotReplayable, match="'Wrapped' was logged without its data"):
+        from_json(entry.command)
+    assert from_json(entry.inverse) == c.RecolourTerritory(BASELINE, "Boston", "#4e79a7")
