@@ -22,6 +22,8 @@ class Record:
     baseline_name: str | None = None
     baseline_median_ms: float | None = None
     speedup: float | None = None
+    #: What the figures measure: milliseconds unless a record says otherwise (e.g. "MB" of resident memory).
+    unit: str = "ms"
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -39,8 +41,12 @@ def time_runs(action: Callable[[], object], runs: int, setup: Callable[[], objec
     return times
 
 
-def record(name: str, layer: str, units: int, territories: int, times: list[float]) -> Record:
-    return Record(name, layer, units, territories, statistics.median(times), min(times), max(times), len(times))
+def record(name: str, layer: str, units: int, territories: int, times: list[float], unit: str = "ms") -> Record:
+    if not times:
+        raise ValueError(f"No runs of {name!r}")
+    return Record(
+        name, layer, units, territories, statistics.median(times), min(times), max(times), len(times), unit=unit
+    )
 
 
 def with_baseline(rec: Record, baseline: Record) -> Record:
@@ -51,7 +57,7 @@ def with_baseline(rec: Record, baseline: Record) -> Record:
 
 
 def print_table(records: list[Record]) -> None:
-    header = f"{'benchmark':<38} {'layer':<12} {'units':>6} {'terr':>4} {'median ms':>10} {'min':>9} {'max':>9} " \
+    header = f"{'benchmark':<52} {'layer':<12} {'units':>6} {'terr':>4} {'median ms':>10} {'min':>9} {'max':>9} " \
         f"{'runs':>4}  {'vs baseline':>22}"  # fmt: skip
     print(header)
     print("-" * len(header))
@@ -60,6 +66,6 @@ def print_table(records: list[Record]) -> None:
         if r.baseline_median_ms is not None and r.speedup is not None:
             base = f"{r.speedup:7.1f}x vs {r.baseline_median_ms:8.1f}"
         print(
-            f"{r.name:<38} {r.layer:<12} {r.units:>6} {r.territories:>4} {r.median_ms:>10.2f} {r.min_ms:>9.2f} "
-            f"{r.max_ms:>9.2f} {r.runs:>4}  {base:>22}"
+            f"{r.name:<52} {r.layer:<12} {r.units:>6} {r.territories:>4} {r.median_ms:>10.2f} {r.min_ms:>9.2f} "
+            f"{r.max_ms:>9.2f} {r.runs:>4}  {base:>22}" + ("" if r.unit == "ms" else f"  ({r.unit})")
         )

@@ -1,4 +1,11 @@
-"""Core benchmarks: incremental reassignment against the naive recompute, opening a plan, `check` end to end."""
+"""Core benchmarks: a reassignment on the app's engine path against the naive recompute, opening a plan, `check`.
+
+The engine path is the one the window and the CLI take: one ``AssignUnits`` command applied through
+``PlanSession.apply`` (aggregates follow by delta) and the session's report (funnel and flags on the aggregates).
+The naive path applies the same command, dissolves every territory with the default union and evaluates with
+freshly counted aggregates. The window's own path (territory state, map items, repaint, panels) is timed in
+``sections.bench_window``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,13 @@ import tempfile
 from collections import deque
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 
-from territory_planner.domain import Plan
+from territory_planner.domain import Plan, Report, TerritoryAggregates, evaluate
 from territory_planner.domain.commands import AssignUnits
 from territory_planner.persistence import load_plan, save_plan
-from territory_planner.services.live import LiveScenario, naive_recompute
 from territory_planner.services.session import PlanSession
 
 from .common import Record, record, time_runs, with_baseline
@@ -47,36 +55,49 @@ def border_units(plan: Plan, source: str, target: str, count: int) -> list[str]:
     return [str(ids[i]) for i in order[:count]]
 
 
+def naive_recompute(session: PlanSession, scenario: str) -> tuple[gpd.GeoDataFrame, Report]:
+    """The from-scratch way: dissolve every unit with the default union and evaluate with fresh aggregates."""
+    plan = session.plan
+    s = plan.scenario(scenario)
+    units = plan.layer.unit_ids
+    labels = pd.Series([s.assignment.get(u) for u in units], index=units, dtype=object)
+    frame = gpd.GeoDataFrame({"territory": labels}, geometry=plan.layer.geometry)
+    dissolved = frame.dropna(subset=["territory"]).dissolve(by="territory")
+    report = evaluate(s, plan.layer, TerritoryAggregates(plan.layer, s))
+    return dissolved, report
+
+
 class _Mover:
-    """Moves a fixed set of units across the border and back, either incrementally or the naive way."""
+    """Moves a fixed set of units across the border and back, on the engine path or the naive way."""
 
-    def __init__(self, session: PlanSession, live: LiveScenario, units: list[str]) -> None:
-        self.session, self.live, self.units, self.forward = session, live, units, True
+    def __init__(self, session: PlanSession, units: list[str]) -> None:
+        self.session, self.units, self.forward = session, units, True
 
-    def _target(self) -> str:
+    def _command(self) -> AssignUnits:
         target = TARGET if self.forward else SOURCE
         self.forward = not self.forward
-        return target
+        return AssignUnits.to("baseline", self.units, target)
 
     def incremental(self) -> None:
-        self.live.reassign(self.units, self._target())
+        self.session.apply(self._command())
+        self.session.report("baseline")
 
     def naive(self) -> None:
-        self.session.apply(AssignUnits.to("baseline", self.units, self._target()))
+        self.session.apply(self._command())
         naive_recompute(self.session, "baseline")
 
 
 def bench_reassign(plan: Plan, layer_name: str, runs: int, naive_runs: int) -> list[Record]:
+    """``reassign N unit(s) incremental``: the command through the session and its report (the app's engine)."""
     session = PlanSession(plan)
-    live = LiveScenario(session, "baseline")
     session.report("baseline")
     n_units, n_terr = len(plan.layer), len(plan.scenario().territories)
     out = []
-    for size in (1, 200):
+    for size in (1, 50, 200):
         units = border_units(plan, SOURCE, TARGET, size)
         if len(units) < size:
             continue
-        mover = _Mover(session, live, units)
+        mover = _Mover(session, units)
         fast = record(
             f"reassign {size} unit(s) incremental", layer_name, n_units, n_terr, time_runs(mover.incremental, runs)
         )
@@ -84,6 +105,7 @@ def bench_reassign(plan: Plan, layer_name: str, runs: int, naive_runs: int) -> l
         out += [with_baseline(fast, slow), slow]
         if not mover.forward:
             mover.incremental()  # leave the plan as it was
+    session.close()
     return out
 
 

@@ -6,10 +6,12 @@ import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
-from territory_planner.domain import Plan
+from territory_planner.domain import Plan, TerritoryAggregates, evaluate
+from territory_planner.domain.commands import AssignUnits
 
-from .common import Record, record, time_runs
+from .common import Record, record, time_runs, with_baseline
 
 
 def bench_exports(plan: Plan, layer_name: str, runs: int) -> list[Record]:
@@ -75,62 +77,198 @@ def bench_map_view(plan: Plan, layer_name: str, runs: int) -> list[Record]:
     return out
 
 
+class _Phases:
+    """Milliseconds spent in the engine (command, report) and in the map (territory state, items) during a stroke."""
+
+    def __init__(self) -> None:
+        self.engine = 0.0
+        self.map = 0.0
+
+    def reset(self) -> None:
+        self.engine = self.map = 0.0
+
+    def wrap(self, fn: Callable[..., Any], phase: str) -> Callable[..., Any]:
+        import time
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                setattr(self, phase, getattr(self, phase) + (time.perf_counter() - start) * 1000)
+
+        return timed
+
+
 def bench_window(plan: Plan, layer_name: str, runs: int) -> list[Record]:
-    """The whole desktop window: opening the plan to a drawn map, and a 50-unit paint stroke to updated views
-    (map, tables, summary and flags), on the GUI thread."""
+    """The desktop window on the path the app takes: the paint controller's stroke goes through the document's
+    command (``PlanSession.apply``), the window moves the units in its territory state and on the map items, and
+    the panels refresh from the session's report; each stroke is timed to the repaint of the map.
+
+    Records: opening the plan to a drawn map (at ZIP scale: the map image shown), strokes of 1 and 50 units split
+    into engine (command and report), map (territory state, items, image patch and the repaint) and end to end
+    (with the tables, summary and flags), and the naive stroke in the same window (command, full dissolve and
+    fresh evaluation, a full map refresh, the panels) as the baseline.
+    """
     import time
 
     from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
+    import territory_planner.services.session as session_module
     from territory_planner.gui.document import PlanDocument
     from territory_planner.gui.main_window import MainWindow
+    from territory_planner.gui.map_view import MapView
+    from territory_planner.gui.territory_state import TerritoryState
     from territory_planner.services.autosave import RecoveryStore
     from territory_planner.services.workspace import Workspace
 
-    from .core import SOURCE, TARGET, border_units
+    from .core import SOURCE, TARGET, border_units, naive_recompute
 
     app = QApplication.instance() or QApplication([])
     n_units, n_terr = len(plan.layer), len(plan.scenario().territories)
-    opened, strokes = [], []
+    opened: list[float] = []
+    strokes: dict[int, dict[str, list[float]]] = {n: {"engine": [], "map": [], "total": []} for n in (1, 50)}
+    naive: list[float] = []
     painted: list[float] = []
-    with tempfile.TemporaryDirectory() as folder:
-        for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
-            QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
-        workspace = Workspace(Path(folder) / "user")
-        for _ in range(min(runs, 3)):
-            copy = plan.deepcopy()
-            window = MainWindow(workspace, recovery=RecoveryStore(workspace.recovery_dir))
-            window._closing_ok = True
-            window.resize(1600, 1000)
-            painted.clear()
-            window.map.painted.connect(lambda: painted.append(time.perf_counter()))
-            start = time.perf_counter()
-            window.set_document(PlanDocument(copy, None))
-            window.refresh_now()
-            window.show()
-            while not painted and time.perf_counter() - start < 30:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-            opened.append((time.perf_counter() - start) * 1000)
-            window.map.wait_for_raster()
-            units = border_units(copy, SOURCE, TARGET, 50)
-            window.territories.select(TARGET)
-            for forward in (True, False):
-                window.territories.select(TARGET if forward else SOURCE)
+    phases = _Phases()
+
+    def wait_painted(start: float, limit: float = 10) -> None:
+        while not painted and time.perf_counter() - start < limit:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    real_apply = session_module.apply_command
+    session_module.apply_command = phases.wrap(real_apply, "engine")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+                QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+            workspace = Workspace(Path(folder) / "user")
+            for _ in range(min(runs, 3)):
+                copy = plan.deepcopy()
+                window = MainWindow(workspace, recovery=RecoveryStore(workspace.recovery_dir))
+                window._closing_ok = True
+                window.resize(1600, 1000)
+                view = cast(MapView, window.map)
+                view.painted.connect(lambda: painted.append(time.perf_counter()))
                 painted.clear()
                 start = time.perf_counter()
-                window.map.stroke_finished.emit(units)
+                window.set_document(PlanDocument(copy, None))
                 window.refresh_now()
-                while not painted and time.perf_counter() - start < 10:
-                    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-                strokes.append((time.perf_counter() - start) * 1000)
-            window.close()
-            window.deleteLater()
-            app.processEvents()
-    return [
-        record("window: open plan to drawn map", layer_name, n_units, n_terr, opened),
-        record("window: 50-unit stroke to updated views", layer_name, n_units, n_terr, strokes),
-    ]
+                window.show()
+                wait_painted(start, 30)
+                while view._needs_raster() and not view.is_showing_raster() and time.perf_counter() - start < 30:
+                    painted.clear()
+                    wait_painted(start, 30)  # the map is drawn once its image stands in for the items
+                opened.append((time.perf_counter() - start) * 1000)
+                view.wait_for_raster()
+                document = window.document
+                assert document is not None and window.state is not None
+                session = document.session
+                session.report = phases.wrap(session.report, "engine")  # type: ignore[method-assign]
+                view.update_units = phases.wrap(view.update_units, "map")  # type: ignore[method-assign]
+                view.set_territory_status = phases.wrap(view.set_territory_status, "map")  # type: ignore[method-assign]
+                window.state.moved = phases.wrap(window.state.moved, "map")  # type: ignore[method-assign]
+                for size in (1, 50):
+                    units = border_units(copy, SOURCE, TARGET, size)
+                    for _ in range(max(1, runs // 6)):
+                        for forward in (True, False):
+                            _choose_paint_target(window, TARGET if forward else SOURCE)
+                            painted.clear()
+                            phases.reset()
+                            start = time.perf_counter()
+                            view.stroke_finished.emit(units)
+                            window.refresh_now()
+                            before_paint = time.perf_counter()
+                            wait_painted(start)
+                            end = time.perf_counter()
+                            strokes[size]["engine"].append(phases.engine)
+                            strokes[size]["map"].append(phases.map + (end - before_paint) * 1000)
+                            strokes[size]["total"].append((end - start) * 1000)
+                units = border_units(copy, SOURCE, TARGET, 50)
+                for forward in (True, False):
+                    # the naive stroke: the same command, then everything recomputed and redrawn from scratch
+                    command = AssignUnits.to("baseline", units, TARGET if forward else SOURCE)
+                    painted.clear()
+                    start = time.perf_counter()
+                    real_apply(copy, command, author="benchmark")
+                    naive_recompute(session, "baseline")
+                    aggregates = TerritoryAggregates(copy.layer, copy.scenario())
+                    report = evaluate(copy.scenario(), copy.layer, aggregates)
+                    state = TerritoryState.build(copy.layer, copy.scenario(), aggregates, report)
+                    view.set_territory_state(state.codes, state.colors, state.names, state.status, state.locked)
+                    window.refresh_now()
+                    view.wait_for_raster()
+                    wait_painted(start)
+                    naive.append((time.perf_counter() - start) * 1000)
+                window.close()
+                window.deleteLater()
+                app.processEvents()
+    finally:
+        session_module.apply_command = real_apply
+    naive_rec = record("window: 50-unit stroke naive (full recompute and redraw)", layer_name, n_units, n_terr, naive)
+    out = [record("window: open plan to drawn map", layer_name, n_units, n_terr, opened)]
+    for size, name in ((1, "window: 1-unit edit"), (50, "window: 50-unit stroke")):
+        times = strokes[size]
+        total = record(f"{name} to updated views", layer_name, n_units, n_terr, times["total"])
+        out += [
+            record(f"{name}: engine (command, report)", layer_name, n_units, n_terr, times["engine"]),
+            record(f"{name}: map (state, items, repaint)", layer_name, n_units, n_terr, times["map"]),
+            with_baseline(total, naive_rec) if size == 50 else total,
+        ]
+    out.append(naive_rec)
+    out.append(_rss_with_plan_open(plan, layer_name, n_units, n_terr))
+    return out
+
+
+def _choose_paint_target(window: Any, name: str) -> None:
+    """Pick the territory in the toolbar's "Paint into" list, as the user does (untimed)."""
+    combo = window.paint.paint_combo
+    index = combo.findData(name)
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+_RSS_SCRIPT = """
+import os, sys, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
+from territory_planner.gui.document import PlanDocument
+from territory_planner.gui.main_window import MainWindow
+from territory_planner.services.plans import open_plan
+app = QApplication([])
+window = MainWindow()
+window._closing_ok = True
+window.resize(1600, 1000)
+window.set_document(PlanDocument(open_plan(sys.argv[1]), sys.argv[1]))
+window.show()
+window.map.wait_for_raster()
+end = time.perf_counter() + 1.0
+while time.perf_counter() < end:
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+with open("/proc/self/status", encoding="ascii") as status:
+    print(next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")))
+"""
+
+
+def _rss_with_plan_open(plan: Plan, layer_name: str, n_units: int, n_terr: int) -> Record:
+    """Resident memory (MB) of a fresh app process that opened the saved plan and drew its map (Linux only)."""
+    import os
+    import subprocess
+    import sys
+
+    from territory_planner.persistence import save_plan
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.tplan"
+        save_plan(plan.deepcopy(), path)
+        env = dict(os.environ, XDG_CONFIG_HOME=folder, XDG_DATA_HOME=folder, XDG_STATE_HOME=folder)
+        done = subprocess.run(
+            [sys.executable, "-c", _RSS_SCRIPT, str(path)], capture_output=True, text=True, env=env, check=True
+        )
+    megabytes = int(done.stdout.split()[-1]) / 1024
+    return record("window: RSS with the plan open (MB)", layer_name, n_units, n_terr, [megabytes], unit="MB")
 
 
 def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str, Callable[[], list[Record]]]]:

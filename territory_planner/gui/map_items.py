@@ -241,6 +241,39 @@ class RasterItem(QGraphicsItem):
         painter.drawImage(exposed, image, source_rect)
 
 
+#: Rendered label images by what they show (text, caption, lock, size, style, font, pixel ratio): labels are
+#: rebuilt after every status change, and drawing a text outline with its halo costs ~2 ms a label.
+_LABEL_IMAGES: dict[tuple, QImage] = {}
+_LABEL_IMAGES_MAX = 512
+
+
+def _label_image(layout: qtmap.LabelLayout, style: qtmap.MapStyle, font: QFont, rect: QRectF, dpr: float) -> QImage:
+    key = (
+        layout.name,
+        layout.caption,
+        layout.caption_color,
+        layout.locked,
+        rect.width(),
+        rect.height(),
+        style,
+        font.key(),
+        dpr,
+    )
+    image = _LABEL_IMAGES.get(key)
+    if image is None:
+        size = rect.size() * dpr
+        image = QImage(max(1, math.ceil(size.width())), max(1, math.ceil(size.height())), _ARGB)
+        image.setDevicePixelRatio(dpr)
+        image.fill(Qt.GlobalColor.transparent)
+        p = QPainter(image)
+        qtmap.draw_label(p, QPointF(rect.width() / 2, rect.height() / 2), layout, style, font)
+        p.end()
+        if len(_LABEL_IMAGES) >= _LABEL_IMAGES_MAX:
+            del _LABEL_IMAGES[next(iter(_LABEL_IMAGES))]  # the oldest
+        _LABEL_IMAGES[key] = image
+    return image
+
+
 class LabelItem(QGraphicsItem):
     """A territory name (and funding caption) at constant screen size, wherever the map is zoomed."""
 
@@ -260,21 +293,12 @@ class LabelItem(QGraphicsItem):
         return self._rect
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        # Text outlines with a halo cost ~2 ms a label: draw once into an image, then blit it.
+        # Drawn once into an image (shared by every label showing the same), then blitted.
         world = painter.worldTransform()
         device = painter.deviceTransform()
         dpr = device.m11() / world.m11() if world.m11() else 1.0
         if self._image is None or self._image.devicePixelRatio() != dpr:
-            size = self._rect.size() * dpr
-            image = QImage(max(1, math.ceil(size.width())), max(1, math.ceil(size.height())), _ARGB)
-            image.setDevicePixelRatio(dpr)
-            image.fill(Qt.GlobalColor.transparent)
-            p = QPainter(image)
-            qtmap.draw_label(
-                p, QPointF(self._rect.width() / 2, self._rect.height() / 2), self._layout, self._style, self._font
-            )
-            p.end()
-            self._image = image
+            self._image = _label_image(self._layout, self._style, self._font, self._rect, dpr)
         painter.drawImage(self._rect.topLeft(), self._image)
 
 

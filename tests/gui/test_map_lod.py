@@ -160,3 +160,26 @@ def test_the_view_image_is_not_shown_at_another_zoom(qtbot, view: MapView) -> No
     assert not view.is_showing_view_image() or view._lod._view_image_fits()
     settle(qtbot, view)
     assert view.is_showing_view_image() or view._lod._map_image_exact(view.map_geometry())
+
+
+def test_a_status_change_redraws_only_the_labels_whose_text_changed(qtbot, view: MapView, monkeypatch) -> None:
+    """Labels are rebuilt after every status change; drawing a label's text costs milliseconds, so an unchanged
+    label reuses its image (the stroke budget, issue 16 §4)."""
+    from territory_planner.gui import map_items
+
+    drawn: list[str] = []
+    real = qtmap.draw_label
+
+    def counting(painter, center, layout, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append(layout.name)
+        return real(painter, center, layout, *args, **kwargs)
+
+    monkeypatch.setattr(map_items.qtmap, "draw_label", counting)
+    with qtbot.waitSignal(view.painted, timeout=5000):
+        view.set_territory_status(["unfunded", None])
+    first = list(drawn)
+    assert "North" in first
+    drawn.clear()
+    with qtbot.waitSignal(view.painted, timeout=5000):
+        view.set_territory_status(["unfunded", "at_risk"])
+    assert drawn == ["South"]  # North's label shows the same as before: its image is reused

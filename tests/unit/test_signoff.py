@@ -307,3 +307,48 @@ def test_a_command_outside_the_registry_still_applies_and_is_logged_by_name(plan
     with pytest.raises(ChangeNotReplayable, match="'Wrapped' was logged without its data"):
         from_json(entry.command)
     assert from_json(entry.inverse) == c.RecolourTerritory(BASELINE, "Boston", "#4e79a7")
+
+
+def _numbered(plan: Plan) -> None:
+    plan.governance.log = [replace(e, sequence=i + 1) for i, e in enumerate(plan.governance.log)]
+
+
+def test_history_filters_by_scenario_territory_and_seller(plan: Plan) -> None:
+    from territory_planner.domain.history import history
+
+    apply_command(plan, c.RecolourTerritory(BASELINE, "Boston", "#111111"), author="Dana")
+    apply_command(plan, c.AssignUnits.to(WHAT_IF, ["01001"], "Denver"), author="Lee")
+    apply_command(
+        plan, c.EditSeller(BASELINE, "Hal", replace(plan.scenario().sellers["Hal"], ramp_months=4)), author="Lee"
+    )
+    apply_command(plan, c.SetHandshakeText("sla", "2 days"), author="Dana")
+    assert [e.author for e in history(plan, scenario=BASELINE)] == ["Dana", "Lee"]
+    assert [e.description for e in history(plan, territory="Boston")] == [
+        "Recolour territory Boston",
+        "Assign 1 unit to Denver",  # the unit came out of Boston
+        "Edit seller Hal",  # Hal sells in Boston
+    ]
+    assert [e.description for e in history(plan, territory="Denver")] == ["Assign 1 unit to Denver"]
+    assert [e.description for e in history(plan, seller="Hal")] == ["Edit seller Hal"]
+    assert len(history(plan)) == 4
+
+
+def test_a_scenario_as_it_was_at_an_earlier_change(plan: Plan) -> None:
+    from territory_planner.domain.history import scenario_as_of
+
+    original = plan.scenario(WHAT_IF).clone("original")
+    apply_command(plan, c.RecolourTerritory(WHAT_IF, "Boston", "#111111"), author="Dana")  # 1
+    apply_command(plan, c.RecolourTerritory(BASELINE, "Boston", "#222222"), author="Dana")  # 2 (another scenario)
+    apply_command(plan, c.DeleteTerritory(WHAT_IF, "Austin"), author="Lee")  # 3
+    apply_command(plan, c.RenameScenario(WHAT_IF, "Renamed"), author="Lee")  # 4
+    _numbered(plan)
+    at_1 = scenario_as_of(plan, "Renamed", 1, "As at 1")
+    assert at_1.name == "As at 1"
+    assert at_1.territories["Boston"].color == "#111111" and "Austin" in at_1.territories
+    assert at_1.content_equals(scenario_as_of(plan, "Renamed", 2, "x"))
+    at_0 = scenario_as_of(plan, "Renamed", 0, "As at 0")
+    assert at_0.content_equals(original)
+    assert plan.scenario("Renamed").territories["Boston"].color == "#111111"  # the plan itself is untouched
+    assert "Austin" not in plan.scenario("Renamed").territories
+    apply_command(plan, c.RestoreScenario(at_0, 2), author="Dana")  # "restore as a new what-if"
+    assert list(plan.scenarios) == [BASELINE, "Renamed", "As at 0"]
