@@ -598,7 +598,7 @@ def fix(plan: str, scenario: str, flag_index: int, option_index: int, into: str 
     plan_obj = _load(plan)
     target = scenario
     if into:
-        CopyScenario(scenario, into).apply(plan_obj)  # the option is found on the copy; saved only if it applies
+        _apply(plan_obj, CopyScenario(scenario, into))  # the option is found on the copy; saved only if it applies
         target = into.strip()
     option = fix_command(plan_obj, target, flag_index, option_index)
     _apply(plan_obj, option.command)

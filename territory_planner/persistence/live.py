@@ -141,7 +141,13 @@ class SharedStore:
                 from_json(entry.inverse).apply(plan)
             seen = self._keyed(plan, layer)
         for entry in fresh:
-            from_json(entry.command).apply(plan)
+            try:
+                from_json(entry.command).apply(plan)
+            except PlanError as exc:  # the log and this copy disagree (a change saved outside the log): reload
+                raise ChangeNotReplayable(
+                    f"The change “{entry.description}” by {entry.author} does not apply to this copy of the plan "
+                    f"({exc}); the plan must be loaded again."
+                ) from exc
         saved = [c for c in plan.governance.log if c.sequence is not None]
         plan.governance.log = [*saved, *fresh]
         rows = self._rows(plan, layer)

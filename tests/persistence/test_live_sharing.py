@@ -256,6 +256,23 @@ def test_a_change_that_cannot_be_replayed_makes_live_clients_reload(shared, post
     assert a.plan.governance.log[-1].description == "Plug-in recolour"
 
 
+def test_a_logged_change_that_does_not_fit_the_live_copy_makes_it_reload(shared, postgres_target: PlanTarget) -> None:
+    from territory_planner.domain import Territory
+    from territory_planner.domain.changelog import apply_command
+
+    a, _ = shared("Dana")
+    a.apply(c.RecolourTerritory(BASELINE, "T1", "#010101"))  # unsaved; re-applied after the reload
+    other = load_plan(postgres_target)
+    c.DeleteTerritory(BASELINE, "T3").apply(other)  # outside the log
+    apply_command(other, c.CreateTerritory(BASELINE, Territory("T3", None, "#333333")), author="Ravi")  # logged
+    save_plan(other, postgres_target)
+    assert wait_for(lambda: _colour(a, "T3") == "#333333", 5)
+    assert _colour(a, "T1") == "#010101"
+    assert a.plan.scenario().units_of("T3") == []  # the fresh plan, not the replay onto the old copy
+    a.commit()
+    assert load_plan(postgres_target).scenario().territories["T1"].color == "#010101"
+
+
 # --- faults ------------------------------------------------------------------------------------------------------
 
 
