@@ -180,6 +180,7 @@ class WindowActions:
         scenarios: ScenarioController,
         paint: PaintController,
         docks: Sequence[QDockWidget],
+        planning: Sequence[QAction] = (),
     ) -> None:
         bar = self._window.menuBar()
         file_menu = bar.addMenu("&File")
@@ -212,6 +213,10 @@ class WindowActions:
         scenario_menu.addAction(scenarios.previous_action)
         scenario_menu.addSeparator()
         scenario_menu.addAction(scenarios.compare_action)
+        if planning:
+            scenario_menu.addSeparator()
+            for action in planning:  # Optimise budget…, Build territories…
+                scenario_menu.addAction(action)
         map_menu = bar.addMenu("&Map")
         for action in paint.mode_actions.values():
             map_menu.addAction(action)

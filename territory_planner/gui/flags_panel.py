@@ -70,6 +70,7 @@ class FlagsPanel(Panel):
     """Every finding of the checks, blocking first, in plain words. Double-click shows the subject on the map."""
 
     flag_activated = Signal(object)  # Flag
+    fix_requested = Signal(object)  # a blocking Flag: "Fix…" (the window opens the fix dialog)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,9 +92,15 @@ class FlagsPanel(Panel):
         self.view.doubleClicked.connect(self._on_view_double_clicked)
         self.view.activated.connect(self._on_view_double_clicked)
         self.next_button = panel_button("Next problem  (F8)", "Show the next flag on the map", self.next_problem, self)
+        self.fix_button = panel_button(
+            "Fix…", "The changes that would clear the selected blocking problem", self.ask_fix, self
+        )
+        self.fix_button.setEnabled(False)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_fix_button())
         self.caption = panel_note()
         bar = QHBoxLayout()
         bar.addWidget(self.caption, 1)
+        bar.addWidget(self.fix_button)
         bar.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -111,6 +118,7 @@ class FlagsPanel(Panel):
         if before != self.model.all_flags():
             self._position = -1
         self.view.expandAll()
+        self._update_fix_button()
         if report is None:
             self.caption.setText("")
         elif not flags:
@@ -118,6 +126,26 @@ class FlagsPanel(Panel):
         else:
             t = report.totals
             self.caption.setText(f"{t.blocking_flags} blocking, {t.warning_flags} warnings")
+
+    def selected_flag(self) -> Flag | None:
+        flag = self.view.currentIndex().data(FLAG_ROLE)
+        return flag if isinstance(flag, Flag) else None
+
+    def _update_fix_button(self) -> None:
+        flag = self.selected_flag()
+        self.fix_button.setEnabled(flag is not None and flag.blocking)
+
+    def select_flag(self, flag: Flag) -> None:
+        """Make ``flag`` the current row (Fix… then acts on it)."""
+        flags = self.model.all_flags()
+        if flag in flags:
+            self._position = flags.index(flag)
+            self.view.setCurrentIndex(self.model.index_of(self._position))
+
+    def ask_fix(self) -> None:
+        flag = self.selected_flag()
+        if flag is not None and flag.blocking:
+            self.fix_requested.emit(flag)
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         flag = index.data(FLAG_ROLE)

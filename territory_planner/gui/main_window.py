@@ -32,6 +32,7 @@ from .import_export import ImportExport
 from .marketing_panel import MarketingPanel
 from .messages import Messenger
 from .paint_controller import PaintController
+from .planning_actions import PlanningActions
 from .protocols import MapFactory, MapWidget, as_widget
 from .scenario_controller import ScenarioController
 from .seller_drop import SellerDrop
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         )
         self.colours = ColourModes(self, self.map, self)
         self.scenarios = ScenarioController(self, self._map_factory, self)
+        self.planning = PlanningActions(self, self.runner, self.scenarios, self)
+        self.flags.fix_requested.connect(self.planning.ask_fix)
+        self.territories.build_requested.connect(self.planning.ask_build)
         self.seller_drop = SellerDrop(self, self.map, self.messages, self)
         self.main_toolbar = QToolBar("Main", self)
         self.workshop = WorkshopMode(
@@ -154,7 +158,9 @@ class MainWindow(QMainWindow):
         )
         self.menu_actions.fill_main_toolbar(self.main_toolbar, self.scenarios, self.paint, self.colours)
         self.summary_toolbar = self.menu_actions.add_summary_toolbar(self.summary)
-        self.menu_actions.build_menus(self.documents, self.scenarios, self.paint, self._docks())
+        self.menu_actions.build_menus(
+            self.documents, self.scenarios, self.paint, self._docks(), self.planning.actions()
+        )
         self.menu_actions.build_status_bar(self.paint, self.documents)
         self.messages.error_shown.connect(lambda text: self.show_status(text, 8000))
         self._restore_layout()
@@ -283,6 +289,7 @@ class MainWindow(QMainWindow):
         for action in self.menu_actions.document_actions():
             action.setEnabled(enabled)
         self.scenarios.set_enabled(enabled)
+        self.planning.set_enabled(enabled)
         self.paint.set_enabled(enabled)
         self.colours.combo.setEnabled(enabled)
 

@@ -46,6 +46,7 @@ class TerritoriesPanel(Panel):
 
     active_territory_changed = Signal(object)  # territory name or None
     territory_activated = Signal(str)  # double-clicked: zoom to it
+    build_requested = Signal()  # "Build territories…" (the window opens the builder)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +88,10 @@ class TerritoriesPanel(Panel):
             )
         )
         bar.addStretch(1)
+        self.build_button = panel_button(
+            "Build territories…", "Build balanced, contiguous territories", self.build_requested.emit, self
+        )
+        bar.addWidget(self.build_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)

@@ -189,4 +189,4 @@ def test_sheet_import_returns_the_command_and_applies_nothing(tmp_path: Path) ->
     assert plan.scenario().content_equals(before.scenario())
     imported.command.apply(plan)
     assert "New One" in plan.scenario().territories
-    assert imported.summary().endswith(f"into scenario {BASELINE}.")
+    assert imported.summary().startswith(f"{imported.command.label} into scenario {BASELINE}.")
