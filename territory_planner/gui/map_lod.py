@@ -265,8 +265,8 @@ class LevelOfDetail(QObject):
     def _update_view_image(self, geometry: qtmap.MapGeometry) -> None:
         """In raster mode: show the view image when the map image is not exact, and keep it current."""
         item = self._view_item
-        if item is None:
-            return
+        if item is None or self._image is None:
+            return  # the first map image comes first
         if self._map_image_exact(geometry):
             self._view_timer.stop()
             self._set_view_item_visible(False)
@@ -313,6 +313,10 @@ class LevelOfDetail(QObject):
         self._view_pending = request.generation
         self._view_dirty_inflight = []
         self._renderer.request(request)
+
+    def drawn(self) -> bool:
+        """False while the map waits for its first image (nothing of the layer is shown yet)."""
+        return not (self.raster_mode and self._image is None)
 
     def is_showing_view_image(self) -> bool:
         return self.raster_mode and self._view_item is not None and self._view_item.isVisible()
@@ -405,9 +409,11 @@ class LevelOfDetail(QObject):
             return
         item = self._item
         want = False
-        if self.needs_raster() and self._image is not None and item is not None:
+        if self.needs_raster() and item is not None:
             limit = view.VECTOR_BUDGET * (0.9 if self.raster_mode else 1.1)
-            want = self.visible_units() > limit
+            # Before the first map image is ready nothing stands in for the items: painting them all would block
+            # the window for about a second at ZIP scale, so the map stays empty until the image arrives.
+            want = self.visible_units() > limit and (self._image is not None or self._pending)
         if want and not self.raster_mode and not self._flush_dirty():
             want = False
         if want != self.raster_mode and item is not None:

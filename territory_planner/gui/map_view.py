@@ -273,6 +273,10 @@ class MapView(QGraphicsView):
         """True while the zoomed-out level of detail (the cached map image) is shown."""
         return self._lod.raster_mode
 
+    def is_map_drawn(self) -> bool:
+        """False while a large layer waits for its first map image (the view shows no units until then)."""
+        return self._lod.drawn()
+
     def is_showing_view_image(self) -> bool:
         """True while the image of the region in view, drawn at the screen's exact scale, covers the map image."""
         return self._lod.is_showing_view_image()

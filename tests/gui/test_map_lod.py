@@ -175,6 +175,7 @@ def test_a_status_change_redraws_only_the_labels_whose_text_changed(qtbot, view:
         return real(painter, center, layout, *args, **kwargs)
 
     monkeypatch.setattr(map_items.qtmap, "draw_label", counting)
+    monkeypatch.setattr(map_items, "_LABEL_IMAGES", {})  # nothing drawn by earlier tests
     with qtbot.waitSignal(view.painted, timeout=5000):
         view.set_territory_status(["unfunded", None])
     first = list(drawn)
@@ -183,3 +184,25 @@ def test_a_status_change_redraws_only_the_labels_whose_text_changed(qtbot, view:
     with qtbot.waitSignal(view.painted, timeout=5000):
         view.set_territory_status(["unfunded", "at_risk"])
     assert drawn == ["South"]  # North's label shows the same as before: its image is reused
+
+
+def test_a_large_layer_paints_no_items_while_its_first_map_image_renders(qtbot) -> None:
+    """Painting every unit item of a ZIP layer blocks the window for about a second at open (issue 16 §4): until
+    the first map image is ready the map shows no units, then the image."""
+    layer = grid_layer(COLS, ROWS, 0.25)
+    view = MapView()
+    qtbot.addWidget(view)
+    view.VECTOR_BUDGET = BUDGET
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    with qtbot.waitSignal(view.raster_updated, timeout=20000):
+        view.set_layer(layer)
+        view.set_territory_state(np.zeros(len(layer), dtype=int), [RED], ["North"], [None], [False])
+        assert not view.is_map_drawn()
+        assert not any(tile.isVisible() for tile in view.unit_items().tiles.values())
+    assert view.is_map_drawn() and view.is_showing_raster()
+    with qtbot.waitSignal(view.painted, timeout=5000):
+        view.viewport().update()
+    shot = view.grab().toImage()
+    assert shot.pixelColor(view.view_point("r3c3") + QPoint(0, 2)) == QColor(RED)
