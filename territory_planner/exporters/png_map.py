@@ -10,6 +10,9 @@ a title band with the verdict.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -300,14 +303,42 @@ def encode_png(image: QImage) -> bytes:
     return data
 
 
+def scenario_slug(name: str) -> str:
+    """A scenario name as a file-name part: lower-case letters, digits and hyphens ("Hire 4, fund Texas" ->
+    "hire-4-fund-texas"); at most 60 characters; "scenario" when nothing is left."""
+    slug = re.sub(r"[^0-9a-z]+", "-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+    return slug.strip("-")[:60].strip("-") or "scenario"
+
+
+def png_paths(target: str | Path, scenario_names: Sequence[str]) -> list[Path]:
+    """Where the map of each scenario goes: the first at ``target`` (``map.png``), every further one beside it as
+    ``map-<scenario-slug>.png`` (``-2``, ``-3``… when two names give the same slug or one is taken by the target)."""
+    first = Path(target)
+    paths = [first]
+    taken = {first.name.lower()}
+    for name in scenario_names[1:]:
+        base = f"{first.stem}-{scenario_slug(name)}"
+        candidate, n = f"{base}{first.suffix}", 2
+        while candidate.lower() in taken:
+            candidate, n = f"{base}-{n}{first.suffix}", n + 1
+        taken.add(candidate.lower())
+        paths.append(first.with_name(candidate))
+    return paths
+
+
 def write_png(
-    pack: Pack, path: str | Path, size: tuple[int, int] = (1600, 1000), progress: Progress | None = None
+    pack: Pack,
+    path: str | Path,
+    size: tuple[int, int] = (1600, 1000),
+    progress: Progress | None = None,
+    scenario: int = 0,
 ) -> None:
-    """Write the first scenario's map to ``path`` as PNG (no temp file; see :func:`export_png`). Every write is
-    checked, so a full disk raises instead of leaving a short image."""
+    """Write the map of the pack's scenario number ``scenario`` (the first by default) to ``path`` as PNG (no temp
+    file; see :func:`export_png`). Every write is checked, so a full disk raises instead of leaving a short image.
+    ``export_pack`` writes one per scenario (:func:`png_paths`)."""
     report = progress or no_progress
-    report(0.0, "Painting the map image")
-    image = render_png(pack, size)
+    report(0.0, f"Painting the map image of {pack.scenarios[scenario].name}")
+    image = render_png(pack, size, scenario)
     report(0.8, "Saving the map image")
     write_bytes(path, encode_png(image))
     report(1.0, "Map image written")

@@ -5,11 +5,15 @@ columns of the CSV plan sheets (``territory, region, color, locked``...); those 
 ``readers.workbook.read_workbook`` reads back. Columns after them (status, target, gap...) are the figures of the
 check, for reading only, with their headers shaded differently. ``Flags`` lists every flag; ``Scenarios`` the verdict
 and totals of every exported scenario; ``About`` says what is what. When several scenarios are exported, the plan
-sheets hold the first one.
+sheets hold the first one (they import back as one scenario), and ``All territories``, ``All sellers``, ``All
+allocations``, ``All assumptions`` and ``All flags`` list every exported scenario with a ``Scenario`` column (for
+reading and filtering; they are not imported).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import zipfile
 from collections.abc import Sequence
@@ -21,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -456,11 +460,64 @@ def _about(ws: Worksheet, pack: Pack) -> None:
         ("Statuses", "; ".join(f"{status_label(s)}" for s in STATUS_TEXT)),
         ("Rates", "Rates and shares are fractions shown as percentages (25 % is stored as 0.25)."),
     ]
+    if len(pack.scenarios) > 1:
+        lines.append(
+            (
+                "Every scenario",
+                f"The sheets {', '.join(ALL_SCENARIO_SHEETS)} list all {len(pack.scenarios)} exported scenarios "
+                f"({', '.join(sp.name for sp in pack.scenarios)}), one Scenario column first, for reading and "
+                f"filtering; the plan sheets (blue headers) hold {first.name}, the scenario that imports back.",
+            )
+        )
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 110
     for r, (label, text) in enumerate(lines, start=1):
         _put(ws, r, 1, label).font = _BOLD
         _put(ws, r, 2, text).alignment = _WRAP
+
+
+#: The detail sheets that list every exported scenario (a Scenario column first) when several are exported.
+ALL_SCENARIO_SHEETS = ("All territories", "All sellers", "All allocations", "All assumptions", "All flags")
+
+
+def _all_scenarios(ws: Worksheet, pack: Pack, fill: Any) -> None:
+    """One detail sheet for every exported scenario: the rows ``fill(sheet, scenario)`` writes for each one, with
+    a ``Scenario`` column first. The sheet is for reading (headers shaded as figures); the plan sheets are what
+    imports back. The rows are built on a scratch sheet and copied with their formats, so each scenario's rows
+    read exactly like the first scenario's own sheet."""
+    scratch = Workbook()
+    out = 1
+    widths: dict[int, float] = {1: len("Scenario") + 2}
+    for index, sp in enumerate(pack.scenarios):
+        source = scratch.create_sheet()
+        fill(source, sp)
+        for r, row in enumerate(source.iter_rows(), start=1):
+            if r == 1 and index:
+                continue  # one header row
+            cell = _put(ws, out, 1, "Scenario" if r == 1 else sp.name)
+            if r == 1:
+                cell.font, cell.fill, cell.border = _BOLD, _FIGURE_FILL, _HEADER_BORDER
+            else:
+                widths[1] = min(max(widths[1], len(sp.name) + 2), 40)
+            for c, src in enumerate(row, start=2):
+                new = ws.cell(row=out, column=c)
+                new.value = src.value  # already guarded on the scratch sheet
+                new.data_type = src.data_type
+                new.number_format = src.number_format
+                new.font, new.fill = copy.copy(src.font), copy.copy(src.fill)
+                new.border, new.alignment = copy.copy(src.border), copy.copy(src.alignment)
+                if r == 1:
+                    new.fill = _FIGURE_FILL
+            out += 1
+        for letter, dimension in source.column_dimensions.items():
+            column = column_index_from_string(letter) + 1
+            widths[column] = max(widths.get(column, 0), dimension.width or 0)
+        scratch.remove(source)
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = "B2"
+    if out > 2:
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(widths))}{out - 1}"
 
 
 # --- writing ----------------------------------------------------------------------------------------------------
@@ -486,6 +543,13 @@ def build_workbook(pack: Pack, progress: Progress | None = None) -> Workbook:
         ("Regions", lambda ws: _regions(ws, pack)),
         ("About", lambda ws: _about(ws, pack)),
     ]
+    if len(pack.scenarios) > 1:  # every scenario's detail, not just the first's (issue 16 §3 item 9)
+        fills = (_territories, _sellers, _allocations, _assumptions, _flags)
+        at = next(i for i, (title, _) in enumerate(steps) if title == "Scenarios") + 1
+        steps[at:at] = [
+            (title, functools.partial(_all_scenarios, pack=pack, fill=fill))
+            for title, fill in zip(ALL_SCENARIO_SHEETS, fills, strict=True)
+        ]
     for i, (title, fill) in enumerate(steps):
         report(i / len(steps), f"Writing the {title} sheet")
         fill(wb.create_sheet(title))

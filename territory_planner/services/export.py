@@ -49,6 +49,18 @@ def _check_targets(targets: dict[str, Path]) -> None:
         raise ExportError(f"The workbook must be an .xlsx file, not {targets['xlsx'].name}.")
 
 
+def _check_companions(kind: ExportKind, companions: Sequence[tuple[Path, object]], targets: dict[str, Path]) -> None:
+    """A further file of a kind (the map image of a further scenario) must not land on another file of the pack."""
+    chosen = {path.resolve(): key for key, path in targets.items()}
+    for path, _ in companions:
+        other = chosen.get(path.resolve())
+        if other is not None:
+            raise ExportError(
+                f"The {kind.what} of a further scenario goes to {path.name}, which is where the {KINDS[other].what} "
+                "is to be written; choose another name for one of them."
+            )
+
+
 def export_pack(
     plan: Plan,
     scenarios: Sequence[str],
@@ -63,8 +75,10 @@ def export_pack(
     The files are given by export kind (see :data:`EXPORT_KINDS`), in ``targets`` or as keywords:
     ``html``: interactive offline map, one switchable layer per scenario. ``pdf``: report with cover, maps, tables,
     flags, assumptions and (two or more scenarios) a comparison. ``png``: the first scenario's map at ``png_size``
-    pixels. ``gpkg``: layers territories, units and hires. ``geojson``: territories. ``shp``: zipped Shapefile of
-    territories (name it .zip). ``xlsx``: workbook of the first scenario that ``import workbook`` reads back.
+    pixels, and each further scenario's beside it (``map-<scenario-slug>.png``, see ``png_map.png_paths``).
+    ``gpkg``: layers territories, units and hires. ``geojson``: territories. ``shp``: zipped Shapefile of
+    territories (name it .zip). ``xlsx``: workbook of the first scenario that ``import workbook`` reads back (with
+    several scenarios, sheets "All territories"... list every one).
 
     ``progress`` is told how far the work is; cancelling it stops the export (between files) with
     :class:`Cancelled` and nothing written. Raises UnknownName for an unknown scenario and ExportError for
@@ -111,16 +125,20 @@ def export_pack(
                 # Writers get a report that never raises (they close their files themselves); the cancel is
                 # honoured between files.
                 step = tracker.scaled(start, end).quiet()
-                tmp = stack.enter_context(atomic_path(target))
-                try:
-                    kind.write(pack, tmp, png_size, step)
-                    check_written(tmp, target)
-                except Exception as exc:
-                    reason = user_reason(exc, tmp, target)
-                    raise ExportError(
-                        f"The {kind.what} could not be written to {target}: {reason}. No file of the pack was written."
-                    ) from exc
-                written.append(target)
+                companions = kind.companions(pack, target) if kind.companions else []
+                _check_companions(kind, companions, targets_in_order)
+                for path, write in [(target, kind.write), *companions]:
+                    tmp = stack.enter_context(atomic_path(path))
+                    try:
+                        write(pack, tmp, png_size, step)
+                        check_written(tmp, path)
+                    except Exception as exc:
+                        reason = user_reason(exc, tmp, path)
+                        raise ExportError(
+                            f"The {kind.what} could not be written to {path}: {reason}. "
+                            "No file of the pack was written."
+                        ) from exc
+                    written.append(path)
             tracker.check(_CANCELLED)
             tracker.report(0.99, "Saving the files")
     except OSError as exc:  # moving a finished file into place failed (the others were not moved or were)

@@ -40,6 +40,17 @@ def _write_png(pack: Pack, path: Path, size: tuple[int, int], report: ReportFn) 
     write_png(pack, path, size, report)
 
 
+def _png_companions(pack: Pack, target: Path) -> list[tuple[Path, Writer]]:
+    """One more map image per further scenario, beside the first: ``map-<scenario-slug>.png``."""
+    from ..exporters.png_map import png_paths, write_png
+
+    def writer(index: int) -> Writer:
+        return lambda pack, path, size, report: write_png(pack, path, size, report, scenario=index)
+
+    paths = png_paths(target, [sp.name for sp in pack.scenarios])
+    return [(path, writer(index)) for index, path in enumerate(paths) if index]
+
+
 def _write_gpkg(pack: Pack, path: Path, size: tuple[int, int], report: ReportFn) -> None:
     from ..exporters import gis
 
@@ -84,6 +95,8 @@ class ExportKind:
     outlines: str
     write: Writer
     required: str | None = None
+    #: Further files the kind writes beside its target for the pack (the PNG: one image per further scenario).
+    companions: Callable[[Pack, Path], list[tuple[Path, Writer]]] | None = None
 
 
 EXPORT_KINDS: tuple[ExportKind, ...] = (
@@ -95,7 +108,9 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         "pdf", "Report (PDF)", "PDF report", "PDF", ".pdf", "Leadership report (.pdf).", 2.0, "display", _write_pdf
     ),
     ExportKind(
-        "png", "Map image (PNG)", "map image", "PNG", ".png", "Map picture (.png).", 1.0, "display", _write_png
+        "png", "Map image (PNG)", "map image", "PNG", ".png",
+        "Map picture (.png); with several scenarios one more per scenario beside it (map-<scenario>.png).",
+        1.0, "display", _write_png, companions=_png_companions,
     ),
     ExportKind(
         "gpkg", "GeoPackage (GIS)", "GeoPackage", "GeoPackage", ".gpkg", "GeoPackage: territories, units, hires.",

@@ -10,6 +10,7 @@ import pytest
 from territory_planner.domain import BASELINE, Plan, PlanError, UnknownName
 from territory_planner.exporters import gis, workbook
 from territory_planner.exporters.pack import ExportError
+from territory_planner.exporters.png_map import png_paths
 from territory_planner.services.export import export_pack
 from territory_planner.services.progress import Cancelled, Progress
 
@@ -35,8 +36,11 @@ def test_whole_pack_with_progress(
     calls, progress = progress_log
     targets = _targets(tmp_path)
     written = export_pack(demo_plan, list(demo_plan.scenarios), progress=progress, **targets)
-    assert written == [targets[k] for k in ALL]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in targets.values())
+    # one map image per scenario: map.png, then map-<scenario-slug>.png beside it (issue 16 §3 item 9)
+    maps = png_paths(targets["png"], list(demo_plan.scenarios))
+    expected = [path for k in ALL for path in (maps if k == "png" else [targets[k]])]
+    assert written == expected and len(maps) == len(demo_plan.scenarios)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in expected)
     assert all(p.stat().st_size > 0 for p in written)
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions), "progress only moves forward"
