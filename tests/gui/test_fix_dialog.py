@@ -142,3 +142,41 @@ def test_screenshot(qtbot: Any, document: PlanDocument, runner: Any):
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.grab().save(str(DOCS / "fix-dialog.png"))
+
+
+def test_the_window_opens_fix_optimise_and_build(qtbot: Any, opened: Any):
+    """Fix… in the Flags panel acts on the selected blocking flag; the Scenario menu and the Territories panel
+    open the optimiser and the builder; an optimised what-if is shown beside its source in the compare view."""
+    from territory_planner.gui.build_dialog import BuildDialog
+    from territory_planner.gui.optimise_dialog import OptimiseDialog
+
+    flags = opened.flags
+    warning = next(f for f in flags.model.all_flags() if not f.blocking)
+    flags.select_flag(warning)
+    assert not flags.fix_button.isEnabled()
+    blocking = next(f for f in flags.model.all_flags() if f.blocking)
+    flags.select_flag(blocking)
+    assert flags.fix_button.isEnabled()
+    flags.fix_button.click()
+    dialog = opened.planning.dialog
+    assert isinstance(dialog, FixDialog) and dialog.flag == blocking and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.fixes is not None, timeout=60_000)
+    dialog.reject()
+
+    scenario_menu = next(a.menu() for a in opened.menuBar().actions() if a.text() == "&Scenario")
+    texts = [a.text() for a in scenario_menu.actions()]
+    assert "Optimise budget…" in texts and "Build territories…" in texts
+    opened.planning.optimise_action.trigger()
+    optimise = opened.planning.dialog
+    assert isinstance(optimise, OptimiseDialog)
+    optimise.into.setText("Best")
+    with qtbot.waitSignal(optimise.solved, timeout=120_000):
+        optimise.run()
+    compare = opened.scenarios.compare_window
+    assert compare is not None and compare.isVisible()
+    assert (compare.left.scenario(), compare.right.scenario()) == (BASELINE, "Best")
+    optimise.accept()
+
+    opened.territories.build_button.click()
+    assert isinstance(opened.planning.dialog, BuildDialog)
+    opened.planning.dialog.reject()
