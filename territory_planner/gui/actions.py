@@ -125,14 +125,21 @@ class WindowActions:
 
     # -- layout ----------------------------------------------------------------------------------------------------
     def fill_main_toolbar(
-        self, tb: QToolBar, scenarios: ScenarioController, paint: PaintController, colours: ColourModes
+        self,
+        tb: QToolBar,
+        paint_tb: QToolBar,
+        scenarios: ScenarioController,
+        paint: PaintController,
+        colours: ColourModes,
     ) -> None:
-        """Scenario box and menu, compare, map tools, brush, paint target, repaint filter, colouring, zoom."""
+        """Scenario box and menu, compare, colouring, zoom; then, in a tool bar of their own (which goes onto a
+        second row when the window is too narrow for both), the map tools, brush, paint target and repaint filter."""
         window = self._window
-        tb.setObjectName("MainToolBar")
-        tb.setMovable(False)
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        for bar, name in ((tb, "MainToolBar"), (paint_tb, "PaintToolBar")):
+            bar.setObjectName(name)
+            bar.setMovable(False)
+            bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         tb.addWidget(QLabel("Scenario"))
         tb.addWidget(scenarios.combo)
         scenario_menu = QMenu(window)
@@ -147,18 +154,17 @@ class WindowActions:
         tb.addWidget(copy_button)
         tb.addAction(scenarios.compare_action)
         tb.addSeparator()
-        for action in paint.mode_actions.values():
-            tb.addAction(action)
-        tb.addWidget(QLabel("Brush"))
-        tb.addWidget(paint.brush_spin)
-        tb.addWidget(QLabel("Paint into"))
-        tb.addWidget(paint.paint_combo)
-        tb.addWidget(QLabel("Repaint"))
-        tb.addWidget(paint.source_combo)
-        tb.addSeparator()
         tb.addWidget(QLabel("Colour by"))
         tb.addWidget(colours.combo)
         tb.addAction(self.zoom_fit_action)
+        for action in paint.mode_actions.values():
+            paint_tb.addAction(action)
+        paint_tb.addWidget(QLabel("Brush"))
+        paint_tb.addWidget(paint.brush_spin)
+        paint_tb.addWidget(QLabel("Paint into"))
+        paint_tb.addWidget(paint.paint_combo)
+        paint_tb.addWidget(QLabel("Repaint"))
+        paint_tb.addWidget(paint.source_combo)
 
     def add_summary_toolbar(self, summary: QWidget) -> QToolBar:
         """The summary strip, on its own row under the main toolbar."""

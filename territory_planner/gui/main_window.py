@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QUndoView, QWidget
 
 from ..domain.commands import AssignUnits, SetUnitAttributes
@@ -127,13 +127,14 @@ class MainWindow(QMainWindow):
         self.territories.build_requested.connect(self.planning.ask_build)
         self.seller_drop = SellerDrop(self, self.map, self.messages, self)
         self.main_toolbar = QToolBar("Main", self)
+        self.paint_toolbar = QToolBar("Painting", self)
         self.workshop = WorkshopMode(
             self,
             [self.territories_dock, self.sellers_dock, self.marketing_dock, self.assumptions_dock, self.history_dock],
             self.flags_dock,
             self.flags,
             self.summary,
-            [self.main_toolbar, self.menuBar(), self.statusBar()],
+            [self.main_toolbar, self.paint_toolbar, self.menuBar(), self.statusBar()],
             self._zoom_to_fit,
         )
         self.flag_navigation = FlagNavigation(
@@ -156,7 +157,9 @@ class MainWindow(QMainWindow):
             self.workshop,
             EditSlots(self._undo, self._redo, self._zoom_to_fit),
         )
-        self.menu_actions.fill_main_toolbar(self.main_toolbar, self.scenarios, self.paint, self.colours)
+        self.menu_actions.fill_main_toolbar(
+            self.main_toolbar, self.paint_toolbar, self.scenarios, self.paint, self.colours
+        )
         self.summary_toolbar = self.menu_actions.add_summary_toolbar(self.summary)
         self.menu_actions.build_menus(
             self.documents, self.scenarios, self.paint, self._docks(), self.planning.actions()
@@ -230,7 +233,12 @@ class MainWindow(QMainWindow):
     # ================================================================================================ layout
     def _restore_layout(self) -> None:
         if int(str(self.settings.value("window/layout_version", 0))) != LAYOUT_VERSION:
-            self.resize(1500, 940)
+            screen = self.screen()
+            available = screen.availableGeometry() if screen is not None else None
+            if available is None or available.isEmpty():
+                self.resize(1500, 940)
+            else:  # never larger than the screen (a 1280x720 projector)
+                self.resize(min(1500, available.width()), min(940, available.height()))
             return
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -428,6 +436,21 @@ class MainWindow(QMainWindow):
     def _zoom_to_fit(self) -> None:
         if self.document is not None:
             self.map.zoom_to_fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._wrap_toolbars()
+
+    def _wrap_toolbars(self) -> None:
+        """The painting tool bar beside the main one when both fit, on a row of its own when they do not (a 1280 px
+        projector): Paint into and Repaint stay reachable at every width."""
+        needed = self.main_toolbar.sizeHint().width() + self.paint_toolbar.sizeHint().width() + 16
+        wrap = needed > self.width()
+        if wrap != self.toolBarBreak(self.paint_toolbar):
+            if wrap:
+                self.insertToolBarBreak(self.paint_toolbar)
+            else:
+                self.removeToolBarBreak(self.paint_toolbar)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

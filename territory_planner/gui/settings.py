@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings
 
 ORGANISATION = "TerritoryPlanner"
 APPLICATION = "Territory Planner"
-LAYOUT_VERSION = 1  # bump when docks are added or renamed, so an old saved layout is not applied
+LAYOUT_VERSION = 2  # bump when docks are added or renamed, so an old saved layout is not applied
 
 
 def app_settings() -> QSettings:

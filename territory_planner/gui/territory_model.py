@@ -25,10 +25,14 @@ from .model_base import (
     plural,
 )
 from .theme import (
+    EMPTY_COLOR,
     STATUS_COLOR,
     STATUS_LABEL,
     STATUS_TINT,
+    display_status,
+    display_status_label,
     dot_icon,
+    is_empty,
     lock_icon,
     swatch_icon,
 )
@@ -161,7 +165,7 @@ class TerritoryTableModel(DocumentRowsModel):
             if key == "name" and t.locked:
                 return self._lock
             if key == "status" and r is not None:
-                return dot_icon(STATUS_COLOR[r.status])
+                return dot_icon(EMPTY_COLOR if is_empty(r) else STATUS_COLOR[r.status])
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if key in ("name", "region", "status"):
@@ -169,7 +173,7 @@ class TerritoryTableModel(DocumentRowsModel):
             return CENTER if key == "color" else RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and key == "gap" and r is not None and r.short:
             return QBrush(NEGATIVE)
-        if role == Qt.ItemDataRole.BackgroundRole and key == "status" and r is not None:
+        if role == Qt.ItemDataRole.BackgroundRole and key == "status" and r is not None and not is_empty(r):
             return QBrush(QColor(STATUS_TINT[r.status]))
         if role == Qt.ItemDataRole.FontRole and key in ("name", "status"):
             return bold_font()
@@ -212,7 +216,7 @@ class TerritoryTableModel(DocumentRowsModel):
                 return f"{r.required_hours:,.0f} of {r.allocated_hours:,.0f}"
             return f"{r.required_hours:,.0f}"
         if key == "status":
-            return STATUS_LABEL[r.status]
+            return display_status_label(display_status(r))
         return ""
 
     @staticmethod
@@ -234,7 +238,7 @@ class TerritoryTableModel(DocumentRowsModel):
             "allocated": r.allocated_budget,
             "gap": r.gap,
             "hours": r.required_hours,
-            "status": {"unfunded": 0, "at_risk": 1, "funded": 2}[r.status],
+            "status": {"unfunded": 0, "at_risk": 1, "funded": 2, "empty": 3}[display_status(r)],
         }[key]
 
     @staticmethod
@@ -246,6 +250,8 @@ class TerritoryTableModel(DocumentRowsModel):
         if r is None:
             return None
         if key == "status":
+            if is_empty(r):
+                return "Empty: no units and no sellers yet, so nothing to fund."
             if r.funding is None:
                 return f"No marketing allocation: needs {money(r.required_spend, cur)}."
             if r.status == "funded":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
+from ..domain.checks import TerritoryResult, exceeds
 from ..domain.status import STATUS_COLOR, STATUS_LABEL, STATUS_TINT
 
 SEVERITY_LABEL = {"blocking": "Blocking", "warning": "Warnings"}
@@ -42,6 +43,25 @@ QStatusBar {{ background: #ffffff; border-top: 1px solid #d5dbe3; color: {MUTED}
 #PanelNote {{ color: {MUTED}; }}
 #ErrorNote {{ color: #b00020; }}
 """
+
+
+#: A territory with no units and no sellers is "empty": nothing to fund, so it is neither funded nor short.
+EMPTY_LABEL = "Empty"
+EMPTY_COLOR = "#9aa5b1"
+
+
+def is_empty(result: TerritoryResult) -> bool:
+    """No units, no seller or hire and nothing required: shown as "Empty", not counted as funded."""
+    return result.units == 0 and result.headcount == 0 and not exceeds(result.required_spend, 0.0)
+
+
+def display_status(result: TerritoryResult) -> str:
+    """The status a view shows for a territory: its funding status, or ``"empty"``."""
+    return "empty" if is_empty(result) else result.status
+
+
+def display_status_label(status: str) -> str:
+    return EMPTY_LABEL if status == "empty" else STATUS_LABEL[status]
 
 
 def status_color(status: str) -> QColor:
@@ -149,13 +169,18 @@ def mode_icon(mode: str, size: int = 22, color: str = "#1d2733") -> QIcon:
 
 
 __all__ = [
+    "EMPTY_COLOR",
+    "EMPTY_LABEL",
     "SEVERITY_COLOR",
     "SEVERITY_LABEL",
     "STATUS_COLOR",
     "STATUS_LABEL",
     "STATUS_TINT",
     "STYLE_SHEET",
+    "display_status",
+    "display_status_label",
     "dot_icon",
+    "is_empty",
     "lock_icon",
     "mode_icon",
     "status_color",
