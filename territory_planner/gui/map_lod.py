@@ -96,6 +96,11 @@ class LevelOfDetail(QObject):
         scene.addItem(self._view_item)
 
     # -- rendering -----------------------------------------------------------------------------------------------
+    def prepare(self, geometry: qtmap.MapGeometry) -> None:
+        """A layer needing the map image is coming: let the worker make its unit paths while the GUI makes items."""
+        if geometry.n > self._view.VECTOR_BUDGET:
+            self._renderer.prepare(geometry)
+
     def needs_raster(self) -> bool:
         geometry = self._view.map_geometry()
         return geometry is not None and geometry.n > self._view.VECTOR_BUDGET

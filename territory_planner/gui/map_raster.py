@@ -209,6 +209,16 @@ class _RenderJob(QRunnable):
         )
 
 
+class _PrepareJob(QRunnable):
+    def __init__(self, renderer: RasterRenderer, geometry: qtmap.MapGeometry) -> None:
+        super().__init__()
+        self._renderer = renderer
+        self._geometry = geometry
+
+    def run(self) -> None:
+        self._renderer.worker_paths(self._geometry)
+
+
 class RasterRenderer(QObject):
     """Renders map images on one worker thread; ``finished(RasterImage)`` arrives on the GUI thread.
 
@@ -231,6 +241,10 @@ class RasterRenderer(QObject):
     def request(self, request: RasterRequest) -> None:
         self._latest[request.kind] = request.generation
         self._pool.start(_RenderJob(self, request))
+
+    def prepare(self, geometry: qtmap.MapGeometry) -> None:
+        """Make the worker's unit paths for ``geometry`` now, before the first render asks for them."""
+        self._pool.start(_PrepareJob(self, geometry))
 
     def forget(self, generation: int) -> None:
         """Renders numbered before ``generation`` are never delivered."""

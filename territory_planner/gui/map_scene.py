@@ -8,6 +8,9 @@ neighbours. :class:`UnitItems` changes only what differs from what is shown.
 from __future__ import annotations
 
 import math
+import threading
+import types
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -31,6 +34,47 @@ from .map_items import (
 
 SELECTION_COLOR = "#1e6feb"
 HIGHLIGHT_COLOR = "#0b1220"
+
+
+class BackgroundTopologyGeometry(qtmap.MapGeometry):
+    """A :class:`~territory_planner.exporters.qtmap.MapGeometry` whose shared-edge topology is built on a thread.
+
+    The topology (which unit lies across each ring segment) takes about a second at ZIP scale; built on a thread
+    it overlaps with making the map's items on the GUI thread (issue 16 §4). The first use of any topology
+    attribute, on any thread, waits for it; an error while building is raised there.
+    """
+
+    def _build_topology(self) -> None:
+        self._topology: dict[str, Any] | None = None
+        self._topology_error: BaseException | None = None
+        self._topology_thread = threading.Thread(target=self._topology_job, name="map topology", daemon=True)
+        self._topology_thread.start()
+
+    def _topology_job(self) -> None:
+        scratch = types.SimpleNamespace(**self.__dict__)  # built apart, then published whole
+        try:
+            qtmap.MapGeometry._build_topology(scratch)  # type: ignore[arg-type]
+        except BaseException as exc:  # re-raised on first use, on the thread that needs it
+            self._topology_error = exc
+            return
+        self._topology = {k: v for k, v in vars(scratch).items() if k not in self.__dict__}
+
+    def wait_for_topology(self) -> None:
+        self._topology_thread.join()
+        if self._topology_error is not None:
+            raise RuntimeError("Could not prepare the map's shared borders.") from self._topology_error
+        if self._topology is not None:
+            self.__dict__.update(self._topology)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes not set yet: the topology's, before the thread has published them.
+        thread = self.__dict__.get("_topology_thread")
+        if thread is None or name.startswith("__"):
+            raise AttributeError(name)
+        self.wait_for_topology()
+        if name in self.__dict__:
+            return self.__dict__[name]
+        raise AttributeError(name)
 
 
 class UnitItems:

@@ -38,7 +38,7 @@ from .map_items import LegendWidget
 from .map_labels import TerritoryLabels
 from .map_lod import LevelOfDetail
 from .map_look import MapLook
-from .map_scene import UnitItems
+from .map_scene import BackgroundTopologyGeometry, UnitItems
 from .map_tools import TOOL_CLASSES, MapTool, ToolBox
 
 MODES = tuple(cls.name for cls in TOOL_CLASSES)
@@ -141,7 +141,8 @@ class MapView(QGraphicsView):
                 self.selection_changed.emit([])
             return
         self._layer = layer
-        geometry = qtmap.MapGeometry(qtmap.project_for_display(layer.geometry))
+        geometry = BackgroundTopologyGeometry(qtmap.project_for_display(layer.geometry))
+        self._lod.prepare(geometry)  # the worker makes its own unit paths meanwhile
         self._geometry = geometry
         n = geometry.n
         self._ids = [str(u) for u in layer.units.index]

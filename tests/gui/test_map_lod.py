@@ -206,3 +206,34 @@ def test_a_large_layer_paints_no_items_while_its_first_map_image_renders(qtbot) 
         view.viewport().update()
     shot = view.grab().toImage()
     assert shot.pixelColor(view.view_point("r3c3") + QPoint(0, 2)) == QColor(RED)
+
+
+def test_topology_built_on_a_thread_equals_the_one_built_in_place() -> None:
+    from territory_planner.gui.map_scene import BackgroundTopologyGeometry
+
+    layer = grid_layer(12, 9, 0.25)
+    planar = qtmap.project_for_display(layer.geometry)
+    here = qtmap.MapGeometry(planar)
+    threaded = BackgroundTopologyGeometry(planar)
+    positions = np.arange(0, 12 * 9, 7)
+    assert np.array_equal(threaded.neighbors(positions), here.neighbors(positions))  # waits for the thread
+    for name in ("seg_coord", "seg_unit", "seg_nb", "unit_seg_offsets", "neighbor_pairs", "nb_offsets", "nb_index"):
+        assert np.array_equal(getattr(threaded, name), getattr(here, name)), name
+    keys = np.array([0 if int(u.split("c")[1]) < 6 else 1 for u in layer.unit_ids])
+    mine = threaded.boundary_paths(np.arange(len(layer)), keys)
+    theirs = here.boundary_paths(np.arange(len(layer)), keys)
+    assert [p is None for p in mine] == [p is None for p in theirs]
+    assert all(a is None or a == b for a, b in zip(mine, theirs, strict=True))
+
+
+def test_a_topology_that_cannot_be_built_says_so_where_it_is_used(monkeypatch) -> None:
+    from territory_planner.gui.map_scene import BackgroundTopologyGeometry
+
+    def broken(self) -> None:  # type: ignore[no-untyped-def]
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(qtmap.MapGeometry, "_build_topology", broken)
+    geometry = BackgroundTopologyGeometry(qtmap.project_for_display(grid_layer(3, 3, 1.0).geometry))
+    with pytest.raises(RuntimeError, match="shared borders") as caught:
+        geometry.neighbors(np.array([0]))
+    assert isinstance(caught.value.__cause__, MemoryError)
