@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from ..domain import BASELINE, Flag, Plan, PlanError
 from ..domain.commands import Batch, Command, CopyScenario
 from ..domain.formatting import money
-from ..services.fixes import Change, FixFinder, FixOption, FlagFixes, flag_key
+from ..services.fixes import Change, FixFinder, FixOption, FlagFixes, exact_hours, exact_money, flag_key
 from ..services.progress import Progress
 from .document import PlanDocument
 from .workers import Task, TaskRunner
@@ -119,7 +119,7 @@ def _change_text(change: Change, currency: str) -> str:
         if value is None:
             return "none"
         if isinstance(value, (int, float)) and change.field in ("budget", "annual_quota", "cost"):
-            return money(float(value), currency)
+            return exact_money(float(value), currency)
         if isinstance(value, float):
             return f"{value:,.0f}"
         return str(value)
@@ -130,6 +130,18 @@ def _change_text(change: Change, currency: str) -> str:
 
 def _flag_names(keys: tuple[tuple[str, str, str], ...]) -> str:
     return ", ".join(f"{code} {subject}" for code, _, subject in keys) or "nothing"
+
+
+def option_consequences(option: FixOption, currency: str) -> str:
+    """One line under an option: what it clears and creates, and the money or hours it moves."""
+    parts = [f"Clears {_flag_names(option.clears)}", f"creates {_flag_names(option.creates)}"]
+    if option.amount > 0:
+        moved = exact_hours(option.amount) if option.kind == "move_hours" else exact_money(option.amount, currency)
+        verb = {"add_budget": "added", "new_allocation": "allocated", "cut_allocation": "cut"}.get(option.kind, "moved")
+        parts.append(f"{moved} {verb}")
+    if option.weakens:
+        parts.append(f"no longer funded: {', '.join(option.weakens)}")
+    return "; ".join(parts) + "."
 
 
 # --- the dialog -----------------------------------------------------------------------------------------------------
@@ -160,19 +172,14 @@ class FixDialog(QDialog):
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.options = QTreeWidget()
-        self.options.setColumnCount(4)
-        self.options.setHeaderLabels(["Option", "Clears", "Creates", "Moved"])
-        self.options.setRootIsDecorated(False)
+        self.options = QListWidget()
         self.options.setWordWrap(True)
         self.options.setAlternatingRowColors(True)
+        self.options.setSpacing(2)
+        self.options.setResizeMode(QListView.ResizeMode.Adjust)
         self.options.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.options.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.options.itemSelectionChanged.connect(self._on_selection_changed)
-        self.options.itemDoubleClicked.connect(lambda *_: self.apply_selected())
+        self.options.itemDoubleClicked.connect(lambda _item: self.apply_selected())
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -240,16 +247,9 @@ class FixDialog(QDialog):
         cur = self.document.currency
         self.options.clear()
         for option in fixes.options:
-            moved = (
-                ""
-                if option.amount <= 0
-                else f"{option.amount:,.0f} h"
-                if option.kind == "move_hours"
-                else money(option.amount, cur)
-            )
-            item = QTreeWidgetItem([option.description, _flag_names(option.clears), _flag_names(option.creates), moved])
-            item.setToolTip(0, option.description)
-            self.options.addTopLevelItem(item)
+            item = QListWidgetItem(f"{option.description}.\n{option_consequences(option, cur)}")
+            item.setToolTip(option.description)
+            self.options.addItem(item)
         n = len(fixes.options)
         if n:
             self.status.setText(
@@ -276,7 +276,7 @@ class FixDialog(QDialog):
     def selected_option(self) -> FixOption | None:
         if self.fixes is None:
             return None
-        row = self.options.currentIndex().row()
+        row = self.options.currentRow()
         return self.fixes.options[row] if 0 <= row < len(self.fixes.options) else None
 
     def _on_selection_changed(self) -> None:
@@ -286,18 +286,13 @@ class FixDialog(QDialog):
             self.details.setText("")
             return
         cur = self.document.currency
-        lines = [f"Changes: {'; '.join(_change_text(c, cur) for c in option.changes) or 'none'}."]
-        lines.append(f"Clears {_flag_names(option.clears)}; creates {_flag_names(option.creates)}.")
-        if option.weakens:
-            lines.append(f"No longer funded afterwards: {', '.join(option.weakens)}.")
+        lines = [f"Selected: {'; '.join(_change_text(c, cur) for c in option.changes) or 'no change'}."]
         if option.quota_lost > 0:
             lines.append(f"Period quota given up: {money(option.quota_lost, cur)}.")
         self.details.setText("\n".join(lines))
 
     def select(self, index: int) -> None:
-        item = self.options.topLevelItem(index)
-        if item is not None:
-            self.options.setCurrentItem(item)
+        self.options.setCurrentRow(index)
 
     def command_for(self, option: FixOption) -> tuple[Command, str]:
         """The one command that applies ``option`` (in place or into the new what-if) and the scenario it changes."""

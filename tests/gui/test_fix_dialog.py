@@ -52,13 +52,15 @@ def test_options_list_consequences_and_apply_is_one_undo_entry(qtbot: Any, docum
     flag = _blocking(document, "UNFUNDED_HIRE", "Austin AE (hire)")
     before = _allocations(document.plan)
     dialog = _open(qtbot, document, runner, flag)
-    assert dialog.fixes is not None and dialog.options.topLevelItemCount() == len(dialog.fixes.options) >= 2
+    assert dialog.fixes is not None and dialog.options.count() == len(dialog.fixes.options) >= 2
     move = next(i for i, o in enumerate(dialog.fixes.options) if o.kind == "move_budget")
     dialog.select(move)
     option = dialog.fixes.options[move]
-    row = dialog.options.topLevelItem(move)
-    assert row is not None and row.text(1).startswith("UNFUNDED_HIRE Austin AE (hire)")
-    assert "Texas budget" in dialog.details.text() and "Clears UNFUNDED_HIRE Austin AE (hire)" in dialog.details.text()
+    row = dialog.options.item(move)
+    assert row is not None and row.text().startswith(option_text := dialog.fixes.options[move].description)
+    assert "\nClears UNFUNDED_HIRE Austin AE (hire); creates nothing; $" in row.text()[len(option_text) :]
+    assert row.text().rstrip(".").endswith("moved")
+    assert dialog.details.text().startswith("Selected: Texas budget: $")
     with qtbot.waitSignal(dialog.applied) as applied:
         assert dialog.apply_selected()
     assert applied.args == [option.description]
