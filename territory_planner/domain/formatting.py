@@ -43,6 +43,7 @@ def to_cents(value: float) -> int:
 
 #: (smallest amount, divisor, decimals, suffix) of the short money scales, largest first.
 _SCALES = (
+    (1e12, 1e12, 1, "T"),
     (1e9, 1e9, 1, "B"),
     (1e7, 1e6, 1, "M"),
     (1e6, 1e6, 2, "M"),
@@ -55,6 +56,8 @@ _SCALES = (
 def _short_amount(amount: float) -> str:
     """A non-negative amount on its scale; an amount that rounds up into the next scale moves there (999,999 is
     1.00M, not 1000k)."""
+    if amount >= 1e15:  # beyond any real plan (values are bounded on entry); shown, never a crash or 300 digits
+        return f"{amount:.2e}"
     for i, (limit, divisor, digits, suffix) in enumerate(_SCALES):
         if amount < limit:
             continue
@@ -77,13 +80,15 @@ def money(value: float | None, currency: str = "USD") -> str:
 
 def money_cents(value: float, currency: str = "USD") -> str:
     """An exact money figure to the cent, ``$2,400,000.00`` or ``-$133,869.05``: the figures a reader adds up."""
+    if not math.isfinite(value):
+        return "n/a"
     cents = to_cents(value)
     sign = "-" if cents < 0 else ""
     return f"{sign}{currency_symbol(currency)}{Decimal(abs(cents)).scaleb(-2, _EXACT):,.2f}"
 
 
 def hours(value: float | None) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "n/a"
     return f"{rounded(value):,.0f} h"
 
@@ -103,7 +108,7 @@ def count(value: float, noun: str, plural: str | None = None) -> str:
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "n/a"
     shown = Decimal(repr(float(value))).scaleb(2).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP, _EXACT)
     return f"{shown:.{digits}f} %"
