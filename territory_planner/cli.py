@@ -538,7 +538,7 @@ def scenario_compare(plan: str, a: str, b: str, as_json: bool) -> None:
 
     session = PlanSession(_load(plan), plan)
     ra, rb = session.report(a), session.report(b)
-    result = compare_reports(ra, rb)
+    result = compare_reports(ra, rb, session.plan.scenario(a), session.plan.scenario(b))
     if as_json:
         _say_json(result)
     else:

@@ -13,7 +13,6 @@ The page is laid out at 96 dots per inch so that the map painter's pixel sizes (
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfW
 
 from ..domain import Report
 from ..domain.budget import allocated_hours_text, reconcile, territory_amounts
+from ..domain.comparison import ROUND_OFF, TerritoryChange, allocation_moves, territory_changes
 from ..domain.formatting import hours, money
 from . import qtmap
 from .atomic import export_file, write_bytes
@@ -518,62 +518,45 @@ def _assumptions(doc: _Layout, sp: ScenarioPack) -> None:
 
 
 def _compare(doc: _Layout, a: ScenarioPack, b: ScenarioPack) -> None:
+    """The comparison of ``b`` with ``a``, money first: the allocations that moved, the hires and the territories
+    whose status changed, other real changes, the totals, and last the round-off changes as a detail table
+    (``domain.comparison``: same status and sellers, every figure within ROUND_OFF)."""
     cur = a.currency
 
     def m(v: float) -> str:
         return money(v, cur)
 
+    def signed(v: float) -> str:
+        return ("+" if v > 0 else "−" if v < 0 else "±") + money(abs(v), cur)
+
     doc.new_page("Comparison")
     doc.section(f"Comparison — {a.name} → {b.name}", lines=[])
     doc.text(f"{a.name}: {a.report.verdict()}", doc.fonts.body, after=2)
     doc.text(f"{b.name}: {b.report.verdict()}", doc.fonts.bold, after=8)
-    metrics: list[tuple[str, Callable[[Report], str]]] = [
-        (
-            "Territories funded / at risk / unfunded",
-            lambda r: f"{r.totals.funded} / {r.totals.at_risk} / {r.totals.unfunded}",
-        ),
-        (
-            "Planned hires funded / at risk / unfunded",
-            lambda r: f"{r.totals.hires_funded} / {r.totals.hires_at_risk} / {r.totals.hires_unfunded}",
-        ),
-        ("Revenue target", lambda r: m(r.totals.revenue_target)),
-        ("Program spend needed", lambda r: m(r.totals.required_spend)),
-        ("Allocated budget", lambda r: m(r.totals.allocated_budget)),
-        ("Shortfall", lambda r: m(r.totals.spend_shortfall)),
-        ("Marketing hours needed", lambda r: hours(r.totals.required_hours)),
-        ("Blocking flags", lambda r: str(r.totals.blocking_flags)),
-    ]
-    rows: list[list[Cell]] = []
-    for label, fn in metrics:
-        va, vb = fn(a.report), fn(b.report)
-        rows.append([label, va, vb, "changed" if va != vb else ""])
-    doc.table([Col("Totals", 3), Col(a.name, 1.6, RIGHT), Col(b.name, 1.6, RIGHT), Col("", 0.8)], rows)
 
-    changed: list[list[Cell]] = []
-    ra = {t.territory: t for t in a.report.territories}
-    rb = {t.territory: t for t in b.report.territories}
-    for name in dict.fromkeys([*ra, *rb]):
-        x, y = ra.get(name), rb.get(name)
-        if x is None or y is None:
-            changed.append([name, Status(x.status) if x else "—", Status(y.status) if y else "—", "—", "—"])
-            continue
-        if x.status != y.status or not math.isclose(x.gap, y.gap, abs_tol=0.5) or x.planned_hires != y.planned_hires:
-            changed.append([name, Status(x.status), Status(y.status), m(x.gap), m(y.gap)])
-    if changed:
+    moves = allocation_moves(a.scenario, b.scenario)
+    if moves:
+        total_a, total_b = a.report.totals.allocated_budget, b.report.totals.allocated_budget
         doc.section(
-            "Territories that changed",
+            "What changed in money — marketing allocations",
+            [Col("Allocation", 2.6), Col(a.name, 1.6, RIGHT), Col(b.name, 1.6, RIGHT), Col("Change", 1.2, RIGHT)],
             [
-                Col("Territory", 2.2),
-                Col(a.name, 1.8),
-                Col(b.name, 1.8),
-                Col(f"Gap {a.name}", 1.2, RIGHT),
-                Col(f"Gap {b.name}", 1.2, RIGHT),
+                *[
+                    [
+                        mv.label,
+                        m(mv.budget_a) if mv.a else "none",
+                        m(mv.budget_b) if mv.b else "none",
+                        signed(mv.change),
+                    ]
+                    for mv in moves
+                ],
+                ["Allocated in all", m(total_a), m(total_b), signed(total_b - total_a)],
             ],
-            changed,
             level=3,
         )
     else:
-        doc.section("Territories that changed", lines=[("funded", "No territory changed status or gap.")], level=3)
+        doc.section("What changed in money", lines=[("funded", "No allocation moved.")], level=3)
+
     ha = {h.seller: h for h in a.report.hires}
     hb = {h.seller: h for h in b.report.hires}
     hires: list[list[Cell]] = []
@@ -601,6 +584,73 @@ def _compare(doc: _Layout, a: ScenarioPack, b: ScenarioPack) -> None:
         )
     else:
         doc.section("Planned hires that changed", lines=[("funded", "No planned hire changed.")], level=3)
+
+    changes = territory_changes(a.report, b.report)
+
+    def row(change: TerritoryChange) -> list[Cell]:
+        x, y = change.a, change.b
+        return [
+            change.name,
+            Status(x.status) if x else "—",
+            Status(y.status) if y else "—",
+            m(x.allocated_budget) if x else "—",
+            m(y.allocated_budget) if y else "—",
+            m(x.gap) if x else "—",
+            m(y.gap) if y else "—",
+        ]
+
+    columns = [
+        Col("Territory", 2.0),
+        Col(a.name, 1.5),
+        Col(b.name, 1.5),
+        Col("Allocated before", 1.1, RIGHT),
+        Col("Allocated after", 1.1, RIGHT),
+        Col("Gap before", 1.0, RIGHT),
+        Col("Gap after", 1.0, RIGHT),
+    ]
+    status_rows = [row(c) for c in changes if c.status_changed]
+    other_rows = [row(c) for c in changes if not c.status_changed and not c.round_off]
+    if status_rows:
+        doc.section("Territories whose status changed", columns, status_rows, level=3)
+    else:
+        doc.section("Territories whose status changed", lines=[("funded", "No territory changed status.")], level=3)
+    if other_rows:
+        doc.section(f"Other territories that changed by {m(ROUND_OFF)} or more", columns, other_rows, level=3)
+
+    metrics: list[tuple[str, Callable[[Report], str]]] = [
+        (
+            "Territories funded / at risk / unfunded",
+            lambda r: f"{r.totals.funded} / {r.totals.at_risk} / {r.totals.unfunded}",
+        ),
+        (
+            "Planned hires funded / at risk / unfunded",
+            lambda r: f"{r.totals.hires_funded} / {r.totals.hires_at_risk} / {r.totals.hires_unfunded}",
+        ),
+        ("Revenue target", lambda r: m(r.totals.revenue_target)),
+        ("Program spend needed", lambda r: m(r.totals.required_spend)),
+        ("Allocated budget", lambda r: m(r.totals.allocated_budget)),
+        ("Shortfall", lambda r: m(r.totals.spend_shortfall)),
+        ("Marketing hours needed", lambda r: hours(r.totals.required_hours)),
+        ("Blocking flags", lambda r: str(r.totals.blocking_flags)),
+    ]
+    rows: list[list[Cell]] = []
+    for label, fn in metrics:
+        va, vb = fn(a.report), fn(b.report)
+        rows.append([label, va, vb, "changed" if va != vb else ""])
+    doc.section(
+        "Totals", [Col("Totals", 3), Col(a.name, 1.6, RIGHT), Col(b.name, 1.6, RIGHT), Col("", 0.8)], rows, level=3
+    )
+
+    small = [row(c) for c in changes if c.round_off]
+    if small:
+        doc.section(
+            "Detail: round-off changes",
+            columns,
+            small,
+            intro=f"Same status and sellers; every figure moved by less than {m(ROUND_OFF)} (shares of a region pool).",
+            level=3,
+            font=doc.fonts.small,
+        )
 
 
 # --- writing ------------------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_pdf_text_has_verdict_territories_statuses_and_comparison(report_pdf: Pa
     assert "New York Metro: Cost per lead" in flat  # an override, with its plan value
     assert "To resolve before offers are signed" in flat
     assert "Comparison — baseline →" in flat
-    assert "Territories that changed" in flat
+    assert "What changed in money" in flat and "Territories whose status changed" in flat
 
 
 @needs_poppler

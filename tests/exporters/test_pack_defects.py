@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pyogrio
 import pytest
 from PySide6.QtGui import QImage
 
-from territory_planner.domain import Plan
+from territory_planner.domain import Plan, evaluate
+from territory_planner.domain.comparison import ROUND_OFF
 from territory_planner.exporters.gis import GPKG_APPLICATION_ID, GPKG_USER_VERSION
 from territory_planner.exporters.png_map import png_paths, scenario_slug
 from territory_planner.exporters.workbook import ALL_SCENARIO_SHEETS
 from territory_planner.readers.workbook import read_workbook
 from territory_planner.services.export import export_pack
+from territory_planner.services.reporting import compare_reports, comparison_to_text
 
 # --- item 13: a GeoPackage that older GDAL opens without a warning -------------------------------------------------
 
@@ -109,3 +114,93 @@ def test_cli_export_all_scenarios_names_every_map(tmp_path: Path) -> None:
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     assert len(pngs) == 2 and "map.png" in pngs
     assert all(f"Wrote {tmp_path / name}" in result.output for name in pngs)
+
+
+# --- item 12: the comparison leads with the money that moved; round-off changes go to a detail table ---------------
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"\s+", " ", page) for page in text.split("\f")]
+
+
+@pytest.fixture(scope="module")
+def comparison(demo_plan: Plan) -> tuple[dict[str, object], str, list[str]]:
+    """The JSON and text of ``scenario compare`` for the demo plan's what-if, and its round-off territories."""
+    base, what_if = list(demo_plan.scenarios)
+    ra, rb = (evaluate(demo_plan.scenario(n), demo_plan.layer) for n in (base, what_if))
+    result = compare_reports(ra, rb, demo_plan.scenario(base), demo_plan.scenario(what_if))
+    small = [t["territory"] for t in result["territories"] if t["round_off"]]  # type: ignore[index]
+    return result, comparison_to_text(result, ra.currency), small
+
+
+def test_comparison_names_the_allocation_moves(comparison: tuple[dict[str, object], str, list[str]]) -> None:
+    result, text, _ = comparison
+    moves = {m["name"]: m for m in result["allocations"]}  # type: ignore[attr-defined]
+    assert (moves["Texas"]["budget_a"], moves["Texas"]["budget_b"]) == (190_000.0, 270_000.0)
+    assert (moves["New England"]["budget_a"], moves["New England"]["budget_b"]) == (None, 190_000.0)
+    assert moves["West"]["level"] == "region" and moves["West"]["change"] == -20_000.0
+    first = text.index("Money that moved")
+    assert first < text.index("Planned hires that changed") < text.index("Territories whose status changed")
+    assert first < text.index("Totals:")
+    assert re.search(r"Texas\s+\$190k → \$270k\s+\+\$80k", text)
+    assert re.search(r"New England\s+none → \$190k\s+\+\$190k", text)
+    assert re.search(r"West \(region pool\)\s+\$820k → \$800k\s+−\$20k", text)
+
+
+def test_round_off_changes_go_to_a_detail_table(
+    demo_plan: Plan, comparison: tuple[dict[str, object], str, list[str]]
+) -> None:
+    result, text, small = comparison
+    assert small, "the demo what-if shifts the West pool's shares by a few hundred dollars"
+    base, what_if = list(demo_plan.scenarios)
+    ra, rb = (evaluate(demo_plan.scenario(n), demo_plan.layer) for n in (base, what_if))
+    for name in small:
+        x, y = ra.territory(name), rb.territory(name)
+        assert x.status == y.status and abs(x.gap - y.gap) < ROUND_OFF
+    detail = text.index("Round-off changes")
+    for name in small:  # only in the detail part, after the totals
+        assert text.index(f"  {name}:") > detail
+    for t in result["territories"]:  # type: ignore[attr-defined]
+        if t["status_a"] != t["status_b"]:
+            assert not t["round_off"] and text.index(f"  {t['territory']}:") < detail
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_pdf_comparison_page_leads_with_money_and_puts_round_off_last(
+    demo_plan: Plan, tmp_path: Path, comparison: tuple[dict[str, object], str, list[str]]
+) -> None:
+    _, _, small = comparison
+    path = tmp_path / "report.pdf"
+    export_pack(demo_plan, list(demo_plan.scenarios), pdf=path)
+    pages = _pdf_pages(path)
+    start = next(i for i, page in enumerate(pages) if "Comparison — " in page)
+    flat = " ".join(pages[start:])
+    money_at = flat.index("What changed in money")
+    assert money_at < flat.index("Planned hires that changed") < flat.index("Territories whose status changed")
+    assert re.search(r"Texas \$190k \$270k \+\$80k", flat)
+    assert re.search(r"New England none \$190k \+\$190k", flat)
+    assert re.search(r"West \(region pool\) \$820k \$800k −\$20k", flat)
+    status_at = flat.index("Territories whose status changed")
+    detail_at = flat.index("Detail: round-off changes")
+    assert status_at < flat.index("Totals") < detail_at
+    for name in small:
+        assert flat.index(name, money_at) > detail_at, f"{name} changed by round-off only: detail table"
+
+
+def test_cli_scenario_compare_leads_with_the_money(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from territory_planner.cli import cli
+
+    plan = tmp_path / "demo.tplan"
+    assert CliRunner().invoke(cli, ["demo", str(plan)]).exit_code == 0
+    what_if = "Hire 4, fund Texas and New England"
+    result = CliRunner().invoke(cli, ["scenario", "compare", str(plan), "baseline", what_if])
+    assert result.exit_code == 0, result.output
+    assert result.output.index("Money that moved") < result.output.index("Territories whose status changed")
+    doc = json.loads(CliRunner().invoke(cli, ["scenario", "compare", str(plan), "baseline", what_if, "--json"]).output)
+    assert {m["name"] for m in doc["allocations"]} == {"Texas", "New England", "West"}
+    assert all("round_off" in t for t in doc["territories"])
