@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfW
 from ..domain import Report
 from ..domain.budget import allocated_hours_text, reconcile, territory_amounts
 from ..domain.comparison import ROUND_OFF, TerritoryChange, allocation_moves, territory_changes
+from ..domain.decisions import decisions_of
 from ..domain.formatting import hours, money
 from . import qtmap
 from .atomic import export_file, write_bytes
@@ -656,6 +657,23 @@ def _compare(doc: _Layout, a: ScenarioPack, b: ScenarioPack) -> None:
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
+def _decisions(doc: _Layout, pack: Pack, sp: ScenarioPack) -> None:
+    """What the optimiser and the applied fixes changed in this scenario, and why (nothing when none was made)."""
+    found = decisions_of(pack.plan, sp.name)
+    if not found:
+        return
+    doc.new_page(f"Scenario {sp.name}")
+    doc.section(
+        f"Decisions — scenario {sp.name}",
+        intro="What the budget optimiser and the fixes of blocking problems changed in this scenario, and why.",
+        lines=[],
+    )
+    for decision in found:
+        doc.section(decision.title, level=3, lines=[])
+        for sentence in decision.sentences:
+            doc.text(f"•  {sentence}", doc.fonts.body, after=4)
+
+
 def render_pdf(pack: Pack, progress: Progress | None = None, *, page_size: str = "letter") -> bytes:
     """The report as the bytes of a complete PDF; raises ExportError when Qt could not produce one."""
     report = progress or no_progress
@@ -700,6 +718,7 @@ def render_pdf(pack: Pack, progress: Progress | None = None, *, page_size: str =
             budget_pages(doc, sp)
             _hire_table(doc, sp)
             _flags(doc, sp)
+            _decisions(doc, pack, sp)
             _assumptions(doc, sp)
         for other in pack.scenarios[1:]:
             report(0.92, "Writing the comparison")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..domain import BASELINE, Flag, Plan, PlanError
 from ..domain.commands import Batch, Command, CopyScenario
 from ..domain.formatting import money
+from ..services.decisions import fix_with_decision
 from ..services.fixes import Change, FixFinder, FixOption, FlagFixes, exact_hours, exact_money, flag_key
 from ..services.progress import Progress
 from .document import PlanDocument
@@ -315,7 +316,8 @@ class FixDialog(QDialog):
         except PlanError as exc:
             self._show_error(str(exc))
             return False
-        refused = execute_reporting(self.document, command)
+        # the decision is recorded with the scenario (the pack's Decisions page), in the same undo entry
+        refused = execute_reporting(self.document, fix_with_decision(command, target, option, self.flag))
         if refused is not None:
             self._show_error(refused)
             return False

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import Plan, PlanError
 from ..domain.formatting import money
+from ..services.decisions import solve_command
 from ..services.optimise import SolveResult, solve
 from ..services.progress import Progress
 from .document import PlanDocument
@@ -65,10 +66,10 @@ def describe_result(result: SolveResult) -> list[str]:
     else:
         proof = "Stopped at the time limit: not proven optimal (the gap is unknown)."
     lines = [proof, *result.explanation]
-    best = [m for m in result.marginal if m.next_money_quota > 0][:3]
+    best = [m for m in result.marginal if m.next_money_quota > 0][1:3]  # the explanation names the first
     if best:
         parts = [f"{m.territory} ({money(m.next_money_quota, result.currency)} more quota)" for m in best]
-        lines.append(f"The next $10k would fund the most quota in: {', '.join(parts)}.")
+        lines.append(f"Next best places for it: {', '.join(parts)}.")
     return lines
 
 
@@ -215,7 +216,7 @@ class OptimiseDialog(QDialog):
         if self._cancelled:  # finished just as the person cancelled: keep their word, write nothing
             self._on_stopped()
             return
-        refused = execute_reporting(self.document, result.command)
+        refused = execute_reporting(self.document, solve_command(result))  # with the record of the decision
         if refused is not None:
             self._on_failed(refused)
             return

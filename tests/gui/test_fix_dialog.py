@@ -10,6 +10,7 @@ import pytest
 
 from territory_planner.domain import BASELINE, Flag, Plan
 from territory_planner.domain.commands import Batch, SetAllocation
+from territory_planner.domain.decisions import decisions_of
 from territory_planner.gui.document import PlanDocument
 from territory_planner.gui.fix_dialog import FixDialog, retarget
 from territory_planner.gui.workers import TaskRunner
@@ -70,8 +71,11 @@ def test_options_list_consequences_and_apply_is_one_undo_entry(qtbot: Any, docum
     codes = {(f.code, f.subject) for f in document.report().flags}
     assert ("UNFUNDED_HIRE", "Austin AE (hire)") not in codes
     assert _allocations(document.plan) != before
+    [decision] = decisions_of(document.plan, BASELINE)  # recorded for the pack, in the same undo entry
+    assert decision.title == "Fix UNFUNDED_HIRE Austin AE (hire)" and f"{option.description}." in decision.sentences
     document.undo_stack.undo()
     assert _allocations(document.plan) == before
+    assert decisions_of(document.plan, BASELINE) == []
     assert ("UNFUNDED_HIRE", "Austin AE (hire)") in {(f.code, f.subject) for f in document.report().flags}
 
 

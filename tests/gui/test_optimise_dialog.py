@@ -11,6 +11,7 @@ import pytest
 
 from territory_planner.domain import BASELINE, Plan
 from territory_planner.domain.commands import SetAssumption
+from territory_planner.domain.decisions import decisions_of
 from territory_planner.gui.document import PlanDocument
 from territory_planner.gui.optimise_dialog import OptimiseDialog
 from territory_planner.gui.workers import TaskRunner
@@ -58,8 +59,11 @@ def test_optimise_writes_a_what_if_beside_the_source_as_one_undo_entry(qtbot: An
     assert ("Proven optimal" in text) == result.optimal
     assert result.explanation and all(sentence in text for sentence in result.explanation)
     assert document.report("Optimised").totals.blocking_flags < blocking_before
+    [decision] = decisions_of(document.plan, "Optimised")
+    assert decision.title == "Optimise budget from Baseline"
     document.undo_stack.undo()
     assert "Optimised" not in document.plan.scenarios
+    assert decisions_of(document.plan, "Optimised") == []
 
 
 def test_a_locked_allocation_is_kept_exactly(qtbot: Any, document: PlanDocument, runner: Any):
