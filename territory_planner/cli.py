@@ -593,7 +593,9 @@ def _say_check_with_fixes(
 @friendly_errors
 def fix(plan: str, scenario: str, flag_index: int, option_index: int, into: str | None, as_json: bool) -> None:
     """Apply option K of blocking flag N (see `check --fixes`), in place or into a new what-if."""
-    from .services.fixes import fix_command
+    from .domain import evaluate
+    from .services.decisions import fix_with_decision
+    from .services.fixes import blocking_flags, fix_command
 
     plan_obj = _load(plan)
     target = scenario
@@ -601,7 +603,8 @@ def fix(plan: str, scenario: str, flag_index: int, option_index: int, into: str 
         _apply(plan_obj, CopyScenario(scenario, into))  # the option is found on the copy; saved only if it applies
         target = into.strip()
     option = fix_command(plan_obj, target, flag_index, option_index)
-    _apply(plan_obj, option.command)
+    flag = blocking_flags(evaluate(plan_obj.scenario(target), plan_obj.layer))[flag_index]
+    _apply(plan_obj, fix_with_decision(option.command, target, option, flag))  # recorded for the Decisions page
     _save(plan_obj, plan)
     if as_json:
         _say_json({"scenario": target, "source": scenario, **option.as_dict()})
@@ -676,7 +679,9 @@ def solve(
             + "; ".join(result.problems)
             + ". Please report this with the plan file."
         )
-    _apply_and_save(plan_obj, plan, result.command)
+    from .services.decisions import solve_command
+
+    _apply_and_save(plan_obj, plan, solve_command(result))  # with its decision, for the pack's Decisions page
     if as_json:
         _say_json(result.as_dict())
         return
