@@ -200,7 +200,8 @@ class MapView(QGraphicsView):
         self._look.set_status(status)
         self._apply_styles(np.arange(self._geometry.n))
         self._after_full_change()
-        self._relabel()
+        if not self._label_timer.isActive():  # after an edit the labels are redone shortly anyway: once is enough
+            self._relabel()
 
     def set_color_mode(self, mode: str, values: np.ndarray | None = None, label: str = "") -> None:
         """Colour units by ``territory``, funding ``status`` (green/amber/red) or a ``measure`` (values per unit)."""
@@ -252,6 +253,29 @@ class MapView(QGraphicsView):
     def _place_labels(self) -> None:
         legend = QRectF(self._legend.geometry()).translated(-QPointF(self.viewport().geometry().topLeft()))
         self._labels.place(self.viewportTransform(), QRectF(self.viewport().rect()), [legend])
+
+    def set_text_scale(self, scale: float) -> None:
+        """Workshop mode (gui/workshop_mode.py): territory names, status words and the legend in larger type."""
+        self._labels.set_scale(scale)
+        self._legend.set_scale(scale)
+        self._relabel()
+        self._place_legend()
+
+    def label_points(self) -> dict[str, tuple[float, float]]:
+        """Each labelled territory's label point (scene coordinates), by name: where gui/map_markers.py spreads
+        the sellers of a territory without a home base."""
+        return {self._look.names[c]: point for c, point in self._labels.anchors().items()}
+
+    def unit_point(self, unit_id: str) -> tuple[float, float] | None:
+        """A point inside a unit (scene coordinates): where a seller whose home base is that unit is drawn."""
+        positions = self._positions([unit_id]) if self._geometry is not None else None
+        if self._geometry is None or positions is None or not len(positions):
+            return None
+        x, y = self._geometry.anchors[int(positions[0])]
+        return float(x), float(y)
+
+    def label_point_size(self) -> float:
+        return self._labels.font().pointSizeF()
 
     def visible_label_names(self) -> list[str]:
         """Names of the territory labels currently shown (for tests and accessibility)."""
