@@ -74,6 +74,14 @@ _CSS = """
   font-weight: 700; color: #111; pointer-events: none;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff, 0 0 1px #fff; }
 .tp-label .tp-label-status { display: block; font-size: 11px; font-weight: 600; }
+.tp-label .tp-label-num { display: none; }
+.tp-label div.tp-keyed .tp-label-name, .tp-label div.tp-keyed .tp-label-status { display: none; }
+.tp-label div.tp-keyed .tp-label-num { display: inline-block; min-width: 16px; height: 16px; line-height: 16px;
+  padding: 0 2px; border: 1.5px solid #1c2430; border-radius: 9px; background: #fff; font-size: 10px;
+  text-shadow: none; }
+.tp-key { font-size: 11.5px; max-width: 260px; }
+.tp-key .tp-key-title { font-weight: 700; margin-bottom: 3px; }
+.tp-key .tp-key-row b { display: inline-block; min-width: 18px; }
 .tp-hire-icon { background: none; border: none; }
 .tp-hire { display: block; width: 18px; height: 18px; cursor: pointer; }
 .tp-hire svg { display: block; overflow: visible; filter: drop-shadow(0 0 1px #fff); }
@@ -254,19 +262,41 @@ class _Page(MacroElement):
                 var i = groups.indexOf(e.layer);
                 if (i >= 0) { summary.div.innerHTML = data.scenarios[i].panel; }
             });
-            // Hide labels that would overlap a more important one (unfunded first, then larger territories);
-            // they come back when zooming in.
+            // A label that would overlap a more important one (unfunded first, then larger territories) shows
+            // as its number, and the key lists the number with the name; zooming in brings the label back.
+            var key = panelControl('bottomleft', 'tp-key', '');
             function declutter() {
                 var labels = Array.prototype.slice.call(map.getContainer().querySelectorAll('.tp-label > div'));
                 labels.sort(function(a, b) { return a.dataset.rank - b.dataset.rank; });
                 var shown = [];
+                var keyed = [];
                 labels.forEach(function(el) {
-                    el.style.visibility = '';
+                    el.classList.remove('tp-keyed');
                     var r = el.getBoundingClientRect();
                     var clash = shown.some(function(s) {
                         return !(r.right < s.left || r.left > s.right || r.bottom < s.top || r.top > s.bottom);
                     });
-                    if (clash) { el.style.visibility = 'hidden'; } else { shown.push(r); }
+                    if (clash) { el.classList.add('tp-keyed'); keyed.push(el); } else { shown.push(r); }
+                });
+                keyed.sort(function(a, b) { return a.dataset.num - b.dataset.num; });
+                var div = key.div;
+                while (div.firstChild) { div.removeChild(div.firstChild); }
+                div.style.display = keyed.length ? '' : 'none';
+                if (!keyed.length) { return; }
+                var title = document.createElement('div');
+                title.className = 'tp-key-title';
+                title.textContent = 'Map key';
+                div.appendChild(title);
+                keyed.forEach(function(el) {
+                    // The name is copied as text from the label (never parsed as markup).
+                    var row = document.createElement('div');
+                    row.className = 'tp-key-row';
+                    row.dataset.num = el.dataset.num;
+                    var number = document.createElement('b');
+                    number.textContent = el.dataset.num;
+                    row.appendChild(number);
+                    row.appendChild(document.createTextNode(' ' + el.querySelector('.tp-label-name').textContent));
+                    div.appendChild(row);
                 });
             }
             map.fitBounds(data.bounds, {paddingTopLeft: [330, 20], paddingBottomRight: [20, 20], animate: false});
@@ -500,7 +530,7 @@ def _scenario_layers(
     sp: ScenarioPack, book: _PatternBook
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     features = []
-    labels = []
+    labels: list[dict[str, Any]] = []
     hires = []
     severity = {"unfunded": 0, "at_risk": 1, "funded": 2}
     ranked = sorted(
@@ -533,8 +563,10 @@ def _scenario_layers(
             {
                 "lat": lat,
                 "lon": lon,
-                "html": f'<div data-rank="{rank[facts.name]}">{esc(facts.name)}'
-                f'<span class="tp-label-status tp-{facts.status}">{esc(status_label(facts.status))}</span></div>',
+                "html": f'<div data-rank="{rank[facts.name]}" data-num="{len(labels) + 1}">'
+                f'<span class="tp-label-name">{esc(facts.name)}</span>'
+                f'<span class="tp-label-status tp-{facts.status}">{esc(status_label(facts.status))}</span>'
+                f'<span class="tp-label-num">{len(labels) + 1}</span></div>',
             }
         )
         count = len(facts.hires)

@@ -175,6 +175,7 @@ class StaticMap:
             source=self.source,
             legend=legend,
             style=style,
+            avoid=[self._hire_legend_card(rect)] if legend else [],
         )
         self._paint_hires(painter, rect, scenario, data, transform)
         if legend:
@@ -204,18 +205,31 @@ class StaticMap:
                 draw_status_icon(painter, QPointF(x, y), size, hire.status)
         painter.restore()
 
+    _HIRE_ROWS = (("funded", "Funded"), ("at_risk", "At risk"), ("unfunded", "Not funded"))
+
+    def _hire_legend_card(self, rect: QRectF) -> QRectF:
+        """Where the planned-hire legend goes: the bottom right of the map (labels keep clear of it)."""
+        font = QFont()
+        metrics = QFontMetricsF(font)
+        title = QFont(font)
+        title.setWeight(QFont.Weight.DemiBold)
+        row_h = max(metrics.height(), 14.0) + 5
+        width = max(
+            QFontMetricsF(title).horizontalAdvance("Planned hires"),
+            *(metrics.horizontalAdvance(t) for _, t in self._HIRE_ROWS),
+        )
+        card = QRectF(0, 0, width + 24 + 26, QFontMetricsF(title).height() + 8 + row_h * len(self._HIRE_ROWS) + 14)
+        card.moveBottomRight(QPointF(rect.right() - 12, rect.bottom() - 12))
+        return card
+
     def _paint_hire_legend(self, painter: QPainter, rect: QRectF) -> None:
         font = QFont()
         metrics = QFontMetricsF(font)
         title = QFont(font)
         title.setWeight(QFont.Weight.DemiBold)
-        rows = [("funded", "Funded"), ("at_risk", "At risk"), ("unfunded", "Not funded")]
+        rows = self._HIRE_ROWS
         row_h = max(metrics.height(), 14.0) + 5
-        width = max(
-            QFontMetricsF(title).horizontalAdvance("Planned hires"), *(metrics.horizontalAdvance(t) for _, t in rows)
-        )
-        card = QRectF(0, 0, width + 24 + 26, QFontMetricsF(title).height() + 8 + row_h * len(rows) + 14)
-        card.moveBottomRight(QPointF(rect.right() - 12, rect.bottom() - 12))
+        card = self._hire_legend_card(rect)
         painter.save()
         qtmap.draw_card(painter, card)
         painter.setFont(title)

@@ -666,6 +666,8 @@ def label_font(style: MapStyle = DEFAULT_STYLE) -> QFont:
     font = QFont()
     font.setPointSizeF(style.label_point_size)
     font.setWeight(QFont.Weight.DemiBold)
+    # No ligatures: a PDF map's names then read back as typed ("Pacific", not "Paci\ufb01c") in search and copy.
+    font.setFeature(QFont.Tag("liga"), 0)
     return font
 
 
@@ -724,10 +726,12 @@ def draw_label(
     small.setWeight(QFont.Weight.Bold)
     small.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
     caption_path = QPainterPath()
+    caption_origin = QPointF()
     if layout.caption:
         sm = QFontMetricsF(small)
         cw = sm.horizontalAdvance(layout.caption) * 1.08
-        caption_path.addText(QPointF(center.x() - cw / 2, top + metrics.height() + sm.ascent()), small, layout.caption)
+        caption_origin = QPointF(center.x() - cw / 2, top + metrics.height() + sm.ascent())
+        caption_path.addText(caption_origin, small, layout.caption)
     halo = QPen(QColor(style.label_halo), 3.2)
     halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     halo_color = QColor(style.label_halo)
@@ -738,12 +742,15 @@ def draw_label(
     painter.drawPath(path)
     if layout.caption:
         painter.drawPath(caption_path)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(style.label_color))
-    painter.drawPath(path)
+    # The glyphs are drawn as text over the halo, so a PDF map holds the names as text (search, copy, pdftotext).
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QColor(style.label_color))
+    painter.setFont(font)
+    painter.drawText(QPointF(x, top + metrics.ascent()), layout.name)
     if layout.caption:
-        painter.setBrush(QColor(layout.caption_color).darker(135))
-        painter.drawPath(caption_path)
+        painter.setPen(QColor(layout.caption_color).darker(135))
+        painter.setFont(small)
+        painter.drawText(caption_origin, layout.caption)
     if layout.locked:
         _draw_lock(painter, QPointF(x + name_width + lock_width * 0.55, top + metrics.ascent() * 0.55), lock_width)
     painter.restore()
@@ -796,6 +803,151 @@ def place_labels(
         placed.append(box)
         out.append((anchor, center))
     return out
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    """Where one territory is named on a static map: its label centred at ``center``; ``leader`` is the point in
+    the territory a leader line joins when the label had to move away from it; ``number`` is set instead when no
+    place was free: a numbered marker at the anchor, and the name in the map's key."""
+
+    anchor: LabelAnchor
+    center: QPointF
+    leader: QPointF | None = None
+    number: int | None = None
+
+
+#: How far a moved label may go from its territory, in label heights, and in which directions (right and left first).
+_LEADER_STEPS = (1.4, 2.4, 3.6, 5.0)
+_LEADER_DIRECTIONS = ((1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1), (0, -1), (0, 1))
+
+
+def place_all_labels(
+    anchors: Sequence[LabelAnchor],
+    layouts: dict[int, LabelLayout],
+    transform: QTransform,
+    bounds: QRectF,
+    avoid: Sequence[QRectF] = (),
+) -> list[PlacedLabel]:
+    """Every territory named: labels that fit at their anchor (:func:`place_labels`), then each of the others
+    beside its territory with a leader line where a free place is near, and the rest numbered for a key."""
+    placed = [
+        PlacedLabel(anchor, center) for anchor, center in place_labels(anchors, layouts, transform, bounds, avoid)
+    ]
+    taken = [*avoid, *(_box(p.center, layouts[p.anchor.code]) for p in placed)]
+    done = {p.anchor.code for p in placed}
+    left = [a for a in anchors if a.code in layouts and a.code not in done]
+    numbered: list[LabelAnchor] = []
+    for anchor in left:
+        layout = layouts[anchor.code]
+        point = transform.map(QPointF(anchor.x, anchor.y))
+        spot = _free_spot(point, layout, bounds, taken)
+        if spot is None:
+            numbered.append(anchor)
+            continue
+        taken.append(_box(spot, layout))
+        placed.append(PlacedLabel(anchor, spot, leader=point))
+    for number, anchor in enumerate(sorted(numbered, key=lambda a: a.code), start=1):
+        placed.append(PlacedLabel(anchor, transform.map(QPointF(anchor.x, anchor.y)), number=number))
+    return placed
+
+
+def _box(center: QPointF, layout: LabelLayout) -> QRectF:
+    w, h = layout.size.width(), layout.size.height()
+    return QRectF(center.x() - w / 2, center.y() - h / 2, w, h)
+
+
+def _free_spot(point: QPointF, layout: LabelLayout, bounds: QRectF, taken: Sequence[QRectF]) -> QPointF | None:
+    w, h = layout.size.width(), layout.size.height()
+    for step in _LEADER_STEPS:
+        for dx, dy in _LEADER_DIRECTIONS:
+            center = QPointF(point.x() + dx * (w / 2 + h * step * 0.6), point.y() + dy * h * step)
+            box = _box(center, layout)
+            if bounds.contains(box) and not any(box.intersects(other) for other in taken):
+                return center
+    return None
+
+
+def draw_leader(painter: QPainter, start: QPointF, label_center: QPointF, layout: LabelLayout) -> None:
+    """A thin leader line from the point in the territory to the edge of its moved label, with a dot at the point."""
+    box = _box(label_center, layout)
+    end = QPointF(min(max(start.x(), box.left()), box.right()), min(max(start.y(), box.top()), box.bottom()))
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for color, width in (("#ffffff", 3.0), (DEFAULT_STYLE.label_color, 1.1)):
+        painter.setPen(QPen(QColor(color), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawLine(start, end)
+    painter.setPen(QPen(QColor("#ffffff"), 1.2))
+    painter.setBrush(QColor(DEFAULT_STYLE.label_color))
+    painter.drawEllipse(start, 2.6, 2.6)
+    painter.restore()
+
+
+def draw_number(painter: QPainter, center: QPointF, number: int, font: QFont) -> QRectF:
+    """A numbered marker (white disc, dark number) for a territory named in the key; returns its rectangle."""
+    small = QFont(font)
+    small.setPointSizeF(font.pointSizeF() * 0.85)
+    small.setWeight(QFont.Weight.Bold)
+    metrics = QFontMetricsF(small)
+    text = str(number)
+    radius = max(metrics.height(), metrics.horizontalAdvance(text) + 4) / 2 + 1
+    rect = QRectF(center.x() - radius, center.y() - radius, radius * 2, radius * 2)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(DEFAULT_STYLE.label_color), 1.2))
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawEllipse(rect)
+    painter.setFont(small)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.restore()
+    return rect
+
+
+def key_lines(placed: Sequence[PlacedLabel], names: Sequence[str], without_units: Sequence[str]) -> list[str]:
+    """The lines of a map's key: "3  Rhode Island" for each numbered territory, then the territories that have
+    no units (so are not on the map) by name."""
+    lines = [
+        f"{p.number}  {names[p.anchor.code]}"
+        for p in sorted((p for p in placed if p.number is not None), key=lambda p: p.number or 0)
+    ]
+    if without_units:
+        lines.append("No units, not on the map: " + ", ".join(without_units))
+    return lines
+
+
+def paint_key(painter: QPainter, rect: QRectF, lines: Sequence[str], avoid: Sequence[QRectF], font: QFont) -> QRectF:
+    """The key card in the first corner of ``rect`` that overlaps nothing in ``avoid`` (top left otherwise)."""
+    title = QFont(font)
+    title.setWeight(QFont.Weight.DemiBold)
+    tm, metrics = QFontMetricsF(title), QFontMetricsF(font)
+    width = max(tm.horizontalAdvance("Map key"), *(metrics.horizontalAdvance(t) for t in lines)) + 24
+    width = min(width, rect.width() * 0.45)
+    heights = [metrics.boundingRect(QRectF(0, 0, width - 24, 1e6), int(Qt.TextFlag.TextWordWrap), t).height()
+               for t in lines]  # fmt: skip
+    size = QSizeF(width, tm.height() + 14 + sum(heights) + 4 * len(lines) + 6)
+    corners = [
+        QPointF(rect.left() + 12, rect.top() + 12),
+        QPointF(rect.right() - 12 - size.width(), rect.top() + 12),
+        QPointF(rect.left() + 12, rect.center().y() - size.height() / 2),
+        QPointF(rect.right() - 12 - size.width(), rect.center().y() - size.height() / 2),
+    ]
+    card = QRectF(corners[0], size)
+    for corner in corners:
+        candidate = QRectF(corner, size)
+        if not any(candidate.intersects(other) for other in avoid):
+            card = candidate
+            break
+    painter.save()
+    draw_card(painter, card)
+    painter.setFont(title)
+    painter.drawText(QPointF(card.left() + 12, card.top() + 8 + tm.ascent()), "Map key")
+    painter.setFont(font)
+    y = card.top() + 8 + tm.height() + 6
+    for text, height in zip(lines, heights, strict=True):
+        painter.drawText(QRectF(card.left() + 12, y, width - 24, height + 2), int(Qt.TextFlag.TextWordWrap), text)
+        y += height + 4
+    painter.restore()
+    return card
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -1032,6 +1184,7 @@ def paint_map(
     source: QRectF | None = None,
     background: bool = True,
     legend: bool = False,
+    avoid: Sequence[QRectF] = (),
 ) -> QTransform:
     """Paint a static territory map into ``rect`` of any paint device and return the scene-to-device transform.
 
@@ -1040,6 +1193,8 @@ def paint_map(
     code per unit (-1 unassigned); ``colors``, ``status``, ``labels`` (names) and ``locked`` are per code. ``mode``
     is ``territory`` (territory colours, unfunded/at-risk hatching), ``status`` (green/amber/red) or ``measure``
     (``values`` per unit in quantile classes). ``source`` is the scene rectangle to show (default: everything).
+    With ``labels`` every territory is named: at its label point, beside it with a leader line, or by a number
+    with a key (:func:`place_all_labels`); ``avoid`` are device rectangles labels keep clear of (other legends).
     """
     geometry = (
         layer_geometry_planar if isinstance(layer_geometry_planar, MapGeometry) else MapGeometry(layer_geometry_planar)
@@ -1061,6 +1216,9 @@ def paint_map(
     painter.setTransform(transform, True)
     paint_units(painter, geometry, fill, hatch, borders, border_kind, style=style)
     painter.restore()
+    lg = None
+    if legend:
+        lg = legend_for(mode, status, classes, bool(values is not None and (~np.isfinite(values)).any()), style)
     if labels is not None:
         painter.save()
         painter.setClipRect(rect)
@@ -1075,14 +1233,37 @@ def paint_map(
             for code in range(min(len(labels), len(colors)))
         }
         anchors = territory_label_anchors(geometry, codes)
-        for _anchor, center in place_labels(anchors, layouts, full, device.mapRect(rect)):
-            draw_label(painter, center, layouts[_anchor.code], style, font)
+        device_rect = device.mapRect(rect)
+        keep_clear = [device.mapRect(r) for r in avoid]
+        if lg is not None:
+            keep_clear.append(device.mapRect(QRectF(legend_origin(rect, lg), legend_size(lg))))
+        placed = place_all_labels(anchors, layouts, full, device_rect, keep_clear)
+        for label in placed:
+            if label.leader is not None:
+                draw_leader(painter, label.leader, label.center, layouts[label.anchor.code])
+        boxes = list(keep_clear)
+        for label in placed:
+            layout = layouts[label.anchor.code]
+            if label.number is None:
+                draw_label(painter, label.center, layout, style, font)
+                boxes.append(_box(label.center, layout))
+            else:
+                boxes.append(draw_number(painter, label.center, label.number, font))
+        with_units = {a.code for a in anchors}
+        names = [str(n) for n in labels]
+        missing = [names[c] for c in range(min(len(names), len(colors))) if c not in with_units]
+        lines = key_lines(placed, names, missing)
+        if lines:
+            paint_key(painter, device_rect, lines, boxes, QFont(font))
         painter.restore()
-    if legend:
-        lg = legend_for(mode, status, classes, bool(values is not None and (~np.isfinite(values)).any()), style)
-        size = legend_size(lg)
-        paint_legend(painter, QPointF(rect.left() + 12, rect.bottom() - size.height() - 12), lg)
+    if lg is not None:
+        paint_legend(painter, legend_origin(rect, lg), lg)
     return transform
+
+
+def legend_origin(rect: QRectF, legend: Legend) -> QPointF:
+    """Where :func:`paint_map` puts its legend card: the bottom left of the map."""
+    return QPointF(rect.left() + 12, rect.bottom() - legend_size(legend).height() - 12)
 
 
 def draw_card(painter: QPainter, rect: QRectF) -> None:

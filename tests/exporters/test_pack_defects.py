@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pyogrio
 import pytest
+from export_fixtures import Browser
 from PySide6.QtGui import QImage
 
-from territory_planner.domain import Plan, evaluate
+from territory_planner.domain import BASELINE, Plan, Territory, evaluate
+from territory_planner.domain.commands import AssignUnits, Batch, CreateTerritory
 from territory_planner.domain.comparison import ROUND_OFF
 from territory_planner.exporters.gis import GPKG_APPLICATION_ID, GPKG_USER_VERSION
 from territory_planner.exporters.png_map import png_paths, scenario_slug
 from territory_planner.exporters.workbook import ALL_SCENARIO_SHEETS
 from territory_planner.readers.workbook import read_workbook
+from territory_planner.services.demo import build_demo_plan
 from territory_planner.services.export import export_pack
 from territory_planner.services.reporting import compare_reports, comparison_to_text
 
@@ -204,3 +207,137 @@ def test_cli_scenario_compare_leads_with_the_money(tmp_path: Path) -> None:
     doc = json.loads(CliRunner().invoke(cli, ["scenario", "compare", str(plan), "baseline", what_if, "--json"]).output)
     assert {m["name"] for m in doc["allocations"]} == {"Texas", "New England", "West"}
     assert all("round_off" in t for t in doc["territories"])
+
+
+# --- item 10: every territory is named on every map ---------------------------------------------------------------
+
+#: New England and the Mid-Atlantic split by state: many small territories side by side, so labels collide.
+CROWDED_STATES = ("ME", "NH", "VT", "MA", "RI", "CT", "NJ", "DE", "MD")
+
+
+@pytest.fixture(scope="module")
+def crowded_plan() -> Plan:
+    """The demo plan with a territory per small north-eastern state (Rhode Island, Delaware… are a few pixels)."""
+    plan = build_demo_plan()
+    units = plan.layer.units
+    commands = []
+    for state in CROWDED_STATES:
+        name = f"State {state}"
+        commands.append(CreateTerritory(BASELINE, Territory(name, None, "#59a14f")))
+        ids = tuple(str(u) for u in units.index[units["state"] == state])
+        commands.append(AssignUnits(BASELINE, ((name, ids),), "county"))
+    Batch("Crowd the north-east", tuple(commands)).apply(plan)
+    plan.scenario().territories["Empty one"] = Territory("Empty one", None, "#e15759")  # no units: not on the map
+    return plan
+
+
+def _map_pages(pdf: Path) -> list[str]:
+    return [page for page in _pdf_pages(pdf) if re.search(r"Map — scenario", page)]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("which", ["demo", "crowded"])
+def test_pdf_map_page_names_every_territory(which: str, demo_plan: Plan, crowded_plan: Plan, tmp_path: Path) -> None:
+    plan = demo_plan if which == "demo" else crowded_plan
+    path = tmp_path / "report.pdf"
+    export_pack(plan, list(plan.scenarios), pdf=path)
+    pages = _map_pages(path)
+    assert len(pages) == len(plan.scenarios)
+    for page, scenario in zip(pages, plan.scenarios.values(), strict=True):
+        for name in scenario.territories:
+            assert name in page, f"{name} is not named on the map of {scenario.name}"
+    if which == "crowded":
+        assert re.search(r"No units, not on the map: [^.]*Empty one", pages[0])
+
+
+def test_every_label_is_placed_once_at_its_anchor_beside_it_or_numbered() -> None:
+    """Thirty territories on one spot: one label there, the others moved with leader lines or numbered for the key;
+    no two drawn labels overlap and every territory appears exactly once."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QTransform
+
+    from territory_planner.exporters import qtmap
+
+    anchors = [qtmap.LabelAnchor(code, 200.0, 130.0, 30.0 - code, 300.0, 100.0) for code in range(30)]
+    layouts = {code: qtmap.label_layout(f"Territory number {code}", 0, False) for code in range(30)}
+    placed = qtmap.place_all_labels(anchors, layouts, QTransform(), QRectF(0, 0, 400, 260))
+    assert sorted(p.anchor.code for p in placed) == list(range(30))
+    at_anchor = [p for p in placed if p.leader is None and p.number is None]
+    moved = [p for p in placed if p.leader is not None]
+    numbered = [p for p in placed if p.number is not None]
+    assert len(at_anchor) == 1 and moved and numbered
+    assert [p.number for p in numbered] == list(range(1, len(numbered) + 1))
+    boxes = [qtmap._box(p.center, layouts[p.anchor.code]) for p in placed if p.number is None]
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    lines = qtmap.key_lines(placed, [layouts[c].name for c in range(30)], ["Empty"])
+    assert len(lines) == len(numbered) + 1
+    assert all(f"{p.number}  Territory number {p.anchor.code}" in lines for p in numbered)
+
+
+#: After load, for each scenario (layer control), every territory label's name, whether it shows as a number and
+#: whether it is hidden, and the key's rows: one JSON document in a <pre> the test reads from the DOM.
+LABEL_PROBE = """
+<script>
+window.addEventListener('load', function() {
+  var out = document.createElement('pre');
+  out.id = 'tp-label-probe';
+  document.body.appendChild(out);
+  Object.keys(window).forEach(function(k) {
+    var map = window[k];
+    if (!(map instanceof L.Map)) { return; }
+    var seen = [];
+    var record = function() {
+      var labels = [];
+      map.getContainer().querySelectorAll('.tp-label > div').forEach(function(el) {
+        labels.push({name: el.querySelector('.tp-label-name').textContent, num: el.dataset.num,
+                     keyed: el.classList.contains('tp-keyed'),
+                     hidden: getComputedStyle(el).visibility === 'hidden' || el.offsetParent === null});
+      });
+      var key = [];
+      map.getContainer().querySelectorAll('.tp-key .tp-key-row').forEach(function(row) {
+        key.push({num: row.dataset.num, text: row.textContent});
+      });
+      seen.push({labels: labels, key: key});
+    };
+    var controls = map.getContainer().querySelectorAll('.leaflet-control-layers-selector');
+    record();
+    for (var i = 1; i < controls.length; i++) { controls[i].click(); record(); }
+    out.textContent = JSON.stringify(seen);
+  });
+});
+</script>
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("which", ["demo", "crowded"])
+def test_html_map_names_every_territory_at_the_opening_view(
+    which: str, demo_plan: Plan, crowded_plan: Plan, browser: Browser, tmp_path: Path
+) -> None:
+    """A label that collides shows its number and the key names it; none is hidden (New York Metro was)."""
+    import html as html_lib
+    import json
+
+    plan = demo_plan if which == "demo" else crowded_plan
+    page = tmp_path / "map.html"
+    export_pack(plan, list(plan.scenarios), html=page)
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", LABEL_PROBE + "</body>"), encoding="utf-8")
+    dom = browser.dom(probe, tmp_path)
+    found = re.search(r'<pre id="tp-label-probe">(.*?)</pre>', dom, flags=re.DOTALL)
+    assert found, "the probe did not run"
+    views = json.loads(html_lib.unescape(found.group(1)))
+    assert len(views) == len(plan.scenarios)
+    keyed_somewhere = False
+    for view, scenario in zip(views, plan.scenarios.values(), strict=True):
+        on_map = {name for name, t in scenario.territories.items() if name in scenario.assignment.values()}
+        assert {label["name"] for label in view["labels"]} == on_map
+        key = {row["num"]: row["text"] for row in view["key"]}
+        for label in view["labels"]:
+            assert not label["hidden"], f"{label['name']} is hidden on the map of {scenario.name}"
+            if label["keyed"]:
+                keyed_somewhere = True
+                assert key.get(label["num"]) == f"{label['num']} {label['name']}", f"{label['name']} has no key entry"
+        assert len(key) == sum(1 for label in view["labels"] if label["keyed"])
+    if which == "crowded":
+        assert keyed_somewhere, "the crowded north-east needs the key"
