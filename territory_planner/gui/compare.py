@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -80,7 +80,12 @@ class CompareWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("CompareWindow")
         self.setWindowTitle("Compare scenarios — Territory Planner")
-        self.resize(1400, 900)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        if available is not None and not available.isEmpty():  # 1400x900 at most, never beyond the screen
+            self.resize(min(1400, int(available.width() * 0.95)), min(900, int(available.height() * 0.9)))
+        else:
+            self.resize(1400, 900)
         self.document: PlanDocument | None = None
         self.left = _ScenarioPane(map_factory, self)
         self.right = _ScenarioPane(map_factory, self)

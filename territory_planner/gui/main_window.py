@@ -15,9 +15,11 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QUndoView, QWidget
+from PySide6.QtWidgets import QDockWidget, QGraphicsView, QMainWindow, QToolBar, QUndoView, QWidget
 
+from ..domain import Report
 from ..domain.commands import AssignUnits, SetUnitAttributes
+from ..domain.model import Seller
 from ..services.autosave import RecoveryStore
 from ..services.workspace import Workspace
 from .actions import EditSlots, WindowActions
@@ -29,6 +31,7 @@ from .document_controller import DocumentController
 from .flag_navigation import FlagNavigation
 from .flags_panel import FlagsPanel
 from .import_export import ImportExport
+from .map_markers import EXISTING, Marker, SellerMarkers
 from .marketing_panel import MarketingPanel
 from .messages import Messenger
 from .paint_controller import PaintController
@@ -93,6 +96,8 @@ class MainWindow(QMainWindow):
         map_widget.setObjectName("Map")
         self.setCentralWidget(map_widget)
         self.map.set_tooltip_provider(self._unit_tooltip)
+        scene = map_widget.scene() if isinstance(map_widget, QGraphicsView) else None
+        self.markers = SellerMarkers(scene) if scene is not None else None
         map_widget.setAcceptDrops(True)  # sellers and hires can be dropped into the territory under the pointer
 
         self._refresh_timer = QTimer(self)
@@ -136,6 +141,7 @@ class MainWindow(QMainWindow):
             self.summary,
             [self.main_toolbar, self.paint_toolbar, self.menuBar(), self.statusBar()],
             self._zoom_to_fit,
+            self._set_map_scale,
         )
         self.flag_navigation = FlagNavigation(
             self,
@@ -265,6 +271,7 @@ class MainWindow(QMainWindow):
             old.error_raised.disconnect(self.messages.error)
             old.undo_stack.cleanChanged.disconnect(self._update_title)
             old.target_changed.disconnect(self._update_title)
+            old.undo_stack.indexChanged.disconnect(self._name_undo_actions)
             old.close()
             old.deleteLater()
         self.document = document
@@ -279,6 +286,7 @@ class MainWindow(QMainWindow):
             document.error_raised.connect(self.messages.error)
             document.undo_stack.cleanChanged.connect(self._update_title)
             document.target_changed.connect(self._update_title)
+            document.undo_stack.indexChanged.connect(self._name_undo_actions)
             self.map.set_layer(document.plan.layer)
         for panel in (self.territories, self.sellers, self.marketing, self.assumptions):
             panel.set_document(document)
@@ -287,11 +295,23 @@ class MainWindow(QMainWindow):
         self.colours.fill()
         self._show_scenario()
         self._set_document_actions_enabled(document is not None)
+        self._name_undo_actions()
         self._update_title()
         if document is not None:
             self.map.zoom_to_fit()
             QTimer.singleShot(0, self._zoom_to_fit)  # again once the docks have their final sizes
         self.document_changed.emit(document)
+
+    def _name_undo_actions(self, *_: object) -> None:
+        """Edit > Undo and Redo name what they undo ("Undo Assign 14 counties to Texas")."""
+        stack = self.document.undo_stack if self.document is not None else None
+        actions = self.menu_actions
+        for action, verb, text, can in (
+            (actions.undo_action, "&Undo", stack.undoText() if stack else "", bool(stack and stack.canUndo())),
+            (actions.redo_action, "&Redo", stack.redoText() if stack else "", bool(stack and stack.canRedo())),
+        ):
+            action.setText(f"{verb} {text}" if text else verb)
+            action.setEnabled(can)
 
     def _set_document_actions_enabled(self, enabled: bool) -> None:
         for action in self.menu_actions.document_actions():
@@ -377,9 +397,38 @@ class MainWindow(QMainWindow):
         if self.state is not None and self.state.set_report(report):
             self.map.set_territory_status(self.state.status)
         self.colours.report_changed()
+        self._show_markers(report)
         self.paint.fill_paint_combo()
         self.paint.update_units_label()
         self._update_title()
+
+    def _set_map_scale(self, scale: float) -> None:
+        set_text_scale = getattr(self.map, "set_text_scale", None)
+        if set_text_scale is not None:
+            set_text_scale(scale)
+        if self.markers is not None:
+            self.markers.set_scale(scale)
+        if self.document is not None:
+            self._show_markers(self.document.report())
+
+    def _show_markers(self, report: Report) -> None:
+        """Sellers and planned hires on the map, each with its status symbol (gui/map_markers.py)."""
+        doc = self.document
+        points = getattr(self.map, "label_points", None)
+        if self.markers is None or doc is None or points is None:
+            return
+        hires = {h.seller: h.status for h in report.hires}
+        unit_point = getattr(self.map, "unit_point", None)
+
+        def home_point(seller: Seller) -> tuple[float, float] | None:
+            home = getattr(seller, "home", None)  # a unit id, once sellers carry a home base
+            return unit_point(str(home)) if home and unit_point is not None else None
+
+        markers = [
+            Marker(s.name, s.territory, hires.get(s.name, "unfunded") if s.is_hire else EXISTING, home_point(s))
+            for s in doc.scenario.sellers.values()
+        ]
+        self.markers.show(markers, points())
 
     def _rebuild_map_state(self) -> None:
         doc = self.document

@@ -315,6 +315,16 @@ class LegendWidget(QWidget):
     def legend(self) -> qtmap.Legend:
         return self._legend
 
+    def set_scale(self, scale: float) -> None:
+        """Type size of the legend: 1.0 in the window, larger in workshop mode."""
+        if not hasattr(self, "_base_point_size"):
+            self._base_point_size = self.font().pointSizeF()
+        font = self.font()
+        font.setPointSizeF(self._base_point_size * scale)
+        self.setFont(font)
+        self._resize()
+        self.update()
+
     def set_legend(self, legend: qtmap.Legend) -> None:
         self._legend = legend
         self._resize()

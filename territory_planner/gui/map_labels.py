@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QTransform
+from PySide6.QtGui import QFont, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
 from ..exporters import qtmap
@@ -23,6 +24,19 @@ class TerritoryLabels:
         self._anchors: list[qtmap.LabelAnchor] = []
         self._layouts: dict[int, qtmap.LabelLayout] = {}
         self._items: dict[int, LabelItem] = {}
+        self._scale = 1.0
+
+    def set_scale(self, scale: float) -> None:
+        """Type size of names and status words: 1.0 in the window, larger in workshop mode (rebuild next)."""
+        self._scale = scale
+        self._font = qtmap.label_font(replace(self._style, label_point_size=self._style.label_point_size * scale))
+
+    def font(self) -> QFont:
+        return QFont(self._font)
+
+    def anchors(self) -> dict[int, tuple[float, float]]:
+        """Each labelled territory's label point (scene coordinates), by territory code."""
+        return {a.code: (a.x, a.y) for a in self._anchors}
 
     def rebuild(
         self,

@@ -53,6 +53,7 @@ class PaintController(QObject):
         self._active_territory: str | None = None
         self._selection: list[str] = []
         self._reselect: str | None = None
+        self._target_renamed: str | None = None
 
         self.mode_group = QActionGroup(window)
         self.mode_actions: dict[str, QAction] = {}
@@ -87,6 +88,7 @@ class PaintController(QObject):
         map_widget.stroke_finished.connect(self._on_map_stroke_finished)
         map_widget.selection_changed.connect(self._on_map_selection_changed)
         territories.active_territory_changed.connect(self._on_territories_active_changed)
+        territories.territory_chosen.connect(self._on_territory_chosen)
         sellers.seller_selected.connect(self._on_sellers_selected)
 
     # -- the window's document -------------------------------------------------------------------------------------
@@ -100,8 +102,11 @@ class PaintController(QObject):
 
     def note_command(self, command: object) -> None:
         """Keep the active territory selected when a command renames it."""
-        if isinstance(command, RenameTerritory) and command.name == self._active_territory:
-            self._reselect = command.new_name.strip()
+        if isinstance(command, RenameTerritory):
+            if command.name == self._active_territory:
+                self._reselect = command.new_name.strip()
+            if command.name == self.paint_combo.currentData():
+                self._target_renamed = command.new_name.strip()  # the target follows its rename
 
     def take_reselect(self) -> str | None:
         """The territory to select again after a refresh (once)."""
@@ -129,10 +134,14 @@ class PaintController(QObject):
             for t in doc.scenario.territories.values():
                 combo.addItem(swatch_icon(t.color), t.name + ("  (locked)" if t.locked else ""), t.name)
             combo.addItem("Unassigned (eraser)", ERASER)
-        wanted = self._active_territory if self._active_territory is not None else current
+        # Only the person changes the target: it stays what it was (renamed with its territory, or none once its
+        # territory is deleted, so the next stroke asks instead of painting into another one).
+        wanted, self._target_renamed = self._target_renamed or current, None
         idx = combo.findData(wanted) if wanted is not None else -1
         combo.setCurrentIndex(idx)
         combo.blockSignals(False)
+        if current not in (None, ERASER) and idx < 0:
+            self._host.show_status(f"{current} is gone: choose the territory to paint into.", 6000)
         self._fill_source_combo()
 
     def _fill_source_combo(self) -> None:
@@ -154,11 +163,30 @@ class PaintController(QObject):
     def _on_paint_combo_activated(self, index: int) -> None:
         data = self.paint_combo.itemData(index)
         if data == ERASER:
-            self._active_territory = None
             self._map.set_active_color("#ffffff")
             return
         if data:
+            self.set_paint_target(data)
             self._territories.select(data)
+
+    def set_paint_target(self, territory: str | None) -> None:
+        """The person's choice of where painting goes (a territory, or None for the eraser)."""
+        combo = self.paint_combo
+        idx = combo.findData(ERASER if territory is None else territory)
+        if idx < 0 and territory is not None:
+            self.fill_paint_combo()
+            idx = combo.findData(territory)
+        if idx < 0:
+            return
+        combo.setCurrentIndex(idx)
+        doc = self._host.document
+        t = doc.scenario.territories.get(territory) if doc is not None and territory else None
+        self._map.set_active_color(t.color if t is not None else "#ffffff")
+
+    def _on_territory_chosen(self, name: str) -> None:
+        if name != self.paint_combo.currentData():
+            self.set_paint_target(name)
+            self._host.show_status(f"Painting into {name}", 3000)
 
     def paint_target(self) -> tuple[bool, str | None]:
         """(is there a target, the territory or None for the eraser)."""
@@ -193,16 +221,8 @@ class PaintController(QObject):
         if doc is None:
             return
         self._sellers.default_territory = self._active_territory
-        idx = self.paint_combo.findData(self._active_territory) if self._active_territory else -1
-        if idx >= 0:
-            self.paint_combo.setCurrentIndex(idx)
-        elif self._active_territory:
-            self.fill_paint_combo()
         state = self._host.state
         if self._active_territory and state is not None:
-            t = doc.scenario.territories.get(self._active_territory)
-            if t is not None:
-                self._map.set_active_color(t.color)
             self._map.highlight_units(state.unit_ids_of(self._active_territory))
             self._assumptions.show_level("territory", self._active_territory)
         else:

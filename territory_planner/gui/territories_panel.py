@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QMenu,
+    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,7 @@ from ..domain.commands import (
     RecolourTerritory,
     RenameRegion,
 )
+from ..domain.formatting import count, money
 from ..domain.model import Territory
 from .document import PlanDocument
 from .model_base import NAME_ROLE, SORT_ROLE
@@ -45,6 +47,9 @@ class TerritoriesPanel(Panel):
     """The territories of the shown scenario; the selected row is the territory painting assigns to."""
 
     active_territory_changed = Signal(object)  # territory name or None
+    #: The person picked a row (click or keys) or created a territory: painting goes into it. Never emitted for a
+    #: selection the program makes (F8 walking flags, a refresh after undo), so only the person moves the target.
+    territory_chosen = Signal(str)
     territory_activated = Signal(str)  # double-clicked: zoom to it
     build_requested = Signal()  # "Build territories…" (the window opens the builder)
 
@@ -97,6 +102,7 @@ class TerritoriesPanel(Panel):
         layout.addLayout(bar)
         layout.addWidget(self.view)
         self._pending_select: str | None = None
+        self._quiet = 0  # > 0 while the panel itself changes the selection
 
     def set_document(self, document: PlanDocument | None) -> None:
         super().set_document(document)
@@ -105,9 +111,15 @@ class TerritoriesPanel(Panel):
 
     def refresh(self) -> None:
         selected = self.selected_name()
-        self.model.refresh()
-        if selected and self.selected_name() != selected and selected in self.model.names():
-            self.select(selected)
+        self._quiet += 1
+        try:
+            self.model.refresh()
+            if selected and self.selected_name() != selected and selected in self.model.names():
+                self.select(selected)
+            if selected and self.selected_name() is None:
+                self._on_view_selection_changed()  # a reset drops the selection without a signal: tell the map
+        finally:
+            self._quiet -= 1
 
     # --- selection -----------------------------------------------------------------------------------------
     def selected_name(self) -> str | None:
@@ -117,6 +129,14 @@ class TerritoriesPanel(Panel):
         return rows[0].data(NAME_ROLE)
 
     def select(self, name: str | None) -> None:
+        """Select a territory's row for the person to see; the paint target stays as it is."""
+        self._quiet += 1
+        try:
+            self._select(name)
+        finally:
+            self._quiet -= 1
+
+    def _select(self, name: str | None) -> None:
         if name is None:
             self.view.clearSelection()
             return
@@ -142,6 +162,8 @@ class TerritoriesPanel(Panel):
         territory = self.document.scenario.territories.get(name) if self.document and name else None
         self.lock_button.setChecked(bool(territory and territory.locked))
         self.active_territory_changed.emit(name)
+        if name and not self._quiet:
+            self.territory_chosen.emit(name)
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         key = self.model.COLUMNS[self.proxy.mapToSource(index).column()]
@@ -167,6 +189,7 @@ class TerritoriesPanel(Panel):
         if ok:
             self.refresh()
             self.select(territory.name)
+            self.territory_chosen.emit(territory.name)  # a new territory is painted into next
         self._pending_select = None
         return ok
 
@@ -206,8 +229,38 @@ class TerritoriesPanel(Panel):
 
     def delete_selected(self) -> None:
         t = self._territory()
-        if t is not None and self.document is not None:
-            self.document.execute(DeleteTerritory(self.document.scenario_name, t.name))
+        if t is None or self.document is None:
+            return
+        what = self.what_deleting_loses(t.name)
+        if what:
+            answer = QMessageBox.question(
+                self,
+                "Delete territory",
+                f"{t.name} has {what}. Delete it? (Edit > Undo brings it back.)",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.document.execute(DeleteTerritory(self.document.scenario_name, t.name))
+
+    def what_deleting_loses(self, name: str) -> str:
+        """The sellers and money a territory holds, in words ("" when it holds neither)."""
+        if self.document is None:
+            return ""
+        s = self.document.scenario
+        sellers = [x for x in s.sellers.values() if x.territory == name]
+        hires = sum(1 for x in sellers if x.is_hire)
+        parts = []
+        if len(sellers) - hires:
+            parts.append(count(len(sellers) - hires, "seller"))
+        if hires:
+            parts.append(count(hires, "planned hire"))
+        alloc = s.allocation("territory", name)
+        if alloc is not None and (alloc.budget > 0 or alloc.hours > 0):
+            money_text = money(alloc.budget, s.assumptions.currency)
+            parts.append(f"a marketing allocation of {money_text} and {alloc.hours:,.0f} hours")
+        return " and ".join(parts)
 
     def _on_lock_clicked(self) -> None:
         t = self._territory()

@@ -16,6 +16,8 @@ class WorkshopMode(QObject):
     """Switches one window into and out of workshop mode, putting its layout back afterwards."""
 
     changed = Signal(bool)  # on or off, after every switch
+    #: How much larger type is in workshop mode (summary strip, map labels and status words, legend, markers).
+    SCALE = 1.6
 
     def __init__(
         self,
@@ -26,6 +28,7 @@ class WorkshopMode(QObject):
         summary: SummaryStrip,
         chrome: Sequence[QWidget],
         zoom_to_fit: Callable[[], None],
+        map_scale: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -35,6 +38,7 @@ class WorkshopMode(QObject):
         self._summary = summary
         self._chrome = list(chrome)  # toolbar, menu bar, status bar
         self._zoom_to_fit = zoom_to_fit
+        self._map_scale = map_scale  # the map's labels, status words, legend and markers
         self._on = False
         self._before: tuple[QByteArray, bool] | None = None
 
@@ -58,8 +62,10 @@ class WorkshopMode(QObject):
             self._flags_dock.raise_()
             for widget in self._chrome:
                 widget.hide()
-            self._summary.set_scale(1.6)
+            self._summary.set_scale(self.SCALE)
             self._flags.set_large(True)
+            if self._map_scale is not None:
+                self._map_scale(self.SCALE)
             window.resizeDocks([self._flags_dock], [520], Qt.Orientation.Horizontal)
             self._on = True
             window.showFullScreen()
@@ -67,6 +73,8 @@ class WorkshopMode(QObject):
             self._on = False
             self._summary.set_scale(1.0)
             self._flags.set_large(False)
+            if self._map_scale is not None:
+                self._map_scale(1.0)
             for widget in self._chrome:
                 widget.show()
             if self._before is not None:

@@ -28,7 +28,9 @@ def _stroke(window: Any, unit_ids: list[str]) -> None:
 
 
 def _select_territory(window: Any, name: str) -> None:
-    window.territories.select(name)
+    """What a click on the territory's row does (the view's selection, not the panel's programmatic select)."""
+    panel = window.territories
+    panel.view.selectRow(panel.proxy.mapFromSource(panel.model.index(panel.model.row_of(name), 0)).row())
     assert window.territories.selected_name() == name
     assert window.paint.paint_target() == (True, name)
 

@@ -1,0 +1,140 @@
+"""Seller and planned-hire markers on the in-app map: a status symbol per hire (as in the PNG export), a dot per
+existing seller, at the seller's home base when the plan has one, else spread around the territory's label."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
+
+from ..domain.status import STATUS_LABEL
+from ..exporters.png_map import draw_status_icon
+
+MARKER_Z = 60.0  # above the territory labels
+EXISTING = "existing"
+#: Marker size in device pixels at scale 1 (workshop mode multiplies it).
+MARKER_PX = 14.0
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One seller on the map: ``status`` is a hire's funding status, or ``"existing"`` for a seller in post."""
+
+    seller: str
+    territory: str | None
+    status: str
+    home: tuple[float, float] | None = None  # scene point of the seller's home base, when known
+
+
+def spread_offsets(count: int, spacing: float) -> list[tuple[float, float]]:
+    """Device-pixel offsets for ``count`` markers sharing one point, so that no two land on one spot: a row
+    under the point for up to four, then rings around it."""
+    if count <= 0:
+        return []
+    if count <= 4:
+        return [((i - (count - 1) / 2) * spacing, spacing * 1.2) for i in range(count)]
+    offsets: list[tuple[float, float]] = []
+    ring, left = 1, count
+    while left > 0:
+        on_ring = min(left, 6 * ring)
+        radius = spacing * (ring + 0.6)
+        for k in range(on_ring):
+            angle = 2 * math.pi * k / on_ring + math.pi / 2
+            offsets.append((radius * math.cos(angle), radius * math.sin(angle)))
+        left -= on_ring
+        ring += 1
+    return offsets
+
+
+def marker_points(
+    markers: Sequence[Marker], anchors: Mapping[str, tuple[float, float]], spacing: float
+) -> list[tuple[Marker, tuple[float, float], tuple[float, float]]]:
+    """(marker, scene point, device offset) for each marker that has a place: its home base, else its territory's
+    label point. Markers on one point are spread apart (a hire in Austin and one in Dallas never on one spot)."""
+    groups: dict[tuple[float, float], list[Marker]] = {}
+    for marker in markers:
+        point = marker.home
+        if point is None and marker.territory is not None:
+            point = anchors.get(marker.territory)
+        if point is None:
+            continue
+        groups.setdefault(point, []).append(marker)
+    placed = []
+    for point, members in groups.items():
+        for marker, offset in zip(members, spread_offsets(len(members), spacing), strict=True):
+            placed.append((marker, point, offset))
+    return placed
+
+
+class MarkerItem(QGraphicsItem):
+    """One marker at a constant screen size, ``offset`` device pixels from its scene point."""
+
+    def __init__(self, marker: Marker, offset: tuple[float, float], size: float) -> None:
+        super().__init__()
+        self.marker = marker
+        self._offset = QPointF(*offset)
+        self._size = size
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setZValue(MARKER_Z)
+        word = "seller" if marker.status == EXISTING else f"planned hire · {STATUS_LABEL.get(marker.status, '')}"
+        self.setToolTip(f"{marker.seller} — {word}" + (f" in {marker.territory}" if marker.territory else ""))
+
+    def offset(self) -> QPointF:
+        return self._offset
+
+    def boundingRect(self) -> QRectF:
+        r = self._size * 0.7
+        return QRectF(self._offset.x() - r, self._offset.y() - r, 2 * r, 2 * r)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self.marker.status == EXISTING:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(QColor("#ffffff"), max(self._size * 0.14, 1.2)))
+            painter.setBrush(QColor("#1c2430"))
+            r = self._size * 0.36
+            painter.drawEllipse(self._offset, r, r)
+            painter.restore()
+        else:
+            draw_status_icon(painter, self._offset, self._size, self.marker.status)
+
+
+class SellerMarkers:
+    """The markers of the shown scenario's sellers on one map scene."""
+
+    def __init__(self, scene: QGraphicsScene) -> None:
+        self._scene = scene
+        self._items: list[MarkerItem] = []
+        self._scale = 1.0
+        self._last: tuple[list[Marker], dict[str, tuple[float, float]]] = ([], {})
+
+    def items(self) -> list[MarkerItem]:
+        return list(self._items)
+
+    def set_scale(self, scale: float) -> None:
+        """1.0 in the window; larger in workshop mode."""
+        if scale != self._scale:
+            self._scale = scale
+            self.show(*self._last)
+
+    def show(self, markers: Sequence[Marker], anchors: Mapping[str, tuple[float, float]]) -> None:
+        """Replace the markers: ``anchors`` maps territory names to their label point (scene coordinates)."""
+        self._last = (list(markers), dict(anchors))
+        for item in self._items:
+            if shiboken6.isValid(item) and item.scene() is self._scene:  # a new layer clears the scene
+                self._scene.removeItem(item)
+        self._items = []
+        size = MARKER_PX * self._scale
+        for marker, point, offset in marker_points(markers, anchors, size * 1.35):
+            item = MarkerItem(marker, offset, size)
+            item.setPos(QPointF(*point))
+            self._scene.addItem(item)
+            self._items.append(item)
+
+
+__all__ = ["EXISTING", "MARKER_PX", "Marker", "MarkerItem", "SellerMarkers", "marker_points", "spread_offsets"]
