@@ -240,7 +240,8 @@ class RasterRenderer(QObject):
 
     def request(self, request: RasterRequest) -> None:
         self._latest[request.kind] = request.generation
-        self._pool.start(_RenderJob(self, request))
+        # the view image is what the user is looking at: it goes before a queued whole-map render
+        self._pool.start(_RenderJob(self, request), 1 if request.kind == "view" else 0)
 
     def prepare(self, geometry: qtmap.MapGeometry) -> None:
         """Make the worker's unit paths for ``geometry`` now, before the first render asks for them."""

@@ -258,3 +258,42 @@ def test_labels_are_rebuilt_once_after_an_edit_that_changes_a_status(qtbot, view
         pass
     assert rebuilt == [["UNFUNDED", ""]]
     assert view.visible_label_names()
+
+
+def test_a_queued_view_image_renders_before_a_queued_whole_map_image(qtbot, view: MapView) -> None:
+    import threading
+
+    from PySide6.QtCore import QRunnable
+    from PySide6.QtWidgets import QApplication
+
+    from territory_planner.gui.map_raster import RasterRequest
+
+    renderer = view._lod._renderer
+    release = threading.Event()
+
+    class Busy(QRunnable):
+        def run(self) -> None:
+            release.wait(10)
+
+    renderer._pool.start(Busy())  # the worker is busy with something else while both are queued
+    geometry = view.map_geometry()
+    arrived: list[str] = []
+    renderer.finished.connect(lambda image: arrived.append(image.kind))
+    state = dict(
+        geometry=geometry,
+        rect=qtmap.padded(geometry.extent),
+        width=200,
+        height=150,
+        fill=view.unit_items().fill.copy(),
+        hatch=view.unit_items().hatch.copy(),
+        codes=view.codes().copy(),
+        border_kind=view.unit_items().border_kind.copy(),
+        style=view.map_style(),
+        min_level_scale=1e9,
+    )
+    renderer.request(RasterRequest(generation=10_001, kind="map", **state))
+    renderer.request(RasterRequest(generation=10_002, kind="view", **state))
+    release.set()
+    assert renderer.wait(20000)
+    QApplication.sendPostedEvents()  # deliver the finished renders now
+    assert arrived == ["view", "map"]
