@@ -74,7 +74,7 @@ def main() -> None:
                 continue
             records += new
             for r in new:
-                print(f"   {r.name:<40} {r.median_ms:9.2f} ms (median of {r.runs})", flush=True)
+                print(f"   {r.name:<40} {r.median_ms:9.2f} {r.unit} (median of {r.runs})", flush=True)
     print()
     print_table(records)
     document = {
