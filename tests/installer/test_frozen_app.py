@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -75,6 +76,14 @@ def _demo(frozen: Path, env: dict[str, str], tmp_path: Path) -> Path:
     return plan
 
 
+def test_version_is_the_package_version(frozen: Path, env: dict[str, str], tmp_path: Path) -> None:
+    from territory_planner import __version__
+
+    result = _run(frozen, "--version", env=env, cwd=tmp_path)  # click reads the installed distribution's metadata
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"territory-planner, version {__version__}"
+
+
 def test_demo_and_check_match_the_source_app(frozen: Path, env: dict[str, str], tmp_path: Path) -> None:
     plan = _demo(frozen, env, tmp_path)
     frozen_check = _run(frozen, "check", str(plan), "--json", env=env, cwd=tmp_path)
@@ -104,6 +113,36 @@ def test_a_schema_1_plan_is_migrated_by_the_bundled_migration_scripts(
         assert db.execute("SELECT version_num FROM tp_schema_version").fetchall() == [(newest,)]
     listed = _run(frozen, "scenario", "list", str(plan), env=env, cwd=tmp_path)
     assert "Frozen copy" in listed.stdout
+
+
+@pytest.mark.postgres
+def test_team_server_plan_through_the_bundled_postgres_driver(
+    frozen: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    server = os.environ.get("TP_TEST_POSTGRES_URL", "").strip()
+    if not server:
+        pytest.skip("needs TP_TEST_POSTGRES_URL (a PostgreSQL database the tests may write to)")
+    from sqlalchemy import create_engine, delete
+    from sqlalchemy.pool import NullPool
+
+    from territory_planner.persistence import plan_target
+    from territory_planner.persistence import tables as t
+
+    target = plan_target(server, plan_key=f"frozen-{uuid.uuid4().hex[:12]}")
+    url = f"{server}?plan={target.plan_key}"
+    try:
+        written = _run(frozen, "demo", url, env=env, cwd=tmp_path)
+        assert written.returncode == 0, written.stderr  # psycopg and libpq come from the bundle
+        listed = _run(frozen, "scenario", "list", url, env=env, cwd=tmp_path)
+        assert listed.returncode == 0, listed.stderr
+        assert "baseline" in listed.stdout
+    finally:
+        engine = create_engine(target.sqlalchemy_url(), poolclass=NullPool)
+        with engine.begin() as connection:
+            if connection.dialect.has_table(connection, t.plan.name):
+                for table in (t.display_cache, *t.PLAN_TABLES, t.plan):
+                    connection.execute(delete(table).where(table.c.plan_key == target.plan_key))
+        engine.dispose()
 
 
 def test_export_of_every_kind(frozen: Path, env: dict[str, str], tmp_path: Path) -> None:
