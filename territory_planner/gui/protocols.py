@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, SignalInstance
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, QPointF, QSettings, SignalInstance
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from ..domain import Layer
 from .document import PlanDocument
+from .messages import Messenger
 from .territory_state import TerritoryState
+from .workers import TaskRunner
 
 
 class MapWidget(Protocol):
@@ -85,6 +87,26 @@ class WindowHost(Protocol):
     def show_status(self, text: str, msecs: int = 0) -> None: ...
 
 
+class ImportExportHost(Protocol):
+    """What File → Export… and File → Import use of the window (:class:`~.import_export.ImportExport`): the open
+    plan, the settings (the last folder), the task runner, the messages and the status bar. The host must be a
+    QWidget: the dialogs and progress boxes open over it."""
+
+    @property
+    def document(self) -> PlanDocument | None: ...
+
+    @property
+    def settings(self) -> QSettings: ...
+
+    @property
+    def runner(self) -> TaskRunner: ...
+
+    @property
+    def messages(self) -> Messenger: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+
 def as_widget(obj: Any) -> QWidget:
     """``obj`` as a QWidget, or a TypeError naming what it is (the map factory must make widgets)."""
     if not isinstance(obj, QWidget):
@@ -92,4 +114,4 @@ def as_widget(obj: Any) -> QWidget:
     return obj
 
 
-__all__ = ["MapFactory", "MapWidget", "WindowHost", "as_widget"]
+__all__ = ["ImportExportHost", "MapFactory", "MapWidget", "WindowHost", "as_widget"]
