@@ -264,7 +264,7 @@ class BuildDialog(QDialog):
         )
         task.progressed.connect(self._on_progress)
         task.finished.connect(self._on_built)
-        task.failed.connect(lambda error, _text: self._on_failed(error_text(error)))
+        task.failed.connect(self._on_task_failed)  # bound methods: dropped when the dialog is deleted
         task.cancelled.connect(self._on_stopped)
         return task
 
@@ -303,6 +303,9 @@ class BuildDialog(QDialog):
         if not self._in_place and self.show_compare is not None:
             self.show_compare(self.source, result.scenario)
         self.built.emit(result)
+
+    def _on_task_failed(self, error: BaseException, _text: str) -> None:
+        self._on_failed(error_text(error))
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)

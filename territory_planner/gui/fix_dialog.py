@@ -234,9 +234,16 @@ class FixDialog(QDialog):
         self.task = task = self.runner.start("Finding fixes", fixes_task, (snapshot, self.scenario, self.flag))
         task.progressed.connect(self._on_progress)
         task.finished.connect(self._on_found)
-        task.failed.connect(lambda error, _text: self._on_failed(error))
-        task.cancelled.connect(lambda: self.status.setText("Cancelled."))
+        # bound methods, not lambdas: Qt drops the connections when the dialog is deleted (closed while running)
+        task.failed.connect(self._on_task_failed)
+        task.cancelled.connect(self._on_task_cancelled)
         return task
+
+    def _on_task_failed(self, error: BaseException, _text: str) -> None:
+        self._on_failed(error)
+
+    def _on_task_cancelled(self) -> None:
+        self.status.setText("Cancelled.")
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(round(fraction * 100))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeView,
@@ -97,6 +99,8 @@ class FlagsPanel(Panel):
         )
         self.fix_button.setEnabled(False)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_fix_button())
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.caption = panel_note()
         bar = QHBoxLayout()
         bar.addWidget(self.caption, 1)
@@ -141,6 +145,22 @@ class FlagsPanel(Panel):
         if flag in flags:
             self._position = flags.index(flag)
             self.view.setCurrentIndex(self.model.index_of(self._position))
+
+    def context_menu(self, index: QModelIndex) -> QMenu | None:
+        """The right-click menu of a blocking flag's row: Fix… (None for other rows)."""
+        flag = index.data(FLAG_ROLE)
+        if not isinstance(flag, Flag) or not flag.blocking:
+            return None
+        menu = QMenu(self)
+        menu.addAction("Fix…", lambda: self.fix_requested.emit(flag))
+        return menu
+
+    def _on_context_menu_requested(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        menu = self.context_menu(index)
+        if menu is not None:
+            self.view.setCurrentIndex(index)
+            menu.exec(self.view.viewport().mapToGlobal(point))
 
     def ask_fix(self) -> None:
         flag = self.selected_flag()

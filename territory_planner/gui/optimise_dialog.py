@@ -203,7 +203,7 @@ class OptimiseDialog(QDialog):
         self.task = task = self.runner.start("Optimising the budget", solve_task, inputs)
         task.progressed.connect(self._on_progress)
         task.finished.connect(self._on_solved)
-        task.failed.connect(lambda error, _text: self._on_failed(error_text(error)))
+        task.failed.connect(self._on_task_failed)  # bound methods: dropped when the dialog is deleted
         task.cancelled.connect(self._on_stopped)
         return task
 
@@ -229,6 +229,9 @@ class OptimiseDialog(QDialog):
         if self.show_compare is not None:
             self.show_compare(result.source, result.scenario)
         self.solved.emit(result)
+
+    def _on_task_failed(self, error: BaseException, _text: str) -> None:
+        self._on_failed(error_text(error))
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)

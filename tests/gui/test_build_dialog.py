@@ -121,3 +121,20 @@ def test_screenshot(qtbot: Any, document: PlanDocument, runner: Any):
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.grab().save(str(DOCS / "build-dialog.png"))
+
+
+def test_closing_the_dialog_while_it_builds_changes_nothing(qtbot: Any, document: PlanDocument, runner: Any):
+    """The dialog deletes itself on close; the task's late signals must not reach its deleted widgets."""
+    from territory_planner.gui.build_dialog import open_build_dialog
+
+    before = dict(document.scenario.assignment)
+    names = list(document.plan.scenarios)
+    dialog = open_build_dialog(document, runner, None, None)
+    dialog.seconds.setValue(20.0)
+    task = dialog.run()
+    assert task is not None
+    with qtbot.waitSignal(task.done, timeout=120_000):
+        dialog.reject()
+    assert task.result is None
+    assert list(document.plan.scenarios) == names and document.scenario.assignment == before
+    assert document.undo_stack.count() == 0

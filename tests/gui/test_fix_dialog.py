@@ -163,6 +163,13 @@ def test_the_window_opens_fix_optimise_and_build(qtbot: Any, opened: Any):
     blocking = next(f for f in flags.model.all_flags() if f.blocking)
     flags.select_flag(blocking)
     assert flags.fix_button.isEnabled()
+    assert flags.context_menu(flags.model.index_of(flags.model.all_flags().index(warning))) is None
+    menu = flags.context_menu(flags.view.currentIndex())
+    assert menu is not None and [a.text() for a in menu.actions()] == ["Fix…"]
+    with qtbot.waitSignal(flags.fix_requested) as requested:
+        menu.actions()[0].trigger()
+    assert requested.args == [blocking]
+    opened.planning.dialog.reject()
     flags.fix_button.click()
     dialog = opened.planning.dialog
     assert isinstance(dialog, FixDialog) and dialog.flag == blocking and dialog.isVisible()
