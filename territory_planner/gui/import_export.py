@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+from shiboken6 import isValid
 
 from ..domain import Plan, PlanError
 from ..domain.commands import Command
@@ -215,13 +216,42 @@ class ImportExport(QObject):
             return None
         dialog = SheetImportDialog(doc.scenario_name, self._folder(), self.host)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.import_sheet(*dialog.choice()))
+        dialog.chosen.connect(lambda kind, path: self._import_from_dialog(dialog, kind, path))
         self.dialog = dialog
         dialog.open()
         return dialog
 
-    def import_sheet(self, kind: str, path: str | Path) -> Task | None:
-        """Read a plan sheet into the shown scenario on a worker, then apply it as one undo entry."""
+    def _import_from_dialog(self, dialog: SheetImportDialog, kind: str, path: Path) -> None:
+        """The dialog's Import: read the file; close the dialog when it went in, else say why in the dialog (the
+        choice stays as it was)."""
+
+        def failed(exc: BaseException, details: str) -> None:
+            if not isValid(dialog):  # the person closed the dialog meanwhile: say it as any import would
+                self._fail("Import", exc, details)
+                return
+            if not isinstance(exc, PlanError):
+                self._fail("Import", exc, details)
+                dialog.show_problem(f"The import failed unexpectedly: {exc}")
+                return
+            message, more = error_text(exc)
+            dialog.problem_label.setToolTip(more or "")
+            dialog.show_problem(message.replace("see Details for", "point here for") if more else message)
+
+        task = self.import_sheet(kind, path, failed)
+        if task is None:
+            dialog.reject()
+            return
+        task.finished.connect(lambda _batch: dialog.finish() if isValid(dialog) else None)
+        task.cancelled.connect(lambda: dialog.show_problem("The import was cancelled.") if isValid(dialog) else None)
+
+    def import_sheet(
+        self,
+        kind: str,
+        path: str | Path,
+        on_failure: Callable[[BaseException, str], None] | None = None,
+    ) -> Task | None:
+        """Read a plan sheet into the shown scenario on a worker, then apply it as one undo entry. A file that
+        cannot be imported is shown in a message box, or handed to ``on_failure`` (the exception, its traceback)."""
         doc = self.window.document
         if doc is None:
             return None
@@ -231,7 +261,7 @@ class ImportExport(QObject):
             f"Importing {path.name}", sheet_task, (doc.plan.deepcopy(), kind, doc.scenario_name, path), False
         )
         task.finished.connect(lambda batch: self._applied(doc, batch))
-        task.failed.connect(lambda exc, tb: self._fail("Import", exc, tb))
+        task.failed.connect(on_failure or (lambda exc, tb: self._fail("Import", exc, tb)))
         return task
 
     def ask_import_workbook(self) -> Task | None:
