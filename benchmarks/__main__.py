@@ -28,6 +28,8 @@ def _machine() -> dict[str, object]:
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
     }
+    if hasattr(os, "getloadavg"):  # other work on the machine skews every figure: say how busy it was
+        info["load_average_1_5_15_min"] = [round(x, 2) for x in os.getloadavg()]
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as handle:
             for line in handle:
