@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..domain import BASELINE
 from ..domain.checks import same_amount
 from ..domain.formatting import hours, money
+from ..domain.model import scenario_label
 from ..services.reporting import compare_reports
 from .document import PlanDocument
 from .protocols import MapFactory, as_widget
@@ -44,8 +45,7 @@ TOTAL_ROWS = (
 )
 
 
-def _label(name: str) -> str:
-    return "Baseline" if name == BASELINE else name
+_label = scenario_label
 
 
 class _ScenarioPane(QWidget):
@@ -219,19 +219,21 @@ class CompareWindow(QWidget):
             pane.verdict.setText(report.verdict())
             pane.state = state  # type: ignore[attr-defined]
         self._apply_color_mode()
-        result = compare_reports(ra, rb)
+        result = compare_reports(ra, rb, doc.plan.scenario(a), doc.plan.scenario(b))
         self.result = result
         self._fill_totals(result, ra.currency, _label(a), _label(b))
         self._fill_changes(result, ra.currency, _label(a), _label(b))
         n_t, n_h = len(result["territories"]), len(result["hires"])
         status_changes = sum(1 for t in result["territories"] if t["status_a"] != t["status_b"])
         hire_changes = sum(1 for h in result["hires"] if h["status_a"] != h["status_b"])
+        n_moves = len(result.get("allocations", []))
+        moved = f"{n_moves} allocation{'s' if n_moves != 1 else ''} move; " if n_moves else ""
         if a == b:
             self.headline.setText("Choose two different scenarios to compare.")
         else:
             self.headline.setText(
-                f"{_label(b)} against {_label(a)}: {status_changes} territories and {hire_changes} hires change "
-                f"funding status ({n_t} territories and {n_h} hires differ in some way)."
+                f"{_label(b)} against {_label(a)}: {moved}{status_changes} territories and {hire_changes} hires "
+                f"change funding status ({n_t} territories and {n_h} hires differ in some way)."
             )
 
     def _apply_color_mode(self) -> None:
@@ -312,19 +314,35 @@ class CompareWindow(QWidget):
             else:
                 note = ""
             rows.append((f"Hire: {h['seller']}", h["status_a"], h["status_b"], note, "hire"))
-        # Status changes first: they are what the room cares about.
-        rows.sort(key=lambda r: (r[1] == r[2], r[4] != "hire"))
+        # Status changes first: they are what the room cares about; round-off changes last.
+        round_off = {t["territory"] for t in result["territories"] if t.get("round_off")}
+        rows.sort(key=lambda r: (r[0] in round_off, r[1] == r[2], r[4] != "hire"))
+        # Before them, the money that moved: it is what made the what-if work (Texas $190k → $270k).
+        moves: list[tuple[str, str | None, str | None, str, str | None]] = []
+        for m in result.get("allocations", []):
+            label = f"{m['name']} (region pool)" if m["level"] == "region" else m["name"]
+            ma, mb = m["budget_a"], m["budget_b"]
+            said = f"{label} {money(ma or 0.0, currency)} → {money(mb or 0.0, currency)}"
+            if same_amount(m["change"], 0.0):
+                said = f"{label} hours {hours(m['hours_a'] or 0.0)} → {hours(m['hours_b'] or 0.0)}"
+            cells = (money(ma, currency) if ma is not None else "—", money(mb, currency) if mb is not None else "—")
+            moves.append((f"Allocation: {label}", *cells, said, "allocation"))
+        rows = moves + rows
         table.setRowCount(len(rows))
-        for i, (name, sa, sb, detail, _kind) in enumerate(rows):
+        for i, (name, sa, sb, detail, kind) in enumerate(rows):
             name_item = QTableWidgetItem(name)
-            name_item.setData(Qt.ItemDataRole.UserRole, name)
+            name_item.setData(
+                Qt.ItemDataRole.UserRole, name.removeprefix("Allocation: ") if kind == "allocation" else name
+            )
             if sa != sb:
                 font = QFont()
                 font.setBold(True)
                 name_item.setFont(font)
             table.setItem(i, 0, name_item)
             for col, status in ((1, sa), (2, sb)):
-                item = QTableWidgetItem(STATUS_LABEL.get(status or "", "—"))
+                item = QTableWidgetItem(
+                    (status or "—") if kind == "allocation" else STATUS_LABEL.get(status or "", "—")
+                )
                 if status in STATUS_COLOR:
                     item.setIcon(dot_icon(STATUS_COLOR[status]))
                 table.setItem(i, col, item)

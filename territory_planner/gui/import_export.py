@@ -28,6 +28,7 @@ from ..services.progress import Progress
 from .accounts_import_dialog import REPORT_FILTER, AccountsImportDialog, AccountsRequest
 from .document import PlanDocument
 from .export_dialog import ExportDialog, ExportRequest
+from .import_choice import ask_import_choice, relabelled, replacing_label
 from .protocols import ImportExportHost, as_widget
 from .sheet_import_dialog import SHEET_LABELS, TABLE_FILTER, SheetImportDialog
 from .workers import Task
@@ -48,10 +49,11 @@ def export_task(inputs: tuple[Plan, ExportRequest], progress: Progress) -> list[
     return export_pack(plan, list(request.scenarios), request.targets, progress=progress)
 
 
-def sheet_task(inputs: tuple[Plan, str, str, Path], progress: Progress) -> Command:
-    """Read one plan sheet (kind, scenario, path) against a plan snapshot; returns the batch to apply."""
-    plan, kind, scenario, path = inputs
-    return imports.import_sheet(plan, kind, scenario, path, progress).command
+def sheet_task(inputs: tuple[Plan, str, str, Path, bool], progress: Progress) -> imports.Imported:
+    """Read one plan sheet (kind, scenario, path, merge) against a plan snapshot; returns the batch to apply and
+    what it would replace (``.effect``)."""
+    plan, kind, scenario, path, merge = inputs
+    return imports.import_sheet(plan, kind, scenario, path, progress, merge=merge)
 
 
 def workbook_task(inputs: tuple[Plan, str, Path], progress: Progress) -> Command:
@@ -249,18 +251,36 @@ class ImportExport(QObject):
         kind: str,
         path: str | Path,
         on_failure: Callable[[BaseException, str], None] | None = None,
+        merge: bool = False,
     ) -> Task | None:
-        """Read a plan sheet into the shown scenario on a worker, then apply it as one undo entry. A file that
+        """Read a plan sheet into the shown scenario on a worker, then apply it as one undo entry; a sheet that
+        would replace what the scenario holds asks first (import_choice.py: Replace, Merge or Cancel). A file that
         cannot be imported is shown in a message box, or handed to ``on_failure`` (the exception, its traceback)."""
         doc = self.window.document
         if doc is None:
             return None
         path = Path(path)
         self._remember_folder(path.parent)
-        task = self._start(
-            f"Importing {path.name}", sheet_task, (doc.plan.deepcopy(), kind, doc.scenario_name, path), False
-        )
-        task.finished.connect(lambda batch: self._applied(doc, batch))
+        inputs = (doc.plan.deepcopy(), kind, doc.scenario_name, path, merge)
+        task = self._start(f"Importing {path.name}", sheet_task, inputs, False)
+
+        def read(imported: imports.Imported) -> None:
+            effect = imported.effect
+            if merge or effect is None or not effect.replaces:
+                self._applied(doc, imported.command)
+                return
+            replacing = relabelled(imported.command, replacing_label(imported.command, effect))
+            self.dialog = ask_import_choice(
+                self.host,
+                path.name,
+                kind,
+                effect,
+                on_replace=lambda: self._applied(doc, replacing),
+                on_merge=lambda: self.import_sheet(kind, path, on_failure, merge=True),
+                on_cancel=lambda: self.window.statusBar().showMessage(f"Nothing imported from {path.name}.", 8000),
+            )
+
+        task.finished.connect(read)
         task.failed.connect(on_failure or (lambda exc, tb: self._fail("Import", exc, tb)))
         return task
 

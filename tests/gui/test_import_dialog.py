@@ -55,4 +55,5 @@ def test_a_failed_import_keeps_the_dialog_open_with_the_choice_and_names_the_she
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("allocations"))  # corrected: it goes in, closes
     with qtbot.waitSignal(dialog.finished, timeout=SLOW):
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    win.import_export.dialog.replace_button.click()  # the sheet replaces the 7 allocations: asked first (G5)
     assert win.document.undo_stack.count() == 1
