@@ -336,6 +336,10 @@ def export(plan: str, scenarios: tuple[str, ...], all_scenarios: bool, png_size:
     def progress(fraction: float, message: str) -> None:
         log.info("%3.0f %% %s", fraction * 100, message)
 
+    if any(files.get(kind.key) for kind in EXPORT_KINDS if kind.painted):
+        from .render.application import headless_application
+
+        headless_application()  # painting text needs a Qt GUI application; Qt keeps it until the process ends
     written = export_pack(plan_obj, names, files, png_size=(width, height), progress=progress)
     for path in written:
         _say(f"Wrote {path}")

@@ -20,12 +20,12 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
+from .. import render
 from ..domain import Report
 from ..domain.budget import allocated_hours_text, reconcile, territory_amounts
 from ..domain.comparison import ROUND_OFF, TerritoryChange, allocation_moves, territory_changes
 from ..domain.decisions import decisions_of
 from ..domain.formatting import hours, money
-from . import qtmap
 from .atomic import export_file, write_bytes
 from .pack import (
     STATUS_TEXT,
@@ -48,7 +48,7 @@ INK = QColor("#1c2430")
 MUTED = QColor("#55606e")
 RULE = QColor("#b8c0ca")
 ZEBRA = QColor("#f2f4f7")
-PDF_MAP_STYLE = dataclasses.replace(qtmap.DEFAULT_STYLE, unit_border_alpha=255)
+PDF_MAP_STYLE = dataclasses.replace(render.DEFAULT_STYLE, unit_border_alpha=255)
 
 
 @dataclass(frozen=True)

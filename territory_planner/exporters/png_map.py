@@ -1,6 +1,6 @@
 """The static map (PNG, and the map pages of the PDF report), painted with QtGui only.
 
-The map engineer's ``qtmap.paint_map`` paints territories, hatching, borders, labels and the funding legend; this
+The map engineer's ``render.paint_map`` paints territories, hatching, borders, labels and the funding legend; this
 module feeds it the pack's simplified "atoms" (units dissolved by state and territory, so state borders show as
 thin lines) and adds what a leadership map needs on top: planned-hire markers with a symbol per status (a circle
 with a tick, a triangle with "!", a square with a cross, so status does not depend on colour), their legend, and
@@ -9,7 +9,6 @@ a title band with the verdict.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -32,39 +31,23 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from . import qtmap
+from .. import render
+from ..render.application import running_gui_application
 from .atomic import export_file, write_bytes
 from .pack import STATUS_COLOR, ExportError, Pack, Progress, ScenarioPack, budget_lines, date_label, no_progress
-
-#: Kept so the application Qt needs for fonts is not destroyed while exports run (Qt allows one per process).
-_APPLICATION: list[QCoreApplication] = []
 
 MAX_PNG_SIDE = 16000
 
 
-def ensure_gui_application() -> QCoreApplication:
-    """The running Qt application, or a new headless one: painting text needs a GUI application.
-
-    Without a display (no ``DISPLAY``/``WAYLAND_DISPLAY``, e.g. the command line on a server) the ``offscreen``
-    platform is used.
-    """
-    app = QCoreApplication.instance()
-    if app is not None:
-        if not isinstance(app, QGuiApplication):
-            raise ExportError(
-                "Maps and reports need Qt's GUI application, but a non-GUI Qt application is running in this process."
-            )
-        return app
-    if not os.environ.get("QT_QPA_PLATFORM") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.name == "nt"
-    ):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    # A QApplication (not just a QGuiApplication): Qt allows one application object per process, and a process that
-    # exports first and opens a window later (the desktop app's tests, a script) needs the widgets kind.
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(["territory-planner"])
-    _APPLICATION.append(app)
+def ensure_gui_application() -> QGuiApplication:
+    """The running Qt GUI application that painting text needs; the caller makes it (the desktop app at start-up,
+    the command line with :func:`territory_planner.render.application.headless_application`)."""
+    app = running_gui_application()
+    if app is None:
+        raise ExportError(
+            "Maps and reports are painted with Qt, but no Qt GUI application is running in this process: "
+            "create one first (territory_planner.render.application.headless_application())."
+        )
     return app
 
 
@@ -137,14 +120,14 @@ class StaticMap:
         if pack.atoms is None:
             raise ExportError("The pack was prepared without map shapes; build it with maps=True.")
         self.pack = pack
-        planar = qtmap.project_for_display(pack.atoms)
-        self.geometry = qtmap.MapGeometry(planar)
+        planar = render.project_for_display(pack.atoms)
+        self.geometry = render.MapGeometry(planar)
         self._codes = [self._scenario_codes(sp) for sp in pack.scenarios]
         assigned = np.zeros(self.geometry.n, dtype=bool)
         for data in self._codes:
             assigned |= data.codes >= 0
         extent = self.geometry.union_bounds(np.flatnonzero(assigned)) if assigned.any() else QRectF()
-        self.source = qtmap.padded(extent if not extent.isEmpty() else self.geometry.extent, 0.04)
+        self.source = render.padded(extent if not extent.isEmpty() else self.geometry.extent, 0.04)
 
     @staticmethod
     def _scenario_codes(sp: ScenarioPack) -> _ScenarioCodes:
@@ -160,11 +143,11 @@ class StaticMap:
         scenario: int = 0,
         *,
         legend: bool = True,
-        style: qtmap.MapStyle = qtmap.DEFAULT_STYLE,
+        style: render.MapStyle = render.DEFAULT_STYLE,
     ) -> None:
         """Paint one scenario's map into ``rect`` (device coordinates) with labels, hires and legends."""
         data = self._codes[scenario]
-        transform = qtmap.paint_map(
+        transform = render.paint_map(
             painter,
             rect,
             self.geometry,
@@ -185,8 +168,8 @@ class StaticMap:
         self, painter: QPainter, rect: QRectF, scenario: int, data: _ScenarioCodes, transform: QTransform
     ) -> None:
         sp = self.pack.scenarios[scenario]
-        anchors = {a.code: a for a in qtmap.territory_label_anchors(self.geometry, data.codes)}
-        font = qtmap.label_font()
+        anchors = {a.code: a for a in render.territory_label_anchors(self.geometry, data.codes)}
+        font = render.label_font()
         painter.save()
         painter.setClipRect(rect)
         full = transform * painter.transform()
@@ -197,7 +180,7 @@ class StaticMap:
             if anchor is None or not facts.hires:
                 continue
             center = full.map(QPointF(anchor.x, anchor.y))
-            layout = qtmap.label_layout(facts.name, int(qtmap.status_kinds([facts.status], 1)[0]), False, font=font)
+            layout = render.label_layout(facts.name, int(render.status_kinds([facts.status], 1)[0]), False, font=font)
             y = center.y() + layout.size.height() / 2 + size * 0.75
             count = len(facts.hires)
             for i, hire in enumerate(facts.hires):
@@ -231,7 +214,7 @@ class StaticMap:
         row_h = max(metrics.height(), 14.0) + 5
         card = self._hire_legend_card(rect)
         painter.save()
-        qtmap.draw_card(painter, card)
+        render.draw_card(painter, card)
         painter.setFont(title)
         painter.drawText(QPointF(card.left() + 12, card.top() + 8 + QFontMetricsF(title).ascent()), "Planned hires")
         painter.setFont(font)
@@ -290,7 +273,7 @@ def render_png(pack: Pack, size: tuple[int, int], scenario: int = 0, static_map:
         raise ExportError(f"There is not enough memory for a {width}x{height} image; choose a smaller size.")
     ratio = max(1.0, min(width / 1400.0, height / 900.0))
     image.setDevicePixelRatio(ratio)
-    image.fill(QColor(qtmap.DEFAULT_STYLE.background))
+    image.fill(QColor(render.DEFAULT_STYLE.background))
     static = static_map or StaticMap(pack)
     painter = QPainter(image)
     try:

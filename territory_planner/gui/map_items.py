@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..exporters import qtmap
+from .. import render as qtmap
 
 _ARGB = QImage.Format.Format_ARGB32_Premultiplied
 

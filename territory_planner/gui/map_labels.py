@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
-from ..exporters import qtmap
+from .. import render as qtmap
 from .map_items import LABEL, LabelItem
 
 

@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QApplication, QGraphicsScene
 
-from ..exporters import qtmap
+from .. import render as qtmap
 from .map_items import RASTER, RasterItem
 from .map_raster import RasterImage, RasterRenderer, RasterRequest
 

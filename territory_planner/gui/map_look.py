@@ -13,7 +13,7 @@ import numpy as np
 
 from ..domain import Layer
 from ..domain.status import STATUS_LABEL
-from ..exporters import qtmap
+from .. import render as qtmap
 
 
 class MapLook:

@@ -16,7 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QPoint, QRect, QRectF, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
-from ..exporters import qtmap
+from .. import render as qtmap
 
 
 @dataclass

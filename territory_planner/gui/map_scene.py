@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
-from ..exporters import qtmap
+from .. import render as qtmap
 from .map_items import (
     ALERT,
     BORDER,
@@ -37,7 +37,7 @@ HIGHLIGHT_COLOR = "#0b1220"
 
 
 class BackgroundTopologyGeometry(qtmap.MapGeometry):
-    """A :class:`~territory_planner.exporters.qtmap.MapGeometry` whose shared-edge topology is built on a thread.
+    """A :class:`~territory_planner.render.geometry.MapGeometry` whose shared-edge topology is built on a thread.
 
     The topology (which unit lies across each ring segment) takes about a second at ZIP scale; built on a thread
     it overlaps with making the map's items on the GUI thread (issue 16 §4). The first use of any topology

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
-from ..exporters import qtmap
+from .. import render as qtmap
 from .map_items import GESTURE, PREVIEW, translucent
 from .map_scene import SELECTION_COLOR
 

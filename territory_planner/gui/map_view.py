@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from ..domain import Layer
-from ..exporters import qtmap
+from .. import render as qtmap
 from .map_items import LegendWidget
 from .map_labels import TerritoryLabels
 from .map_lod import LevelOfDetail

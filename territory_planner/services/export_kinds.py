@@ -97,6 +97,8 @@ class ExportKind:
     required: str | None = None
     #: Further files the kind writes beside its target for the pack (the PNG: one image per further scenario).
     companions: Callable[[Pack, Path], list[tuple[Path, Writer]]] | None = None
+    #: Painted with Qt (PDF, PNG): a process without a window needs render.application.headless_application().
+    painted: bool = False
 
 
 EXPORT_KINDS: tuple[ExportKind, ...] = (
@@ -105,12 +107,13 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         1.0, "display", _write_html,
     ),
     ExportKind(
-        "pdf", "Report (PDF)", "PDF report", "PDF", ".pdf", "Leadership report (.pdf).", 2.0, "display", _write_pdf
+        "pdf", "Report (PDF)", "PDF report", "PDF", ".pdf", "Leadership report (.pdf).", 2.0, "display", _write_pdf,
+        painted=True,
     ),
     ExportKind(
         "png", "Map image (PNG)", "map image", "PNG", ".png",
         "Map picture (.png); with several scenarios one more per scenario beside it (map-<scenario>.png).",
-        1.0, "display", _write_png, companions=_png_companions,
+        1.0, "display", _write_png, companions=_png_companions, painted=True,
     ),
     ExportKind(
         "gpkg", "GeoPackage (GIS)", "GeoPackage", "GeoPackage", ".gpkg", "GeoPackage: territories, units, hires.",

@@ -256,7 +256,7 @@ def test_every_label_is_placed_once_at_its_anchor_beside_it_or_numbered() -> Non
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QTransform
 
-    from territory_planner.exporters import qtmap
+    from territory_planner import render as qtmap
 
     anchors = [qtmap.LabelAnchor(code, 200.0, 130.0, 30.0 - code, 300.0, 100.0) for code in range(30)]
     layouts = {code: qtmap.label_layout(f"Territory number {code}", 0, False) for code in range(30)}
@@ -267,7 +267,7 @@ def test_every_label_is_placed_once_at_its_anchor_beside_it_or_numbered() -> Non
     numbered = [p for p in placed if p.number is not None]
     assert len(at_anchor) == 1 and moved and numbered
     assert [p.number for p in numbered] == list(range(1, len(numbered) + 1))
-    boxes = [qtmap._box(p.center, layouts[p.anchor.code]) for p in placed if p.number is None]
+    boxes = [qtmap.label_box(p.center, layouts[p.anchor.code]) for p in placed if p.number is None]
     assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     lines = qtmap.key_lines(placed, [layouts[c].name for c in range(30)], ["Empty"])
     assert len(lines) == len(numbered) + 1
