@@ -17,6 +17,13 @@ from .months import Month
 from .text import MAX_NAME_LENGTH, control_characters, printable
 
 BASELINE = "baseline"
+
+
+def scenario_label(name: str) -> str:
+    """A scenario's name as every view shows it (app, dialogs, reports): "Baseline" for the baseline."""
+    return "Baseline" if name == BASELINE else name
+
+
 SellerStatus = Literal["existing", "planned"]
 AllocationLevel = Literal["region", "territory"]
 

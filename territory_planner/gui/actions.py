@@ -10,9 +10,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QStatusBar,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from .colour_modes import ColourModes
 from .document_controller import DocumentController
@@ -21,6 +31,63 @@ from .import_export import ImportExport
 from .paint_controller import PaintController
 from .scenario_controller import ScenarioController
 from .workshop_mode import WorkshopMode
+
+#: Pixels between the end of a status message and the first label on the right of the status bar.
+MESSAGE_GAP = 16
+
+
+class StatusBar(QStatusBar):
+    """The window's status bar: a message that does not fit beside the labels on the right (units selected,
+    progress) ends in "…" a gap before them, with the whole message as the tooltip, instead of running into them.
+
+    ``currentMessage()`` is the whole message as shown by ``showMessage``; the base class holds the shortened one.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clearMessage)
+
+    def showMessage(self, text: str, /, timeout: int | None = 0) -> None:
+        self._full = text
+        if timeout:
+            self._timer.start(timeout)
+        else:
+            self._timer.stop()
+        self._show_fitted()
+
+    def clearMessage(self) -> None:
+        self._full = ""
+        self._timer.stop()
+        self.setToolTip("")
+        super().clearMessage()
+
+    def currentMessage(self) -> str:
+        return self._full if super().currentMessage() else ""
+
+    def message_width(self) -> int:
+        """The pixels a message may take: up to the first visible label on the right, less the gap."""
+        right = self.width() - 12
+        for child in self.children():
+            if isinstance(child, QWidget) and child.isVisible() and child.x() > self.width() // 3:
+                right = min(right, child.x())
+        return max(0, right - MESSAGE_GAP - 6)
+
+    def _show_fitted(self) -> None:
+        if not self._full:
+            super().clearMessage()
+            return
+        first_line = self._full.splitlines()[0]
+        shown = self.fontMetrics().elidedText(first_line, Qt.TextElideMode.ElideRight, self.message_width())
+        self.setToolTip(self._full if shown != self._full else "")
+        super().showMessage(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._full:
+            QTimer.singleShot(0, self._show_fitted)  # after the layout has placed the labels
 
 
 @dataclass(frozen=True)
@@ -237,9 +304,10 @@ class WindowActions:
 
     def build_status_bar(self, paint: PaintController, documents: DocumentController) -> None:
         bar = self._window.statusBar()
+        paint.units_label.setTextFormat(Qt.TextFormat.PlainText)
         bar.addPermanentWidget(paint.units_label)
         bar.addPermanentWidget(documents.progress_bar)
         bar.addPermanentWidget(documents.cancel_button)
 
 
-__all__ = ["EditSlots", "WindowActions", "make_action"]
+__all__ = ["EditSlots", "StatusBar", "WindowActions", "make_action"]

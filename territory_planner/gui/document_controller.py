@@ -29,6 +29,11 @@ PLAN_FILTER = "Territory plans (*.tplan);;All files (*)"
 _LAYER_TITLES = {"us-counties": "US counties", "us-states": "US states", "world-countries": "World countries"}
 
 
+#: The part of the status bar's progress that reading a plan fills; the last part is drawing its map.
+READ_SHARE = 0.9
+DRAW_STAGE = 95
+
+
 class DocumentController(QObject):
     """Opens, saves and autosaves the plan shown in one window."""
 
@@ -75,14 +80,17 @@ class DocumentController(QObject):
             document.recovery_key = self._recovery.new_key()
 
     # -- progress --------------------------------------------------------------------------------------------------
-    def _track(self, task: Task, busy_text: str) -> None:
+    def _track(self, task: Task, busy_text: str, share: float = 1.0) -> None:
+        """Show ``task``'s progress in the status bar; ``share`` is the part of the bar its work fills (reading a
+        plan fills 90 %: drawing the map is the last stage, see :meth:`show_stage`)."""
+        self.progress_bar.setFormat("%p%")
         self.progress_bar.setValue(0)
         self.progress_bar.show()
         self.cancel_button.show()
         self._host.show_status(busy_text)
 
         def on_progress(fraction: float, message: str) -> None:
-            self.progress_bar.setValue(int(fraction * 100))
+            self.progress_bar.setValue(int(fraction * share * 100))
             if message:
                 self._host.show_status(message)
 
@@ -94,6 +102,21 @@ class DocumentController(QObject):
         task.progressed.connect(on_progress)
         task.done.connect(on_done)
         task.cancelled.connect(lambda: self._host.show_status(f"{task.title}: cancelled", 5000))
+
+    def show_stage(self, text: str, percent: int) -> None:
+        """Name the stage the work is in on the bar and in the status line, painted now: the stage that follows
+        (the window building the map of a plan just read) runs on this thread and paints nothing until it ends."""
+        self.progress_bar.setFormat(f"{text} %p%")
+        self.progress_bar.setValue(percent)
+        self._host.show_status(text)
+        self.progress_bar.repaint()
+
+    def end_stage(self) -> None:
+        """The last stage is over: the bar goes (unless other work is still running)."""
+        self.progress_bar.setFormat("%p%")
+        if len(self._runner.running) <= 1:  # the task that finished is still counted until its ``done``
+            self.progress_bar.hide()
+            self.cancel_button.hide()
 
     # -- opening ---------------------------------------------------------------------------------------------------
     def open_plan(
@@ -112,13 +135,15 @@ class DocumentController(QObject):
         else:
             inputs = (target, as_target or None, based_on)
             task = self._runner.start(f"Opening {display_name(target)}", load_recovered_task, inputs)
-        self._track(task, f"Opening {display_name(target)}…")
+        self._track(task, f"Opening {display_name(target)}…", READ_SHARE)
         final = as_target if as_target is not None else target
 
         def on_loaded(plan: Plan) -> None:
             document = PlanDocument(plan, final or None)
             document.recovery_key = recovery_key
+            self.show_stage("Drawing the map…", DRAW_STAGE)  # the window builds the map next, on this thread
             self.document_ready.emit(document)
+            self.end_stage()
             if modified:
                 document.undo_stack.resetClean()
             if final:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import Plan, PlanError
+from ..domain.model import scenario_label
 from ..services.export import DEFAULT_EXPORT_KINDS, EXPORT_KINDS
 
 
@@ -61,7 +62,8 @@ class ExportDialog(QDialog):
         self.scenario_list = QListWidget()
         self.scenario_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for name in plan.scenarios:
-            item = QListWidgetItem(name)
+            item = QListWidgetItem(scenario_label(name))  # shown as the app shows it; the name is the data
+            item.setData(Qt.ItemDataRole.UserRole, name)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if name == current else Qt.CheckState.Unchecked)
             self.scenario_list.addItem(item)
@@ -119,7 +121,9 @@ class ExportDialog(QDialog):
     def set_scenarios(self, names: list[str]) -> None:
         for i in range(self.scenario_list.count()):
             item = self.scenario_list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in names else Qt.CheckState.Unchecked
+            )
 
     def _targets(self) -> dict[str, Path]:
         folder = Path(self.folder_edit.text().strip()).expanduser()
@@ -134,7 +138,7 @@ class ExportDialog(QDialog):
 
     def request(self) -> ExportRequest:
         checked = [
-            self.scenario_list.item(i).text()
+            self.scenario_list.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.scenario_list.count())
             if self.scenario_list.item(i).checkState() == Qt.CheckState.Checked
         ]

@@ -22,7 +22,7 @@ from ..domain.commands import AssignUnits, SetUnitAttributes
 from ..domain.model import Seller
 from ..services.autosave import RecoveryStore
 from ..services.workspace import Workspace
-from .actions import EditSlots, WindowActions
+from .actions import EditSlots, StatusBar, WindowActions
 from .assumptions_panel import AssumptionsPanel
 from .colour_modes import ColourModes
 from .conflict_dialog import handle_save_conflict
@@ -31,6 +31,7 @@ from .document_controller import DocumentController
 from .flag_navigation import FlagNavigation
 from .flags_panel import FlagsPanel
 from .import_export import ImportExport
+from .map_look import escape_text, unit_title
 from .map_markers import EXISTING, Marker, SellerMarkers
 from .marketing_panel import MarketingPanel
 from .messages import Messenger
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.recovery = recovery or RecoveryStore(self.workspace.recovery_dir)
         self._map_factory: MapFactory = map_factory or default_map_factory
         self.messages = Messenger(self)
+        self.setStatusBar(StatusBar(self))  # long messages end in … before the labels on the right
         self.document: PlanDocument | None = None
         self.state: TerritoryState | None = None
         self._closing_ok = False
@@ -463,11 +465,8 @@ class MainWindow(QMainWindow):
             return ""
         layer = doc.plan.layer
         position = int(position)
-        uid = layer.unit_ids[position]
         row = layer.units.iloc[position]
-        parts = [f"<b>{row.get('name', uid)}</b>"]
-        if "state" in layer.units.columns:
-            parts[0] += f", {row['state']}"
+        parts = [unit_title(layer, position)]  # id — name, state
         code = int(self.state.codes[position])
         if code == UNASSIGNED:
             parts.append("Not in a territory")
@@ -475,7 +474,7 @@ class MainWindow(QMainWindow):
             name = self.state.names[code]
             t = doc.scenario.territories.get(name)
             region = f" ({t.region})" if t and t.region else ""
-            parts.append(f"{name}{region} — {STATUS_LABEL.get(self.state.status[code] or '', '')}")
+            parts.append(f"{escape_text(name + region)} — {STATUS_LABEL.get(self.state.status[code] or '', '')}")
         if layer.potential_column:
             value = row.get(layer.potential_column)
             if value == value and value is not None:

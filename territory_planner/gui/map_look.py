@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import render as qtmap
 from ..domain import Layer
 from ..domain.status import STATUS_LABEL
-from .. import render as qtmap
 
 
 class MapLook:
@@ -113,7 +113,7 @@ class MapLook:
     def tooltip(self, layer: Layer, unit_id: str, unit: int) -> str:
         """Unit name and id, its territory and funding status, and its main attributes (rich text)."""
         row = layer.units.iloc[unit]
-        lines = [f"<b>{_escape(row.get('name', unit_id))}</b> <span style='color:#667'>{unit_id}</span>"]
+        lines = [unit_title(layer, unit)]
         code = int(self.codes[unit])
         if code >= 0:
             status = STATUS_LABEL.get(self.status[code] or "", "").lower()
@@ -131,8 +131,26 @@ class MapLook:
         return "<br>".join(lines)
 
 
+def unit_title(layer: Layer, unit: int) -> str:
+    """The first line of a unit's tooltip, rich text: its id and its name, with its state when the layer has one
+    ("<b>02134</b> — Boston, MA"); the id alone when the unit has no other name."""
+    uid = str(layer.unit_ids[unit])
+    row = layer.units.iloc[unit]
+    name = row.get("name", "")
+    name = "" if name is None or name != name else str(name).strip()
+    state = row.get("state", "") if "state" in layer.units.columns else ""
+    state = "" if state is None or state != state else str(state).strip()
+    place = ", ".join(part for part in (name if name != uid else "", state) if part)
+    return f"<b>{_escape(uid)}</b>" + (f" — {_escape(place)}" if place else "")
+
+
+def escape_text(text: object) -> str:
+    """Text shown as data in a rich-text tooltip (never markup)."""
+    return _escape(text)
+
+
 def _escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["MapLook"]
+__all__ = ["MapLook", "escape_text", "unit_title"]

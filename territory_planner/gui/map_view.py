@@ -32,8 +32,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
-from ..domain import Layer
 from .. import render as qtmap
+from ..domain import Layer
 from .map_items import LegendWidget
 from .map_labels import TerritoryLabels
 from .map_lod import LevelOfDetail
@@ -364,6 +364,8 @@ class MapView(QGraphicsView):
         self._view_changed()
 
     def _view_changed(self) -> None:
+        if QToolTip.isVisible():
+            QToolTip.hideText()  # a unit's tooltip never stays over a map that moved under it (Ctrl+0, zoom, pan)
         if self._geometry is None:
             return
         self._update_lod()

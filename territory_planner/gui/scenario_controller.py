@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QInputDialog, QWidget
 
 from ..domain import BASELINE
 from ..domain.commands import CopyScenario, DeleteScenario, RenameScenario
+from ..domain.model import scenario_label
 from .protocols import MapFactory, WindowHost
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class ScenarioController(QObject):
         combo.clear()
         if doc is not None:
             for name in doc.plan.scenarios:
-                combo.addItem("Baseline" if name == BASELINE else name, name)
+                combo.addItem(scenario_label(name), name)
             combo.setCurrentIndex(max(0, combo.findData(doc.scenario_name)))
             self.delete_action.setEnabled(doc.scenario_name != BASELINE)
             self.rename_action.setEnabled(doc.scenario_name != BASELINE)

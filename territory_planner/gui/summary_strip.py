@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import BASELINE, Report
+from ..domain import Report
 from ..domain.checks import exceeds
 from ..domain.formatting import money
+from ..domain.model import scenario_label
 from .flow_layout import FlowLayout
 from .theme import MUTED, STATUS_COLOR, display_status_label, is_empty
 
@@ -177,7 +178,7 @@ class SummaryStrip(QFrame):
                 label.setText("")
             return
         t = report.totals
-        self.scenario_name = "Baseline" if report.scenario == BASELINE else report.scenario
+        self.scenario_name = scenario_label(report.scenario)
         self._show_scenario_name()
         empty = sum(1 for r in report.territories if is_empty(r))
         counts = {"funded": t.funded - empty, "at_risk": t.at_risk, "unfunded": t.unfunded, "empty": empty}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from territory_planner.domain import Plan
@@ -46,11 +47,12 @@ def test_export_dialog_checks_the_shown_scenario_and_names_files_after_the_plan(
     dialog = win.import_export.ask_export()
     assert isinstance(dialog, ExportDialog)
     checked = [
-        dialog.scenario_list.item(i).text()
+        dialog.scenario_list.item(i)
         for i in range(dialog.scenario_list.count())
         if dialog.scenario_list.item(i).checkState().value
     ]
-    assert checked == [BASE]
+    assert [item.data(Qt.ItemDataRole.UserRole) for item in checked] == [BASE]
+    assert [item.text() for item in checked] == ["Baseline"]  # shown as the app shows it
     assert dialog.name_edit.text().startswith("Acme Analytics")
     dialog.set_kinds([])
     _ok(dialog)

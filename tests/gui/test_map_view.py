@@ -10,8 +10,8 @@ import shapely
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
-from territory_planner.domain import Layer
 from territory_planner import render as qtmap
+from territory_planner.domain import Layer
 from territory_planner.gui.map_view import MapView
 
 RED, BLUE, GREEN = "#d62728", "#1f77b4", "#2ca02c"
