@@ -1,7 +1,7 @@
 """The quick subset of the hostile-input probes (tests/probes/run.py), run through the real command line: every probe
 holds, no update is lost, nothing from a name is executed.
 
-The full set (about 600 probes, several minutes) is ``python -m tests.probes.run``; docs/hostile-probes.md has its
+The full set (about 780 probes, about ten minutes) is ``python -m tests.probes.run``; docs/hostile-probes.md has its
 latest figures.
 """
 
