@@ -205,6 +205,10 @@ def new(
     from .services.layers import bundled_layer, bundled_layer_names, layer_from_file
 
     _refuse_overwrite(plan, force)
+    if plan_name is not None:
+        from .domain.model import check_name
+
+        plan_name = check_name("plan", plan_name)  # the same rule as every other name
     if layer_name in bundled_layer_names():
         layer = bundled_layer(layer_name)
     elif Path(layer_name).exists():

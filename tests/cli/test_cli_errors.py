@@ -84,3 +84,12 @@ def test_control_characters_in_an_error_message_print_escaped(demo_plan: Path) -
     result = CliRunner().invoke(cli, ["scenario", "copy", str(demo_plan), "baseline", "Bell\x07name"])
     assert result.exit_code == 2
     assert "\x07" not in result.stderr and "\\x07" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["Bell\x07plan", "Tab\tplan", "x" * 121])
+def test_a_new_plan_name_follows_the_name_rule(tmp_path: Path, name: str) -> None:
+    target = tmp_path / "p.tplan"
+    result = CliRunner().invoke(cli, ["new", str(target), "--layer", "us-states", "--name", name])
+    assert result.exit_code == 2, result.output
+    assert "plan name" in result.stderr
+    assert not target.exists()
