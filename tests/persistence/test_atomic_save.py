@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from plan_builders import assert_plans_equal, big_plan, rich_plan
+from tests.plan_builders import assert_plans_equal, big_plan, rich_plan
 
 from territory_planner.persistence import PlanFileError, PlanTarget, engines, load_plan, save_plan, store
 
@@ -113,7 +113,7 @@ def test_loading_a_crashed_wal_session_sees_its_committed_edits(tmp_path: Path) 
 # The child saves two different big plans in turn, for ever, until it is killed.
 _CHILD = """
 import sys
-from plan_builders import big_plan
+from tests.plan_builders import big_plan
 from territory_planner.persistence import save_plan
 
 target, n = sys.argv[1], int(sys.argv[2])

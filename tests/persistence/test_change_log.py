@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from plan_builders import assert_plans_equal, rich_plan
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+from tests.plan_builders import assert_plans_equal, rich_plan
 
 from territory_planner.domain import BASELINE, Plan
 from territory_planner.domain import commands as c

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from plan_builders import assert_plans_equal, rich_plan
+from tests.plan_builders import assert_plans_equal, rich_plan
 
 from territory_planner.cli import cli
 from territory_planner.domain.commands import CopyScenario

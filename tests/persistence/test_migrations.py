@@ -14,9 +14,9 @@ import pytest
 import shapely
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from plan_builders import assert_plans_equal, rich_plan
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
+from tests.plan_builders import assert_plans_equal, rich_plan
 
 from territory_planner.domain import (
     BASELINE,

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from plan_builders import assert_plans_equal, big_plan, rich_plan
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
+from tests.plan_builders import assert_plans_equal, big_plan, rich_plan
 
 from territory_planner import cli as cli_module
 from territory_planner.domain.commands import CopyScenario

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from plan_builders import assert_plans_equal, big_plan, rich_plan, small_layer
+from tests.plan_builders import assert_plans_equal, big_plan, rich_plan, small_layer
 
 from territory_planner.domain import BASELINE, Layer, Plan, PlanError
 from territory_planner.persistence import (

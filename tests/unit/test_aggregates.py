@@ -6,7 +6,6 @@ import contextlib
 
 import numpy as np
 import pytest
-from factories import make_layer, make_plan, make_scenario
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +27,7 @@ from territory_planner.domain.commands import (
     DeleteTerritory,
     RenameTerritory,
 )
+from tests.plan_builders import make_layer, make_plan, make_scenario
 
 LAYER = make_layer()  # 8 units in a chain U0-U1-...-U7, populations 100, 200, ..., 800
 U = list(LAYER.unit_ids)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from factories import HANDSHAKE, existing, handshake_assumptions, make_layer, make_scenario
 
 from territory_planner.domain import (
     BASELINE,
@@ -31,6 +30,7 @@ from territory_planner.domain.assumptions import (
 )
 from territory_planner.domain.commands import SetAssumption
 from territory_planner.domain.formatting import money
+from tests.plan_builders import HANDSHAKE, existing, handshake_assumptions, make_layer, make_scenario
 
 RATE_KEYS = ["win_rate", "sql_to_opp", "mql_to_sql", "lead_to_mql"]
 

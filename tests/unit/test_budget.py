@@ -1,7 +1,7 @@
 """The budget story (domain/budget.py): the reconciliation to the cent, the waterfall, the region rollup, investment
 parity, the hiring timeline, and money that rounds one way everywhere.
 
-Handshake (factories.HANDSHAKE): required spend = 0.16 x target, so an existing seller on $1,200,000 needs $192,000,
+Handshake (plan_builders.HANDSHAKE): required spend = 0.16 x target, so an existing seller on $1,200,000 needs $192,000,
 one on $600,000 needs $96,000 and one on $300,000 needs $48,000. The plan period is Jan 2027 - Dec 2027; a sales
 cycle of 90 days means pipeline starts 3 months before a hire does.
 """
@@ -9,7 +9,6 @@ cycle of 90 days means pipeline starts 3 months before a hire does.
 from __future__ import annotations
 
 import pytest
-from factories import existing, hire, make_layer, make_scenario, region_alloc, territory_alloc
 
 from territory_planner.domain import Scenario, Territory, evaluate
 from territory_planner.domain.budget import (
@@ -22,6 +21,7 @@ from territory_planner.domain.budget import (
     territory_amounts,
 )
 from territory_planner.domain.formatting import hours, money, money_cents, percent, to_cents
+from tests.plan_builders import existing, hire, make_layer, make_scenario, region_alloc, territory_alloc
 
 LAYER = make_layer()
 U = list(LAYER.unit_ids)

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from factories import assert_same_plan
 
 from territory_planner.domain import BASELINE, Layer, Plan, PlanError, Scenario, Seller, Territory
 from territory_planner.domain.aggregates import count_pieces
@@ -22,6 +21,7 @@ from territory_planner.services.builder import (
     parse_balance,
 )
 from territory_planner.services.progress import Progress
+from tests.plan_builders import assert_same_plan
 
 
 def grid_layer(

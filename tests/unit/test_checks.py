@@ -1,8 +1,8 @@
 """Funding statuses, allocation semantics and every flag (docs/ARCHITECTURE.md): where it fires and a near miss.
 
-Handshake (factories.HANDSHAKE): required spend = 0.16 x target, leads = target / 1,250, MQL hours = target / 10,000,
-plus 40 h per planned hire. So one existing seller on $1,200,000 needs $192,000, 960 leads and 120 h; one on
-$600,000 needs $96,000, 480 leads and 60 h. The plan period is Jan 2027 - Dec 2027.
+Handshake (HANDSHAKE in tests/plan_builders.py): required spend = 0.16 x target, leads = target / 1,250, MQL
+hours = target / 10,000, plus 40 h per planned hire. So one existing seller on $1,200,000 needs $192,000, 960 leads
+and 120 h; one on $600,000 needs $96,000, 480 leads and 60 h. The plan period is Jan 2027 - Dec 2027.
 """
 
 from __future__ import annotations
@@ -10,17 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import (
-    existing,
-    flags_of,
-    hire,
-    make_layer,
-    make_plan,
-    make_scenario,
-    only_flag,
-    region_alloc,
-    territory_alloc,
-)
 
 from territory_planner.domain import (
     FLAG_CODES,
@@ -35,6 +24,17 @@ from territory_planner.domain import (
     evaluate,
 )
 from territory_planner.domain.commands import SetAssumption
+from tests.plan_builders import (
+    existing,
+    flags_of,
+    hire,
+    make_layer,
+    make_plan,
+    make_scenario,
+    only_flag,
+    region_alloc,
+    territory_alloc,
+)
 
 LAYER = make_layer()
 U = list(LAYER.unit_ids)  # populations 100, 200, ..., 800; neighbours in a chain U0-U1-...-U7

@@ -12,7 +12,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from factories import assert_same_plan, existing, hire, make_layer, make_plan, make_scenario, rich_plan, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +56,16 @@ from territory_planner.domain.commands import (
     SetUnitAttributes,
     touches_scenario_list,
 )
+from tests.plan_builders import (
+    assert_same_plan,
+    command_plan,
+    existing,
+    hire,
+    make_layer,
+    make_plan,
+    make_scenario,
+    snapshot,
+)
 
 WHAT_IF = "Hire 3 instead of 5"
 
@@ -81,7 +90,7 @@ def round_trip(plan: Plan, command: Command) -> tuple[Plan, Plan]:
 
 @pytest.fixture
 def plan() -> Plan:
-    return rich_plan()
+    return command_plan()
 
 
 def units(plan: Plan) -> list[str]:
@@ -248,7 +257,7 @@ def test_rename_territory_carries_every_reference(plan: Plan) -> None:
 def test_rename_territory_strips_blanks_and_allows_same_name(plan: Plan) -> None:
     _, after = round_trip(plan, RenameTerritory(BASELINE, "Austin", "  Austin TX "))
     assert "Austin TX" in after.scenario().territories
-    plan2 = rich_plan()
+    plan2 = command_plan()
     round_trip(plan2, RenameTerritory(BASELINE, "Austin", "Austin"))
 
 
@@ -398,7 +407,7 @@ def test_copy_scenario_is_independent(plan: Plan) -> None:
 
 
 def test_delete_scenario_restores_its_position() -> None:
-    plan = rich_plan()
+    plan = command_plan()
     CopyScenario(BASELINE, "Third").apply(plan)
     SetAssumption("Third", "plan", None, "win_rate", 0.33).apply(plan)
     before, after = round_trip(plan, DeleteScenario(WHAT_IF))
@@ -716,7 +725,7 @@ def draw_command(data: st.DataObject, plan: Plan, depth: int = 0) -> Command:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_command_sequence_undone_in_reverse_restores_the_plan(data: st.DataObject) -> None:
-    plan = rich_plan()
+    plan = command_plan()
     original = snapshot(plan)
     undo_stack: list[Command] = []
     applied = 0
@@ -747,7 +756,7 @@ def test_property_generator_produces_valid_commands_too() -> None:
     @settings(max_examples=150, deadline=None, database=None)
     @given(st.data())
     def probe(data: st.DataObject) -> None:
-        plan = rich_plan()
+        plan = command_plan()
         command = draw_command(data, plan)
         try:
             command.apply(plan)
@@ -769,7 +778,7 @@ def test_rename_there_and_back_in_one_batch_is_the_original(plan: Plan) -> None:
 def test_undo_labels_name_what_changed() -> None:
     from territory_planner.domain.commands import undo_label
 
-    plan = rich_plan()
+    plan = command_plan()
     scenario = plan.scenario()
     name = next(n for n, x in scenario.sellers.items() if x.territory is not None)
     seller = scenario.sellers[name]

@@ -1,26 +1,26 @@
 """The fix finder: exact amounts, the options each flag gets, their ranking, and that every option, applied,
 clears what it says and creates only what it says (judged by the real checks).
 
-Hand arithmetic uses the factories' handshake: program spend is 0.16 per unit of period quota, hours 0.0001 per
-unit plus 40 onboarding hours per hire.
+Hand arithmetic uses the handshake of tests/plan_builders.py: program spend is 0.16 per unit of period quota,
+hours 0.0001 per unit plus 40 onboarding hours per hire.
 """
 
 from __future__ import annotations
 
 import pytest
-from factories import (
+
+from territory_planner.domain import BASELINE, Plan, PlanError, Territory, evaluate
+from territory_planner.services.fixes import FlagFixes, blocking_flags, find_fixes, fix_command, flag_key
+from tests.plan_builders import (
+    command_plan,
     existing,
     hire,
     make_plan,
     make_scenario,
     only_flag,
     region_alloc,
-    rich_plan,
     territory_alloc,
 )
-
-from territory_planner.domain import BASELINE, Plan, PlanError, Territory, evaluate
-from territory_planner.services.fixes import FlagFixes, blocking_flags, find_fixes, fix_command, flag_key
 
 
 def fixes_of(plan: Plan, code: str, subject: str) -> FlagFixes:
@@ -255,7 +255,7 @@ def test_plan_wide_over_capacity_adds_team_hours_or_drops_a_hire() -> None:
 
 
 def test_every_option_of_a_rich_plan_is_honest() -> None:
-    plan = rich_plan()
+    plan = command_plan()
     assert assert_every_option_is_honest(plan) >= 5
 
 

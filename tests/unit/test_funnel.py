@@ -1,7 +1,7 @@
 """The reverse funnel (docs/ARCHITECTURE.md), checked against hand-computed numbers.
 
 Every expected value below is worked out in the comment next to it; none is computed by the code under test.
-The handshake (factories.HANDSHAKE) is: deal $50,000, win 0.25, SQL->opp 0.5, MQL->SQL 0.4, lead->MQL 0.25,
+The handshake (plan_builders.HANDSHAKE) is: deal $50,000, win 0.25, SQL->opp 0.5, MQL->SQL 0.4, lead->MQL 0.25,
 marketing share 0.5, $200 per lead, 0.5 h per MQL, 40 h onboarding per hire, 90-day cycle. The plan period is
 Jan 2027 - Dec 2027.
 """
@@ -9,17 +9,6 @@ Jan 2027 - Dec 2027.
 from __future__ import annotations
 
 import pytest
-from factories import (
-    HANDSHAKE,
-    PERIOD_START,
-    existing,
-    hire,
-    make_layer,
-    make_plan,
-    make_scenario,
-    region_alloc,
-    territory_alloc,
-)
 
 from territory_planner.domain import (
     FunnelAssumptions,
@@ -36,6 +25,17 @@ from territory_planner.domain import (
 )
 from territory_planner.domain.commands import SetAssumption
 from territory_planner.domain.funnel import break_even_cpl, counts_as_hire_in_period
+from tests.plan_builders import (
+    HANDSHAKE,
+    PERIOD_START,
+    existing,
+    hire,
+    make_layer,
+    make_plan,
+    make_scenario,
+    region_alloc,
+    territory_alloc,
+)
 
 A = FunnelAssumptions.from_mapping(HANDSHAKE)
 

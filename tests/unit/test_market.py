@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import existing, flags_of, make_layer, make_plan, make_scenario, territory_alloc
 
 from territory_planner.domain import Assumptions, Layer, Scenario, Territory, evaluate
 from territory_planner.domain.commands import AssignUnits, SetAssumption
 from territory_planner.domain.errors import InvalidAssumption
 from territory_planner.services.reporting import report_to_dict
 from territory_planner.services.session import PlanSession
+from tests.plan_builders import existing, flags_of, make_layer, make_plan, make_scenario, territory_alloc
 
 POTENTIAL = [4_000_000.0, 6_000_000.0, 500_000.0, 700_000.0, 0.0, 0.0, 0.0, 0.0]
 

@@ -1,7 +1,7 @@
 """The budget optimiser against brute force: on small plans every subset of hires (and every delay) is enumerated,
 each one checked with the real checks, and the lexicographic best must be what ``solve`` returns.
 
-Hand arithmetic uses the factories' handshake: program spend is 0.16 per unit of period quota.
+Hand arithmetic uses the handshake of tests/plan_builders.py: program spend is 0.16 per unit of period quota.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from factories import PERIOD_START, existing, hire, make_plan, make_scenario, region_alloc, territory_alloc
 
 from territory_planner.domain import BASELINE, Allocation, Month, Plan, Territory, evaluate
 from territory_planner.domain.commands import EditSeller, RemoveSeller, SetAllocation
 from territory_planner.domain.funnel import PERIOD_MONTHS
 from territory_planner.services.optimise import InfeasiblePlan, SolveCancelled, solve
 from territory_planner.services.progress import Progress
+from tests.plan_builders import PERIOD_START, existing, hire, make_plan, make_scenario, region_alloc, territory_alloc
 
 SPEND = 0.16  # program spend per unit of quota
 

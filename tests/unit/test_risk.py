@@ -1,7 +1,7 @@
 """Funding confidence (issue 13 §3): the vectorised Monte Carlo against exact probabilities and against the checks
 run draw by draw.
 
-Boston (Ann $1,200,000, factories.HANDSHAKE) needs 0.16 × target = $192,000 at a win rate of 25 %; with $240,000 it
+Boston (Ann $1,200,000, plan_builders.HANDSHAKE) needs 0.16 × target = $192,000 at a win rate of 25 %; with $240,000 it
 is funded while 192,000 × 0.25 / w <= 240,000, i.e. w >= 20 %.
 """
 
@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 import pytest
-from factories import existing, hire, make_layer, make_scenario, region_alloc, territory_alloc
 
 from territory_planner.domain import Scenario, Territory, evaluate
 from territory_planner.services.risk import draw_ratios, run_risk, sensitivity
+from tests.plan_builders import existing, hire, make_layer, make_scenario, region_alloc, territory_alloc
 
 LAYER = make_layer()
 U = list(LAYER.unit_ids)

@@ -1,6 +1,6 @@
 """Flip points (issue 13 §3), by hand, including null, and ranges of the assumptions.
 
-Handshake (factories.HANDSHAKE): required spend = 0.16 × target, so Ann on $1,200,000 needs $192,000 and Bob on
+Handshake (plan_builders.HANDSHAKE): required spend = 0.16 × target, so Ann on $1,200,000 needs $192,000 and Bob on
 $600,000 needs $96,000. Spend is proportional to cost_per_lead and marketing_share and inversely proportional to
 the five others: with an allocation B and a spend S, a key at value v flips at v × S / B (inverse keys) or
 v × B / S (proportional keys).
@@ -9,12 +9,12 @@ v × B / S (proportional keys).
 from __future__ import annotations
 
 import pytest
-from factories import existing, make_layer, make_scenario, region_alloc, territory_alloc
 
 from territory_planner.domain import Scenario, Territory, evaluate
 from territory_planner.domain.assumptions import RANGE_KEYS, Assumptions
 from territory_planner.domain.errors import InvalidAssumption, PlanError
 from territory_planner.domain.sensitivity import FLIP_KEYS, flip_points
+from tests.plan_builders import existing, make_layer, make_scenario, region_alloc, territory_alloc
 
 LAYER = make_layer()
 U = list(LAYER.unit_ids)

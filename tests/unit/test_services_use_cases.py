@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from factories import make_plan
 
 from territory_planner.domain import BASELINE, PlanError
 from territory_planner.domain.commands import CopyScenario
@@ -18,6 +17,7 @@ from territory_planner.services.export_kinds import EXPORT_KINDS
 from territory_planner.services.imports import ColumnMapping, import_sheet
 from territory_planner.services.plans import PlanConflictError, is_database_url
 from territory_planner.services.progress import Cancelled, Progress
+from tests.plan_builders import make_plan
 
 # --- progress ------------------------------------------------------------------------------------------------
 

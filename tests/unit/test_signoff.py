@@ -6,7 +6,6 @@ import json
 from dataclasses import replace
 
 import pytest
-from factories import assert_same_plan, rich_plan
 
 from territory_planner.domain import BASELINE, Month, Plan, PlanError, Seller, Territory, evaluate
 from territory_planner.domain import commands as c
@@ -22,6 +21,7 @@ from territory_planner.domain.changelog import (
 from territory_planner.domain.governance import Comment
 from territory_planner.domain.handshake import Kpi, handshake_rates
 from territory_planner.domain.signoff import ScenarioReadOnly, SignOffRefused
+from tests.plan_builders import assert_same_plan, command_plan
 
 WHAT_IF = "Hire 3 instead of 5"
 AT = "2027-02-01T10:00:00+00:00"
@@ -39,7 +39,7 @@ def _approve(plan: Plan, scenario: str, reason: str = "") -> None:
 
 @pytest.fixture
 def plan() -> Plan:
-    return rich_plan()
+    return command_plan()
 
 
 def test_the_fixture_scenario_has_blocking_flags(plan: Plan) -> None:
