@@ -2,7 +2,7 @@
 
 An allocations, sellers or territories sheet replaces the scenario's by default: a sheet of 2 allocations leaves 2
 where there were 12. Before such an import is applied, :class:`ImportChoiceDialog` says what it will remove, change
-and add (the engine's :class:`~..readers.import_effect.ImportEffect` words it) and offers Replace, Merge (change only
+and add (the engine's :class:`~..services.imports.ImportEffect` words it) and offers Replace, Merge (change only
 the rows the file lists; offered for the sheets that can merge) or Cancel, which applies nothing. The controller in
 ``import_export.py`` applies the answer; :func:`replacing_label` names the undo entry of a replace.
 """
@@ -17,8 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 
 from ..domain.commands import Batch, Command
 from ..domain.formatting import count
-from ..readers.import_effect import ImportEffect
-from ..services.imports import MERGEABLE
+from ..services.imports import MERGEABLE, ImportEffect
 from .fix_dialog import scenario_label
 
 #: The answers: the dialog's ``choice`` after it closed (None while open or when cancelled).
