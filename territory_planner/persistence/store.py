@@ -1007,6 +1007,8 @@ def _read_layer(
     ids, names, attributes = (list(c) for c in zip(*units_rows, strict=True)) if units_rows else ([], [], [])
     index_dtype = row["unit_index_dtype"]
     index = pd.Index(ids, dtype=object if index_dtype == "object" else index_dtype, name=row["unit_index_name"])
+    if [str(v) for v in index] != [str(i) for i in ids]:  # e.g. a damaged dtype turning "06037" into (6037+0j)
+        raise ValueError(f"the unit index type {index_dtype!r} does not hold the stored unit ids")
     others = [s for s in specs if s.name != "name"]
     if others and count:
         values = json.loads("[" + ",".join(attributes) + "]")
