@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.plan_builders import assert_plans_equal, big_plan, rich_plan
 
 from territory_planner.persistence import PlanFileError, PlanTarget, engines, load_plan, save_plan, store
+from tests.plan_builders import assert_plans_equal, big_plan, rich_plan
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
-from tests.plan_builders import assert_plans_equal, rich_plan
 
 from territory_planner.domain import BASELINE, Plan
 from territory_planner.domain import commands as c
@@ -20,6 +19,7 @@ from territory_planner.domain.governance import Comment
 from territory_planner.domain.handshake import Kpi
 from territory_planner.persistence import PlanTarget, load_plan, plan_target, save_plan
 from territory_planner.persistence import tables as t
+from tests.plan_builders import assert_plans_equal, rich_plan
 
 AT = "2027-02-01T10:00:00+00:00"
 NEW_TABLES = ("tp_person", "tp_scenario_status", "tp_sign_off", "tp_comment", "tp_handshake", "tp_kpi", "tp_change",

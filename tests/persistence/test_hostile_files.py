@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.plan_builders import assert_plans_equal, rich_plan
 
 from territory_planner.cli import cli
 from territory_planner.domain.commands import CopyScenario
@@ -27,6 +26,7 @@ from territory_planner.persistence import (
     save_plan,
     store,
 )
+from tests.plan_builders import assert_plans_equal, rich_plan
 
 
 def _invoke(*args: object) -> Any:

@@ -16,7 +16,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
-from tests.plan_builders import assert_plans_equal, rich_plan
 
 from territory_planner.domain import (
     BASELINE,
@@ -40,6 +39,7 @@ from territory_planner.persistence import (
     schema_version,
 )
 from territory_planner.persistence import tables as t
+from tests.plan_builders import assert_plans_equal, rich_plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
-from tests.plan_builders import assert_plans_equal, big_plan, rich_plan
 
 from territory_planner import cli as cli_module
 from territory_planner.domain.commands import CopyScenario
 from territory_planner.persistence import PlanConflictError, PlanTarget, load_plan, plan_target, save_plan
 from territory_planner.persistence import tables as t
+from tests.plan_builders import assert_plans_equal, big_plan, rich_plan
 
 HERE = Path(__file__).resolve().parent
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tests.plan_builders import assert_plans_equal, big_plan, rich_plan, small_layer
 
 from territory_planner.domain import BASELINE, Layer, Plan, PlanError
 from territory_planner.persistence import (
@@ -23,6 +22,7 @@ from territory_planner.persistence import (
     save_display_cache,
     save_plan,
 )
+from tests.plan_builders import assert_plans_equal, big_plan, rich_plan, small_layer
 
 
 def test_round_trip_restores_everything(any_target: PlanTarget) -> None:

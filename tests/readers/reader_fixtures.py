@@ -11,9 +11,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from tests.plan_builders import assert_layers_equal
 
 from territory_planner.domain import BASELINE, Allocation, Layer, Plan, Region, Scenario, Seller, Territory
+from tests.plan_builders import assert_layers_equal
 
 
 def square_layer(name: str = "Test counties", unit_noun: str = "county") -> Layer:
