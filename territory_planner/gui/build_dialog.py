@@ -39,7 +39,8 @@ from ..domain.commands import Batch, Command, CopyScenario
 from ..services.builder import SEED_MODES, BuildOptions, BuildResult, build_territories
 from ..services.progress import Progress
 from .document import PlanDocument
-from .fix_dialog import ERROR_STYLE, check_new_name, error_text, execute_reporting, free_name, retarget, scenario_label
+from .fix_dialog import ERROR_STYLE, check_new_name, execute_reporting, free_name, retarget, scenario_label
+from .task_dialog import TaskDialogMixin
 from .workers import Task, TaskRunner
 
 ShowCompare = Callable[[str, str], None]
@@ -68,7 +69,8 @@ def in_place_command(result: BuildResult, source: str) -> Command:
     return Batch(label, tuple(retarget(c, source) for c in commands[1:]))
 
 
-class BuildDialog(QDialog):
+class BuildDialog(TaskDialogMixin, QDialog):
+    NOTHING_DONE = "changed"
     """The builder's options, live progress and cancel; ``built(result)`` once it is applied, ``failed(message)``."""
 
     built = Signal(object)
@@ -240,10 +242,6 @@ class BuildDialog(QDialog):
             seconds=float(self.seconds.value()),
         )
 
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
-
     # --- running --------------------------------------------------------------------------------------------------
     def run(self) -> Task | None:
         """Start the build on a worker; None (and a message) when the options cannot be used."""
@@ -303,37 +301,6 @@ class BuildDialog(QDialog):
         if not self._in_place and self.show_compare is not None:
             self.show_compare(self.source, result.scenario)
         self.built.emit(result)
-
-    def _on_task_failed(self, error: BaseException, _text: str) -> None:
-        self._on_failed(error_text(error))
-
-    def _on_failed(self, message: str) -> None:
-        self.progress.setVisible(False)
-        self.run_button.setEnabled(True)
-        self.status.setText("Nothing was changed.")
-        self._show_error(message)
-        self.failed.emit(message)
-
-    def _on_stopped(self) -> None:
-        self.progress.setVisible(False)
-        self.run_button.setEnabled(True)
-        self.status.setText("Cancelled; nothing was changed.")
-        self.stopped.emit()
-
-    def cancel(self) -> None:
-        """Stop a running build (nothing is changed), or close the dialog when none runs."""
-        if self.task is not None and not self.task.is_done:
-            self._cancelled = True
-            self.status.setText("Cancelling…")
-            self.task.cancel()
-            return
-        self.reject()
-
-    def reject(self) -> None:
-        if self.task is not None and not self.task.is_done:
-            self._cancelled = True
-            self.task.cancel()
-        super().reject()
 
 
 def open_build_dialog(

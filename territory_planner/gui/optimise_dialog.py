@@ -34,7 +34,8 @@ from ..services.decisions import solve_command
 from ..services.optimise import SolveResult, solve
 from ..services.progress import Progress
 from .document import PlanDocument
-from .fix_dialog import ERROR_STYLE, check_new_name, error_text, execute_reporting, free_name, scenario_label
+from .fix_dialog import ERROR_STYLE, check_new_name, execute_reporting, free_name, scenario_label
+from .task_dialog import TaskDialogMixin
 from .workers import Task, TaskRunner
 
 ShowCompare = Callable[[str, str], None]
@@ -73,7 +74,8 @@ def describe_result(result: SolveResult) -> list[str]:
     return lines
 
 
-class OptimiseDialog(QDialog):
+class OptimiseDialog(TaskDialogMixin, QDialog):
+    NOTHING_DONE = "written"
     """Options, progress and cancel; ``solved(result)`` once the what-if is written, ``failed(message)``."""
 
     solved = Signal(object)
@@ -174,10 +176,6 @@ class OptimiseDialog(QDialog):
                 checked = item.data(LOCK_ROLE) in keys
                 item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
-
     # --- running ----------------------------------------------------------------------------------------------
     def run(self) -> Task | None:
         """Start the optimiser on a worker; None (and a message) when the options cannot be used."""
@@ -229,37 +227,6 @@ class OptimiseDialog(QDialog):
         if self.show_compare is not None:
             self.show_compare(result.source, result.scenario)
         self.solved.emit(result)
-
-    def _on_task_failed(self, error: BaseException, _text: str) -> None:
-        self._on_failed(error_text(error))
-
-    def _on_failed(self, message: str) -> None:
-        self.progress.setVisible(False)
-        self.run_button.setEnabled(True)
-        self.status.setText("Nothing was written.")
-        self._show_error(message)
-        self.failed.emit(message)
-
-    def _on_stopped(self) -> None:
-        self.progress.setVisible(False)
-        self.run_button.setEnabled(True)
-        self.status.setText("Cancelled; nothing was written.")
-        self.stopped.emit()
-
-    def cancel(self) -> None:
-        """Stop a running optimisation (nothing is written), or close the dialog when none runs."""
-        if self.task is not None and not self.task.is_done:
-            self._cancelled = True
-            self.status.setText("Cancelling…")
-            self.task.cancel()
-            return
-        self.reject()
-
-    def reject(self) -> None:
-        if self.task is not None and not self.task.is_done:
-            self._cancelled = True
-            self.task.cancel()
-        super().reject()
 
 
 def open_optimise_dialog(
