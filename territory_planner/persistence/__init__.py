@@ -16,10 +16,17 @@ never changes); a plan saved by a newer version raises :class:`NewerSchemaError`
 object; no database rows leave this package.
 """
 
-from .errors import NewerSchemaError, PlanConflictError, PlanDamagedError, PlanFileError, PlanReadOnlyError
+from .errors import (
+    NewerSchemaError,
+    PlanConflictError,
+    PlanDamagedError,
+    PlanExistsError,
+    PlanFileError,
+    PlanReadOnlyError,
+)
 from .origin import PlanOrigin
 from .schema import schema_version
-from .store import load_display_cache, load_plan, save_display_cache, save_plan
+from .store import load_display_cache, load_plan, plan_exists, save_display_cache, save_plan
 from .target import DEFAULT_PLAN_KEY, PlanTarget, is_database_url, plan_target
 
 __all__ = [
@@ -27,6 +34,7 @@ __all__ = [
     "NewerSchemaError",
     "PlanConflictError",
     "PlanDamagedError",
+    "PlanExistsError",
     "PlanFileError",
     "PlanOrigin",
     "PlanReadOnlyError",
@@ -34,6 +42,7 @@ __all__ = [
     "is_database_url",
     "load_display_cache",
     "load_plan",
+    "plan_exists",
     "plan_target",
     "save_display_cache",
     "save_plan",

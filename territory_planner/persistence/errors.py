@@ -21,6 +21,11 @@ class PlanReadOnlyError(PlanFileError):
     """The plan file is read-only, so a save will not replace it."""
 
 
+class PlanExistsError(PlanFileError):
+    """A new plan (``demo``, ``new``, a copy) was about to replace a plan that is already there, and replacing
+    was not asked for (``--force``)."""
+
+
 class PlanDamagedError(PlanFileError):
     """The plan file exists and is a plan database, but its content is broken (truncated, overwritten, edited)."""
 
@@ -79,6 +84,7 @@ __all__ = [
     "NewerSchemaError",
     "PlanConflictError",
     "PlanDamagedError",
+    "PlanExistsError",
     "PlanFileError",
     "PlanReadOnlyError",
 ]

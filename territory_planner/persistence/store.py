@@ -64,7 +64,7 @@ from .engines import (
     memory_copy_engine,
     sqlite_engine,
 )
-from .errors import PlanDamagedError, PlanFileError, PlanReadOnlyError
+from .errors import PlanDamagedError, PlanExistsError, PlanFileError, PlanReadOnlyError
 from .origin import (
     Fingerprints,
     PlanOrigin,
@@ -96,7 +96,7 @@ CHANGES_CHANNEL = "tp_plan_changes"
 # --- public API --------------------------------------------------------------------------------------------------
 
 
-def save_plan(plan: Plan, target: Where) -> None:
+def save_plan(plan: Plan, target: Where, *, new_only: bool = False) -> None:
     """Save the whole plan, replacing what the target held before, atomically.
 
     ``target`` is a ``.tplan`` path, a ``sqlite:///`` URL or a PostgreSQL URL (see :func:`plan_target`). Raises
@@ -107,15 +107,18 @@ def save_plan(plan: Plan, target: Where) -> None:
     When the plan was loaded from (or last saved to) this target, the save succeeds only while the target still
     holds the revision it was loaded at; otherwise :class:`PlanConflictError` says who saved it since, and nothing
     is written. On success ``plan.origin`` records the new revision, so the next save checks against it.
+
+    ``new_only`` (a new plan: ``demo``, ``new``) refuses with :class:`PlanExistsError` when the target already
+    holds a plan, checked inside the save's own lock or transaction, so two programs cannot both create it.
     """
     where = plan_target(target)
     base = origin_for(plan.origin, where)
     rows = _plan_rows(plan, where.plan_key)
     changes = plan.governance.log
     if where.path is not None:
-        plan.origin, saved = _save_file(rows, where, where.path, base, changes)
+        plan.origin, saved = _save_file(rows, where, where.path, base, changes, new_only=new_only)
     else:
-        plan.origin, saved = _save_database(rows, where, base, changes)
+        plan.origin, saved = _save_database(rows, where, base, changes, new_only=new_only)
     plan.governance.log = saved
 
 
@@ -128,6 +131,39 @@ def load_plan(target: Where) -> Plan:
     where = plan_target(target)
     with _open_plan(where, write=False) as connection:
         return _read_plan(connection, where)
+
+
+def plan_exists(target: Where) -> StoredRevision | None:
+    """Whether ``target`` already holds a plan: its stored revision (who saved it, when), or None.
+
+    For a file, any existing file counts (a file that is not a plan is not replaced either)."""
+    where = plan_target(target)
+    if where.path is not None:
+        return StoredRevision(0, "", "") if where.path.exists() else None
+    engine = database_engine(where, snapshot=True)
+    try:
+        with database_errors(where, "open"), engine.connect() as connection:
+            if schema_state(connection, where) is SchemaState.MISSING:
+                return None
+            found = connection.execute(
+                select(t.plan.c.revision, t.plan.c.saved_by, t.plan.c.saved_at).where(
+                    t.plan.c.plan_key == where.plan_key
+                )
+            ).first()
+    finally:
+        engine.dispose()
+    return None if found is None else StoredRevision(int(found[0]), str(found[1]), str(found[2]))
+
+
+def already_there(where: PlanTarget, stored: StoredRevision | None) -> str:
+    """The message for a new plan that would replace an existing one."""
+    if where.path is not None:
+        return f"{where.path} already exists. Choose another file name, or add --force to replace it."
+    by = f" (saved by {stored.saved_by} at {stored.saved_at})" if stored and stored.saved_by else ""
+    return (
+        f"{str(where)[0].upper()}{str(where)[1:]} already exists{by}. Choose another plan name (?plan=...), "
+        "or add --force to replace it."
+    )
 
 
 def save_display_cache(target: Where, key: str, blob: bytes) -> None:
@@ -479,7 +515,7 @@ def _insert_chunk(connection: Connection, table: Table, chunk: Sequence[Row]) ->
 
 
 def _save_database(
-    rows: _PlanRows, where: PlanTarget, base: PlanOrigin | None, changes: list[Change]
+    rows: _PlanRows, where: PlanTarget, base: PlanOrigin | None, changes: list[Change], *, new_only: bool = False
 ) -> tuple[PlanOrigin, list[Change]]:
     engine = database_engine(where)
     try:
@@ -495,6 +531,8 @@ def _save_database(
                 .with_for_update()
             ).first()
             stored = None if found is None else StoredRevision(int(found[0]), str(found[1]), str(found[2]))
+            if new_only and stored is not None:
+                raise PlanExistsError(already_there(where, stored))
             check_revision(base, stored, str(where))
             rows.plan["revision"] = (stored.revision if stored else 0) + 1
             if stored is None:
@@ -620,7 +658,13 @@ def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
 
 
 def _save_file(
-    rows: _PlanRows, where: PlanTarget, path: Path, base: PlanOrigin | None, changes: list[Change]
+    rows: _PlanRows,
+    where: PlanTarget,
+    path: Path,
+    base: PlanOrigin | None,
+    changes: list[Change],
+    *,
+    new_only: bool = False,
 ) -> tuple[PlanOrigin, list[Change]]:
     path = path.absolute()
     folder = path.parent
@@ -630,6 +674,8 @@ def _save_file(
         raise PlanFileError(f"Cannot save to '{path}': it is a folder. Choose a file name ending in .tplan.")
     _refuse_read_only(path, where)
     with files.plan_lock(path, str(where)):
+        if new_only and path.exists():
+            raise PlanExistsError(already_there(where, None))
         temp = files.temp_path(path)
         try:
             for leftover in files.leftovers(path):  # of saves killed earlier; we hold the lock, so none is running

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain import Plan, PlanError
+from ..domain import Plan
 from ..persistence import PlanConflictError, is_database_url
 from ..persistence.origin import when_text
 from .progress import Progress, ReportFn
@@ -58,16 +58,26 @@ def save_plan(plan: Plan, target: str, progress: Progress | ReportFn | None = No
 
 
 def check_new_target(target: str, *, force: bool = False) -> None:
-    """Raise PlanError when ``target`` is an existing plan file and ``force`` is not given (call it before
-    building a plan, so nothing is built in vain)."""
-    if not force and not is_database_url(target) and Path(target).exists():
-        raise PlanError(f"{target} already exists. Choose another file name, or add --force to replace it.")
+    """Raise PlanExistsError when ``target`` already holds a plan (an existing file, or a plan of that name in
+    the database) and ``force`` is not given. Call it before building a plan, so nothing is built in vain; the
+    save itself checks again (:func:`create_plan`), so a plan made meanwhile by someone else is not replaced."""
+    if force:
+        return
+    from ..persistence import PlanExistsError, plan_exists, plan_target
+    from ..persistence.store import already_there
+
+    stored = plan_exists(target)
+    if stored is not None:
+        raise PlanExistsError(already_there(plan_target(target), stored))
 
 
 def create_plan(plan: Plan, target: str, *, force: bool = False) -> None:
-    """Save a new plan (or a copy) to ``target``. An existing plan file is replaced only with ``force``."""
+    """Save a new plan (or a copy) to ``target``. An existing plan (file or database plan) is replaced only with
+    ``force``."""
+    from ..persistence import save_plan as store
+
     check_new_target(target, force=force)
-    save_plan(plan, target)
+    store(plan, target, new_only=not force)
 
 
 # --- crash recovery -----------------------------------------------------------------------------------------------

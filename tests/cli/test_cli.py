@@ -286,9 +286,19 @@ def test_plan_on_a_postgresql_server(run, tmp_path: Path) -> None:
     url = os.environ.get("TP_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("set TP_TEST_POSTGRES_URL to run the PostgreSQL tests (.ci/start-postgres starts a server)")
-    target = f"{url}?plan=cli-demo"
+    import uuid
+
+    target = f"{url}?plan=cli-demo-{uuid.uuid4().hex[:10]}"
     assert run("demo", target).exit_code == 0
     code, doc = _check_json(run, target)
     assert code == 1 and {f["code"] for f in doc["flags"]} >= {"UNFUNDED_TERRITORY", "UNPLANNED_REGION"}
     assert run("scenario", "copy", target, "baseline", "Server what-if").exit_code == 0
     assert "Server what-if:" in run("scenario", "list", target).stdout
+    # A second demo (or new) onto the same server plan is refused, as onto a file, and the plan keeps its what-if.
+    again = run("demo", target)
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr and "--force" in again.stderr and "secret" not in again.stderr
+    assert "Server what-if:" in run("scenario", "list", target).stdout
+    # --force replaces it.
+    assert run("demo", target, "--force").exit_code == 0
+    assert "Server what-if:" not in run("scenario", "list", target).stdout
