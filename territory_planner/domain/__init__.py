@@ -3,7 +3,7 @@
 from .aggregates import TerritoryAggregates, count_pieces
 from .assumptions import FUNNEL_KEYS, PLAN_KEYS, TEXT_PLAN_KEYS, Assumptions, FunnelAssumptions, validate_value
 from .checks import FLAG_CODES, Flag, HireResult, Report, TerritoryResult, Totals, evaluate
-from .errors import DuplicateName, InvalidAssumption, PlanError, UnknownName
+from .errors import DuplicateName, InvalidAssumption, PlanError, TerritoryLocked, UnknownName
 from .funnel import FunnelResult, fund_by_month, monthly_quotas, period_quota, ramp, reverse_funnel
 from .model import (
     BASELINE,
@@ -43,6 +43,7 @@ __all__ = [
     "Seller",
     "Territory",
     "TerritoryAggregates",
+    "TerritoryLocked",
     "TerritoryResult",
     "Totals",
     "UnknownName",

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from .errors import DuplicateName, PlanError, UnknownName
-from .formatting import count
+from .errors import DuplicateName, PlanError, TerritoryLocked, UnknownName
+from .formatting import count, plural_noun
 from .governance import Approval, Comment
 from .handshake import Kpi
 from .model import Allocation, Plan, Region, Scenario, Seller, Territory
@@ -30,6 +30,34 @@ def _plural(n: int, noun: str) -> str:
 
 
 # --- assignments -------------------------------------------------------------------------------------------
+
+
+def lock_refusal(
+    scenario: Scenario, groups: Iterable[tuple[str | None, Iterable[str]]], noun: str = "unit"
+) -> str | None:
+    """Why moving these units is refused, or None: a locked territory neither gains nor loses units.
+
+    The one place this rule lives: :class:`AssignUnits` enforces it (so the CLI, imports, the builder and shared
+    changes obey it), and the app asks it first to explain a refused stroke. Units that stay where they are do
+    not count, so painting over a locked territory with its own name, or re-importing its rows, is fine.
+    """
+    locked = {name for name, t in scenario.territories.items() if t.locked}
+    if not locked:
+        return None
+    for territory, group in groups:
+        units = tuple(group)
+        moving = [u for u in units if scenario.assignment.get(u) != territory]
+        if territory in locked and (moving or not units):
+            return f"{territory} is locked. Unlock it to add or remove its {plural_noun(noun)}."
+        taken = [(u, scenario.assignment[u]) for u in moving if scenario.assignment.get(u) in locked]
+        if taken:
+            unit, owner = taken[0]
+            more = f" (and {len(taken) - 1:,} more)" if len(taken) > 1 else ""
+            return (
+                f"{noun.capitalize()} {unit}{more} belongs to locked territory '{owner}'. "
+                f"Unlock {owner} to move its {plural_noun(noun)}."
+            )
+    return None
 
 
 @dataclass(frozen=True)
@@ -66,6 +94,9 @@ class AssignUnits:
             if unknown:
                 shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
                 raise UnknownName(f"Layer '{plan.layer.name}' has no unit with id {shown}.")
+        refused = lock_refusal(scenario, self.groups, self.noun)
+        if refused:
+            raise TerritoryLocked(refused)
         first_old: dict[str, str | None] = {}
         for territory, units in self.groups:
             old = scenario.set_assignments(units, territory)

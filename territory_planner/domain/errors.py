@@ -17,3 +17,7 @@ class UnknownName(PlanError):
 
 class DuplicateName(PlanError):
     """A new territory, region, seller or scenario would take a name that is already used."""
+
+
+class TerritoryLocked(PlanError):
+    """A change would add units to, or take units from, a locked territory (unlock it first)."""

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
-from ..domain.commands import RenameTerritory
+from ..domain.commands import RenameTerritory, lock_refusal
 from .assumptions_panel import AssumptionsPanel
 from .messages import Messenger
 from .model_base import plural
@@ -261,10 +261,9 @@ class PaintController(QObject):
         if not has_target:
             self._messages.error("Choose the territory to paint into first: select its row in Territories.")
             return False
-        if territory is not None and doc.scenario.territories[territory].locked:
-            self._messages.error(
-                f"{territory} is locked. Unlock it to add or remove its {plural(doc.plan.layer.unit_noun)}."
-            )
+        refused = lock_refusal(doc.scenario, ((territory, ()),), doc.plan.layer.unit_noun)
+        if territory is not None and refused:
+            self._messages.error(refused)
             return False
         layer = doc.plan.layer
         positions = layer.positions(unit_ids)

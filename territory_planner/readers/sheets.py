@@ -42,6 +42,7 @@ from ..domain.commands import (
     SetAllocation,
     SetAssumption,
     SetUnitAttributes,
+    lock_refusal,
 )
 from ..domain.model import check_color, check_name
 from .errors import InputFileError, Problem
@@ -192,6 +193,8 @@ def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territor
     territories = set(s.territories) if known_territories is None else known_territories
     groups: dict[str | None, list[str]] = {}
     seen: dict[str, tuple[int, dict[str, str]]] = {}
+    noun = plan.layer.unit_noun
+    any_locked = any(t.locked for t in s.territories.values())
     units = dict(_unit_ids(plan, c, table))
     for row, values in table.rows:
         if row not in units:
@@ -202,9 +205,12 @@ def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territor
             continue
         if c.repeated_unit(row, unit, seen, values):
             continue
+        refused = lock_refusal(s, ((territory, (unit,)),), noun) if any_locked else None
+        if refused:
+            c.add(row, "territory", refused)
+            continue
         groups.setdefault(territory, []).append(unit)
     c.raise_if_any()
-    noun = plan.layer.unit_noun
     commands = tuple(AssignUnits(scenario, ((t, tuple(u)),), noun) for t, u in groups.items())
     return Batch(f"Import {len(seen):,} assignments from {Path(path).name}", commands)
 

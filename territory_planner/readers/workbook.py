@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..domain import Plan
-from ..domain.commands import Batch, Command
+from ..domain.commands import Batch, Command, LockTerritory
 from ..domain.text import unguard_formula
 from .errors import InputFileError, Problem, file_problem
 from .sheets import read_sheet
@@ -92,6 +92,7 @@ def read_workbook(plan: Plan, scenario: str, path: str | Path) -> Batch:
         )
     staging = plan.deepcopy()
     batches: list[Command] = []
+    relock: list[str] = []
     with tempfile.TemporaryDirectory(prefix="tp-workbook-") as folder:
         for kind, sheet in WORKBOOK_SHEETS.items():
             table = read_table(source, sheet=sheet)
@@ -103,4 +104,13 @@ def read_workbook(plan: Plan, scenario: str, path: str | Path) -> Batch:
                 raise _in_sheet(exc, source, sheet) from None
             batch.apply(staging)
             batches.append(Batch(f"{batch.label.replace(copy.name, sheet)}", batch.commands))
+            if kind == "territories" and any(t.locked for t in staging.scenario(scenario).territories.values()):
+                # The workbook is the whole scenario, its locked territories' units included: they are unlocked
+                # while its assignments go in and locked again at the end (locks are checked in the domain).
+                relock = [n for n, t in staging.scenario(scenario).territories.items() if t.locked]
+                unlock = Batch("Unlock for the import", tuple(LockTerritory(scenario, n, False) for n in relock))
+                unlock.apply(staging)
+                batches.append(unlock)
+    if relock:
+        batches.append(Batch("Lock again", tuple(LockTerritory(scenario, n, True) for n in relock)))
     return Batch(f"Import workbook {source.name}", tuple(batches))

@@ -302,3 +302,34 @@ def test_plan_on_a_postgresql_server(run, tmp_path: Path) -> None:
     # --force replaces it.
     assert run("demo", target, "--force").exit_code == 0
     assert "Server what-if:" not in run("scenario", "list", target).stdout
+
+
+def test_a_cli_assignment_into_or_out_of_a_locked_territory_is_refused(run, demo_plan: Path, tmp_path: Path) -> None:
+    lock = _write(tmp_path / "lock.csv", [["territory", "locked"], ["Texas", "yes"]])
+    assert run("import", "territories", demo_plan, lock, "--merge").exit_code == 0
+    before = _digest(demo_plan)
+    into = _write(
+        tmp_path / "into.csv", [["unit_id", "territory"], ["06001", "Southern California"], ["06037", "Texas"]]
+    )
+    result = run("import", "assignments", demo_plan, into)
+    assert result.exit_code == 2
+    assert "into.csv" in result.stderr and "row 3" in result.stderr and "Texas is locked" in result.stderr
+    assert "nothing was imported" in result.stderr
+    out = _write(tmp_path / "out.csv", [["unit_id", "territory"], ["48201", ""]])  # Harris County, TX
+    result = run("import", "assignments", demo_plan, out)
+    assert result.exit_code == 2 and "locked territory 'Texas'" in result.stderr
+    assert _digest(demo_plan) == before
+    # Rows that leave Texas's counties where they are go through, and a whole-scenario workbook keeps the lock.
+    same = _write(tmp_path / "same.csv", [["unit_id", "territory"], ["48201", "Texas"]])
+    assert run("import", "assignments", demo_plan, same).exit_code == 0
+    xlsx = tmp_path / "pack.xlsx"
+    assert run("export", demo_plan, "--xlsx", xlsx).exit_code == 0
+    fresh = tmp_path / "fresh.tplan"
+    assert run("new", fresh, "--layer", "us-counties").exit_code == 0
+    assert run("import", "workbook", fresh, xlsx).exit_code == 0
+    assert _check_json(run, fresh) == _check_json(run, demo_plan)
+    sheets = tmp_path / "sheets"
+    assert run("export-data", fresh, sheets).exit_code == 0
+    with open(sheets / "territories.csv", encoding="utf-8") as handle:
+        locked = {r["territory"]: r["locked"] for r in csv.DictReader(handle)}
+    assert locked["Texas"] == "yes" and locked["Southern California"] == "no"

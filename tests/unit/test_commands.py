@@ -30,6 +30,7 @@ from territory_planner.domain import (
     Scenario,
     Seller,
     Territory,
+    TerritoryLocked,
     UnknownName,
 )
 from territory_planner.domain.commands import (
@@ -148,6 +149,7 @@ def test_set_unit_attributes_round_trip_gives_back_the_exact_layer(plan: Plan, c
 
 def test_assign_units_from_several_territories_and_unassigned(plan: Plan) -> None:
     u = units(plan)
+    LockTerritory(BASELINE, "Denver", False).apply(plan)
     # u1 from Boston, u2 from New York, u3 unassigned, u4 from Denver -> all to Austin
     command = AssignUnits.to(BASELINE, [u[1], u[2], u[3], u[4]], "Austin")
     assert command.label == "Assign 4 units to Austin"
@@ -157,6 +159,35 @@ def test_assign_units_from_several_territories_and_unassigned(plan: Plan) -> Non
     assert s.assignment[u[0]] == "Boston" and s.assignment[u[5]] == "Denver"
     assert u[3] not in before.scenario().assignment
     assert plan.scenario(WHAT_IF).content_equals(before.scenario(WHAT_IF))  # other scenarios untouched
+
+
+@pytest.mark.parametrize(
+    ("groups", "words"),
+    [
+        ((("Denver", (0,)),), "Denver is locked"),  # into a locked territory
+        (((None, (4,)),), "belongs to locked territory 'Denver'"),  # out of it (unassigned)
+        ((("Austin", (3, 5)),), "Unit "),  # out of it into another territory, among other units
+        ((("Boston", (3,)), ("Austin", (4,))), "locked territory 'Denver'"),  # in a later group of one command
+    ],
+)
+def test_a_locked_territory_neither_gains_nor_loses_units(plan: Plan, groups: tuple, words: str) -> None:
+    u = units(plan)
+    command = AssignUnits(BASELINE, tuple((t, tuple(u[i] for i in ids)) for t, ids in groups))
+    before = snapshot(plan)
+    with pytest.raises(TerritoryLocked, match=words):
+        command.apply(plan)
+    assert_same_plan(plan, before)  # refused before anything changed, the earlier groups included
+
+
+def test_units_that_stay_in_a_locked_territory_are_not_a_change(plan: Plan) -> None:
+    u = units(plan)
+    # Painting Denver's own units with Denver (and an unlocked move beside it) is allowed.
+    _, after = round_trip(plan, AssignUnits(BASELINE, (("Denver", (u[4], u[5])), ("Austin", (u[0],)))))
+    assert after.scenario().assignment[u[4]] == "Denver" and after.scenario().assignment[u[0]] == "Austin"
+    # The same move in an unlocked copy goes through: the lock is what refuses it.
+    LockTerritory(BASELINE, "Denver", False).apply(plan)
+    AssignUnits.to(BASELINE, [u[4]], None).apply(plan)
+    assert u[4] not in plan.scenario().assignment
 
 
 def test_unassign_units(plan: Plan) -> None:
@@ -169,6 +200,7 @@ def test_unassign_units(plan: Plan) -> None:
 
 def test_assign_several_groups_in_one_command(plan: Plan) -> None:
     u = units(plan)
+    LockTerritory(BASELINE, "Denver", False).apply(plan)
     command = AssignUnits(BASELINE, (("Austin", (u[0], u[3])), ("Boston", (u[2],)), (None, (u[4],))), "county")
     assert command.label == "Reassign 4 counties"
     _, after = round_trip(plan, command)

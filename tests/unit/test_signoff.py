@@ -317,7 +317,7 @@ def test_history_filters_by_scenario_territory_and_seller(plan: Plan) -> None:
     from territory_planner.domain.history import history
 
     apply_command(plan, c.RecolourTerritory(BASELINE, "Boston", "#111111"), author="Dana")
-    apply_command(plan, c.AssignUnits.to(WHAT_IF, ["01001"], "Denver"), author="Lee")
+    apply_command(plan, c.AssignUnits.to(WHAT_IF, ["01001"], "Austin"), author="Lee")
     apply_command(
         plan, c.EditSeller(BASELINE, "Hal", replace(plan.scenario().sellers["Hal"], ramp_months=4)), author="Lee"
     )
@@ -325,10 +325,10 @@ def test_history_filters_by_scenario_territory_and_seller(plan: Plan) -> None:
     assert [e.author for e in history(plan, scenario=BASELINE)] == ["Dana", "Lee"]
     assert [e.description for e in history(plan, territory="Boston")] == [
         "Recolour territory Boston",
-        "Assign 1 unit to Denver",  # the unit came out of Boston
+        "Assign 1 unit to Austin",  # the unit came out of Boston
         "Edit seller Hal",  # Hal sells in Boston
     ]
-    assert [e.description for e in history(plan, territory="Denver")] == ["Assign 1 unit to Denver"]
+    assert [e.description for e in history(plan, territory="Austin")] == ["Assign 1 unit to Austin"]
     assert [e.description for e in history(plan, seller="Hal")] == ["Edit seller Hal"]
     assert len(history(plan)) == 4
 
