@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import render as qtmap
+from .. import render
 
 _ARGB = QImage.Format.Format_ARGB32_Premultiplied
 
@@ -44,7 +44,7 @@ class HatchTileItem(QGraphicsItem):
     stays anchored to the map and keeps a constant spacing on screen.
     """
 
-    def __init__(self, geometry: qtmap.MapGeometry, style: qtmap.MapStyle, z: float) -> None:
+    def __init__(self, geometry: render.MapGeometry, style: render.MapStyle, z: float) -> None:
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(z)
@@ -93,11 +93,11 @@ class HatchTileItem(QGraphicsItem):
         antialiased = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
-        for kind in (qtmap.STATUS_AT_RISK, qtmap.STATUS_UNFUNDED):
+        for kind in (render.STATUS_AT_RISK, render.STATUS_UNFUNDED):
             chosen = units[visible & (kinds == kind)]
             if not len(chosen):
                 continue
-            painter.setBrush(qtmap.hatch_brush(kind, painter, self._style))
+            painter.setBrush(render.hatch_brush(kind, painter, self._style))
             for unit in chosen.tolist():
                 painter.drawPath(paths[unit])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
@@ -247,7 +247,7 @@ _LABEL_IMAGES: dict[tuple, QImage] = {}
 _LABEL_IMAGES_MAX = 512
 
 
-def _label_image(layout: qtmap.LabelLayout, style: qtmap.MapStyle, font: QFont, rect: QRectF, dpr: float) -> QImage:
+def _label_image(layout: render.LabelLayout, style: render.MapStyle, font: QFont, rect: QRectF, dpr: float) -> QImage:
     key = (
         layout.name,
         layout.caption,
@@ -266,7 +266,7 @@ def _label_image(layout: qtmap.LabelLayout, style: qtmap.MapStyle, font: QFont, 
         image.setDevicePixelRatio(dpr)
         image.fill(Qt.GlobalColor.transparent)
         p = QPainter(image)
-        qtmap.draw_label(p, QPointF(rect.width() / 2, rect.height() / 2), layout, style, font)
+        render.draw_label(p, QPointF(rect.width() / 2, rect.height() / 2), layout, style, font)
         p.end()
         if len(_LABEL_IMAGES) >= _LABEL_IMAGES_MAX:
             del _LABEL_IMAGES[next(iter(_LABEL_IMAGES))]  # the oldest
@@ -277,7 +277,7 @@ def _label_image(layout: qtmap.LabelLayout, style: qtmap.MapStyle, font: QFont, 
 class LabelItem(QGraphicsItem):
     """A territory name (and funding caption) at constant screen size, wherever the map is zoomed."""
 
-    def __init__(self, layout: qtmap.LabelLayout, style: qtmap.MapStyle, font: QFont, z: float) -> None:
+    def __init__(self, layout: render.LabelLayout, style: render.MapStyle, font: QFont, z: float) -> None:
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -309,10 +309,10 @@ class LegendWidget(QWidget):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
-        self._legend = qtmap.legend_for("territory")
+        self._legend = render.legend_for("territory")
         self._resize()
 
-    def legend(self) -> qtmap.Legend:
+    def legend(self) -> render.Legend:
         return self._legend
 
     def set_scale(self, scale: float) -> None:
@@ -325,18 +325,18 @@ class LegendWidget(QWidget):
         self._resize()
         self.update()
 
-    def set_legend(self, legend: qtmap.Legend) -> None:
+    def set_legend(self, legend: render.Legend) -> None:
         self._legend = legend
         self._resize()
         self.update()
 
     def _resize(self) -> None:
-        size = qtmap.legend_size(self._legend, self.font())
+        size = render.legend_size(self._legend, self.font())
         self.setFixedSize(QSize(int(size.width()) + 2, int(size.height()) + 2))
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        qtmap.paint_legend(painter, QPointF(0, 0), self._legend, self.font())
+        render.paint_legend(painter, QPointF(0, 0), self._legend, self.font())
         painter.end()
 
 

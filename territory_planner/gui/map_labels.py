@@ -10,26 +10,26 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
-from .. import render as qtmap
+from .. import render
 from .map_items import LABEL, LabelItem
 
 
 class TerritoryLabels:
     """One label per territory, at the centre of its largest piece; only labels that do not collide are shown."""
 
-    def __init__(self, scene: QGraphicsScene, style: qtmap.MapStyle) -> None:
+    def __init__(self, scene: QGraphicsScene, style: render.MapStyle) -> None:
         self._scene = scene
         self._style = style
-        self._font = qtmap.label_font(style)
-        self._anchors: list[qtmap.LabelAnchor] = []
-        self._layouts: dict[int, qtmap.LabelLayout] = {}
+        self._font = render.label_font(style)
+        self._anchors: list[render.LabelAnchor] = []
+        self._layouts: dict[int, render.LabelLayout] = {}
         self._items: dict[int, LabelItem] = {}
         self._scale = 1.0
 
     def set_scale(self, scale: float) -> None:
         """Type size of names and status words: 1.0 in the window, larger in workshop mode (rebuild next)."""
         self._scale = scale
-        self._font = qtmap.label_font(replace(self._style, label_point_size=self._style.label_point_size * scale))
+        self._font = render.label_font(replace(self._style, label_point_size=self._style.label_point_size * scale))
 
     def font(self) -> QFont:
         return QFont(self._font)
@@ -40,7 +40,7 @@ class TerritoryLabels:
 
     def rebuild(
         self,
-        geometry: qtmap.MapGeometry | None,
+        geometry: render.MapGeometry | None,
         codes: np.ndarray,
         names: Sequence[str],
         kinds: np.ndarray,
@@ -53,9 +53,9 @@ class TerritoryLabels:
         if geometry is None or not len(names):
             self._anchors = []
             return
-        self._anchors = qtmap.territory_label_anchors(geometry, codes)
+        self._anchors = render.territory_label_anchors(geometry, codes)
         self._layouts = {
-            a.code: qtmap.label_layout(names[a.code], int(kinds[a.code]), locked[a.code], self._style, self._font)
+            a.code: render.label_layout(names[a.code], int(kinds[a.code]), locked[a.code], self._style, self._font)
             for a in self._anchors
         }
         for anchor in self._anchors:
@@ -70,7 +70,7 @@ class TerritoryLabels:
         if not self._items:
             return
         shown = {
-            anchor.code for anchor, _ in qtmap.place_labels(self._anchors, self._layouts, transform, viewport, avoid)
+            anchor.code for anchor, _ in render.place_labels(self._anchors, self._layouts, transform, viewport, avoid)
         }
         for code, item in self._items.items():
             visible = code in shown
@@ -85,8 +85,8 @@ class TerritoryLabels:
         """Draw the labels that fit ``rect`` (device coordinates of ``painter``, scene mapped by ``transform``)."""
         if not self._anchors:
             return
-        for anchor, center in qtmap.place_labels(self._anchors, self._layouts, transform, rect):
-            qtmap.draw_label(painter, center, self._layouts[anchor.code], self._style, self._font)
+        for anchor, center in render.place_labels(self._anchors, self._layouts, transform, rect):
+            render.draw_label(painter, center, self._layouts[anchor.code], self._style, self._font)
 
 
 __all__ = ["TerritoryLabels"]

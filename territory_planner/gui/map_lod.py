@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QApplication, QGraphicsScene
 
-from .. import render as qtmap
+from .. import render
 from .map_items import RASTER, RasterItem
 from .map_raster import RasterImage, RasterRenderer, RasterRequest
 
@@ -96,7 +96,7 @@ class LevelOfDetail(QObject):
         scene.addItem(self._view_item)
 
     # -- rendering -----------------------------------------------------------------------------------------------
-    def prepare(self, geometry: qtmap.MapGeometry) -> None:
+    def prepare(self, geometry: render.MapGeometry) -> None:
         """A layer needing the map image is coming: let the worker make its unit paths while the GUI makes items."""
         if geometry.n > self._view.VECTOR_BUDGET:
             self._renderer.prepare(geometry)
@@ -126,7 +126,7 @@ class LevelOfDetail(QObject):
         if geometry is None or not self.needs_raster():
             self._pending = False
             return
-        rect = qtmap.padded(geometry.extent)
+        rect = render.padded(geometry.extent)
         fit = self._fit_scale(geometry)
         scale = self._raster_scale(geometry)
         request = self._request(
@@ -142,7 +142,7 @@ class LevelOfDetail(QObject):
 
     def _request(
         self,
-        geometry: qtmap.MapGeometry,
+        geometry: render.MapGeometry,
         rect: QRectF,
         width: int,
         height: int,
@@ -175,16 +175,16 @@ class LevelOfDetail(QObject):
             aliased=aliased,
         )
 
-    def _fit_scale(self, geometry: qtmap.MapGeometry) -> float:
+    def _fit_scale(self, geometry: render.MapGeometry) -> float:
         """Device pixels per scene unit when the whole layer fits the viewport."""
-        rect = qtmap.padded(geometry.extent)
+        rect = render.padded(geometry.extent)
         vp = self._view.viewport().size()
         fit = min(max(vp.width(), 400) / rect.width(), max(vp.height(), 300) / rect.height())
         return fit * self._view.devicePixelRatioF()
 
-    def _raster_scale(self, geometry: qtmap.MapGeometry) -> float:
+    def _raster_scale(self, geometry: render.MapGeometry) -> float:
         """Scale of the map image: fine enough for zooming in until few enough units are in view for items."""
-        rect = qtmap.padded(geometry.extent)
+        rect = render.padded(geometry.extent)
         budget = self._view.VECTOR_BUDGET
         side = self._view.RASTER_MAX_SIDE
         zoom = max(1.0, math.sqrt(geometry.n / budget) * 1.25)
@@ -243,7 +243,7 @@ class LevelOfDetail(QObject):
         return not self._pending and self._view_pending is None
 
     # -- the view image --------------------------------------------------------------------------------------------
-    def _map_image_exact(self, geometry: qtmap.MapGeometry) -> bool:
+    def _map_image_exact(self, geometry: render.MapGeometry) -> bool:
         """True when the map image, shown at the current zoom, looks (nearly) as the vector items would.
 
         Its pens are sized for fit-to-window: zoomed in further, its territory borders grow with the zoom (the
@@ -267,7 +267,7 @@ class LevelOfDetail(QObject):
         scale = self._device_scale()
         return abs(item.pixels_per_unit() - scale) <= 1e-6 * scale
 
-    def _update_view_image(self, geometry: qtmap.MapGeometry) -> None:
+    def _update_view_image(self, geometry: render.MapGeometry) -> None:
         """In raster mode: show the view image when the map image is not exact, and keep it current."""
         item = self._view_item
         if item is None or self._image is None:
@@ -299,7 +299,7 @@ class LevelOfDetail(QObject):
         scale = self._device_scale()
         visible = self._view.visible_scene_rect()
         mx, my = visible.width() * self.VIEW_MARGIN, visible.height() * self.VIEW_MARGIN
-        rect = visible.adjusted(-mx, -my, mx, my).intersected(qtmap.padded(geometry.extent))
+        rect = visible.adjusted(-mx, -my, mx, my).intersected(render.padded(geometry.extent))
         if rect.isEmpty():
             return
         width, height = max(1, math.ceil(rect.width() * scale)), max(1, math.ceil(rect.height() * scale))
@@ -436,14 +436,14 @@ class LevelOfDetail(QObject):
             self._view_timer.stop()
             self._apply_unit_border_lod(geometry)
 
-    def _apply_unit_border_lod(self, geometry: qtmap.MapGeometry) -> None:
+    def _apply_unit_border_lod(self, geometry: render.MapGeometry) -> None:
         view = self._view
         style = view.map_style()
-        show = qtmap.unit_borders_visible(geometry, view.current_scale(), style)
+        show = render.unit_borders_visible(geometry, view.current_scale(), style)
         if show == self._unit_borders_shown:
             return
         self._unit_borders_shown = show
-        view.unit_items().set_unit_pen(qtmap.unit_border_pen(style) if show else QPen(Qt.PenStyle.NoPen))
+        view.unit_items().set_unit_pen(render.unit_border_pen(style) if show else QPen(Qt.PenStyle.NoPen))
 
     def _on_display_timer(self) -> None:
         """The zoom has settled: make the 1:1 display copy of the map image for it."""

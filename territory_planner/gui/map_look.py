@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import render as qtmap
+from .. import render
 from ..domain import Layer
 from ..domain.status import STATUS_LABEL
 
@@ -19,7 +19,7 @@ from ..domain.status import STATUS_LABEL
 class MapLook:
     """Territory state and colour mode of a map of ``n`` units."""
 
-    def __init__(self, style: qtmap.MapStyle, n: int = 0) -> None:
+    def __init__(self, style: render.MapStyle, n: int = 0) -> None:
         self._style = style
         self.n = n
         self.codes = np.full(n, -1, dtype=np.int64)
@@ -31,7 +31,7 @@ class MapLook:
         self.color_mode = "territory"
         self.values: np.ndarray | None = None
         self.value_label = ""
-        self.classes: qtmap.MeasureClasses | None = None
+        self.classes: render.MeasureClasses | None = None
 
     # -- changes -------------------------------------------------------------------------------------------------
     def set_territories(
@@ -54,7 +54,7 @@ class MapLook:
         self.names = [str(n) for n in names] + [f"Territory {i + 1}" for i in range(len(names), ncodes)]
         self.status = list(status) + [None] * (ncodes - len(status))
         self.locked = [bool(x) for x in locked] + [False] * (ncodes - len(locked))
-        self.kinds = qtmap.status_kinds(self.status, ncodes)
+        self.kinds = render.status_kinds(self.status, ncodes)
 
     def move_units(self, positions: np.ndarray, codes: np.ndarray) -> None:
         """``positions`` now belong to ``codes`` (already broadcast to the same length)."""
@@ -64,12 +64,12 @@ class MapLook:
 
     def set_status(self, status: Sequence[str | None]) -> None:
         self.status = list(status) + [None] * (len(self.colors) - len(status))
-        self.kinds = qtmap.status_kinds(self.status, len(self.colors))
+        self.kinds = render.status_kinds(self.status, len(self.colors))
 
     def set_color_mode(self, mode: str, values: np.ndarray | None, label: str, check_length: bool) -> None:
         """Colour by ``territory``, ``status`` or ``measure`` (``values``: one per unit)."""
-        if mode not in qtmap.COLOR_MODES:
-            raise ValueError(f"Unknown colour mode '{mode}': use one of {', '.join(qtmap.COLOR_MODES)}.")
+        if mode not in render.COLOR_MODES:
+            raise ValueError(f"Unknown colour mode '{mode}': use one of {', '.join(render.COLOR_MODES)}.")
         if mode == "measure":
             if values is None:
                 raise ValueError("The measure colour mode needs one value per unit.")
@@ -78,7 +78,7 @@ class MapLook:
                 raise ValueError(f"Expected one value per unit ({self.n}), got {values.shape}.")
             self.values = values.copy()
             self.value_label = label
-            self.classes = qtmap.measure_classes(values, label, self._style)
+            self.classes = render.measure_classes(values, label, self._style)
         else:
             self.values, self.value_label, self.classes = None, "", None
         self.color_mode = mode
@@ -88,7 +88,7 @@ class MapLook:
         """(fill RGB, hatch kind, border kind) of the units at ``positions``."""
         codes = self.codes[positions]
         values = self.values[positions] if self.values is not None else None
-        fill = qtmap.unit_fill_rgb(
+        fill = render.unit_fill_rgb(
             codes,
             self.colors,
             self.status,
@@ -97,7 +97,7 @@ class MapLook:
             classes=self.classes,
             style=self._style,
         )
-        hatch = qtmap.hatch_kinds(codes, self.status, len(self.colors), self.color_mode)
+        hatch = render.hatch_kinds(codes, self.status, len(self.colors), self.color_mode)
         kinds = self.kinds
         border_kind = (
             np.where(codes >= 0, kinds[np.maximum(codes, 0)], 0).astype(np.int8)
@@ -106,9 +106,9 @@ class MapLook:
         )
         return fill, hatch, border_kind
 
-    def legend(self) -> qtmap.Legend:
+    def legend(self) -> render.Legend:
         missing = bool(self.values is not None and (~np.isfinite(self.values)).any())
-        return qtmap.legend_for(self.color_mode, self.status or None, self.classes, missing, self._style)
+        return render.legend_for(self.color_mode, self.status or None, self.classes, missing, self._style)
 
     def tooltip(self, layer: Layer, unit_id: str, unit: int) -> str:
         """Unit name and id, its territory and funding status, and its main attributes (rich text)."""
@@ -127,7 +127,7 @@ class MapLook:
                 lines.append(f"{column.capitalize()}: {_escape(text)}")
         if self.color_mode == "measure" and self.values is not None:
             label = self.value_label or "Value"
-            lines.append(f"{_escape(label)}: {qtmap.compact_number(float(self.values[unit]))}")
+            lines.append(f"{_escape(label)}: {render.compact_number(float(self.values[unit]))}")
         return "<br>".join(lines)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 
-from .. import render as qtmap
+from .. import render
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QGraphicsView
@@ -22,7 +22,7 @@ else:
 class MapNavigation(_ViewBase):
     """Mixed into :class:`~territory_planner.gui.map_view.MapView`, which provides the state named here."""
 
-    _geometry: qtmap.MapGeometry | None
+    _geometry: render.MapGeometry | None
     _fit_scale: float
     _auto_fit: bool
 
@@ -44,7 +44,7 @@ class MapNavigation(_ViewBase):
         if self._geometry is None:
             return
         self.resetTransform()
-        self.fitInView(qtmap.padded(self._geometry.extent), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(render.padded(self._geometry.extent), Qt.AspectRatioMode.KeepAspectRatio)
         self._fit_scale = self.current_scale()
         self._auto_fit = True
         self._view_changed()
@@ -64,7 +64,7 @@ class MapNavigation(_ViewBase):
             side = max(rect.width(), rect.height(), min_side)
             rect = QRectF(c.x() - side / 2, c.y() - side / 2, side, side)
         self.resetTransform()
-        self.fitInView(qtmap.padded(rect, 0.12), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(render.padded(rect, 0.12), Qt.AspectRatioMode.KeepAspectRatio)
         self._auto_fit = False
         self._view_changed()
 

@@ -16,7 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QPoint, QRect, QRectF, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
-from .. import render as qtmap
+from .. import render
 
 
 @dataclass
@@ -24,7 +24,7 @@ class RasterRequest:
     """Everything a worker needs to paint the map: copies of the per-unit state, never live view objects."""
 
     generation: int
-    geometry: qtmap.MapGeometry
+    geometry: render.MapGeometry
     rect: QRectF  # scene rectangle covered by the image
     width: int
     height: int
@@ -32,7 +32,7 @@ class RasterRequest:
     hatch: np.ndarray
     codes: np.ndarray
     border_kind: np.ndarray
-    style: qtmap.MapStyle
+    style: render.MapStyle
     min_level_scale: float  # stop making smaller copies below this many pixels per scene unit
     pixel_scale: float = 1.0  # how much finer than at fit-to-window the image is drawn
     #: ``map``: the whole map, shown shrunk; ``view``: the region in view drawn at the screen's exact scale.
@@ -73,12 +73,12 @@ class RasterImage:
     def repaint(
         self,
         scene_rect: QRectF,
-        geometry: qtmap.MapGeometry,
+        geometry: render.MapGeometry,
         fill: np.ndarray,
         hatch: np.ndarray,
         borders: list,
         border_kind: np.ndarray,
-        style: qtmap.MapStyle,
+        style: render.MapStyle,
     ) -> QRect:
         """Repaint the region around ``scene_rect`` with the current state (GUI thread, GUI-owned paths).
 
@@ -97,7 +97,7 @@ class RasterImage:
         painter.setClipRect(pixels)
         painter.fillRect(pixels, QColor(style.background))
         painter.setTransform(transform)
-        qtmap.paint_units(
+        render.paint_units(
             painter,
             geometry,
             fill,
@@ -146,7 +146,7 @@ def render_levels(request: RasterRequest, paths: list, borders: list) -> list[QI
     sy = request.height / request.rect.height()
     painter.setTransform(QTransform(sx, 0, 0, sy, -request.rect.left() * sx, -request.rect.top() * sy))
     geometry = _PathsView(request.geometry, paths)
-    qtmap.paint_units(
+    render.paint_units(
         painter,
         geometry,  # type: ignore[arg-type]
         request.fill,
@@ -171,7 +171,7 @@ def render_levels(request: RasterRequest, paths: list, borders: list) -> list[QI
 class _PathsView:
     """A MapGeometry seen with another set of paths (the worker's own copies)."""
 
-    def __init__(self, geometry: qtmap.MapGeometry, paths: list) -> None:
+    def __init__(self, geometry: render.MapGeometry, paths: list) -> None:
         self._geometry = geometry
         self.paths = paths
 
@@ -210,7 +210,7 @@ class _RenderJob(QRunnable):
 
 
 class _PrepareJob(QRunnable):
-    def __init__(self, renderer: RasterRenderer, geometry: qtmap.MapGeometry) -> None:
+    def __init__(self, renderer: RasterRenderer, geometry: render.MapGeometry) -> None:
         super().__init__()
         self._renderer = renderer
         self._geometry = geometry
@@ -236,14 +236,14 @@ class RasterRenderer(QObject):
         self.bridge.finished.connect(self._on_bridge_finished)
         self._latest: dict[str, int] = {}
         self._floor = 0
-        self._worker_paths: tuple[qtmap.MapGeometry, list] | None = None  # touched only by the worker thread
+        self._worker_paths: tuple[render.MapGeometry, list] | None = None  # touched only by the worker thread
 
     def request(self, request: RasterRequest) -> None:
         self._latest[request.kind] = request.generation
         # the view image is what the user is looking at: it goes before a queued whole-map render
         self._pool.start(_RenderJob(self, request), 1 if request.kind == "view" else 0)
 
-    def prepare(self, geometry: qtmap.MapGeometry) -> None:
+    def prepare(self, geometry: render.MapGeometry) -> None:
         """Make the worker's unit paths for ``geometry`` now, before the first render asks for them."""
         self._pool.start(_PrepareJob(self, geometry))
 
@@ -255,7 +255,7 @@ class RasterRenderer(QObject):
     def superseded(self, generation: int, kind: str) -> bool:
         return generation < max(self._floor, self._latest.get(kind, 0))
 
-    def worker_paths(self, geometry: qtmap.MapGeometry) -> list:
+    def worker_paths(self, geometry: render.MapGeometry) -> list:
         cached = self._worker_paths
         if cached is None or cached[0] is not geometry:
             paths = geometry.build_paths()

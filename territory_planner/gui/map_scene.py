@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
-from .. import render as qtmap
+from .. import render
 from .map_items import (
     ALERT,
     BORDER,
@@ -36,7 +36,7 @@ SELECTION_COLOR = "#1e6feb"
 HIGHLIGHT_COLOR = "#0b1220"
 
 
-class BackgroundTopologyGeometry(qtmap.MapGeometry):
+class BackgroundTopologyGeometry(render.MapGeometry):
     """A :class:`~territory_planner.render.geometry.MapGeometry` whose shared-edge topology is built on a thread.
 
     The topology (which unit lies across each ring segment) takes about a second at ZIP scale; built on a thread
@@ -53,7 +53,7 @@ class BackgroundTopologyGeometry(qtmap.MapGeometry):
     def _topology_job(self) -> None:
         scratch = types.SimpleNamespace(**self.__dict__)  # built apart, then published whole
         try:
-            qtmap.MapGeometry._build_topology(scratch)  # type: ignore[arg-type]
+            render.MapGeometry._build_topology(scratch)  # type: ignore[arg-type]
         except BaseException as exc:  # re-raised on first use, on the thread that needs it
             self._topology_error = exc
             return
@@ -80,12 +80,12 @@ class BackgroundTopologyGeometry(qtmap.MapGeometry):
 class UnitItems:
     """The scene items of one layer's units, and the fill/hatch/border style each currently shows."""
 
-    def __init__(self, scene: QGraphicsScene, style: qtmap.MapStyle, geometry: qtmap.MapGeometry | None) -> None:
+    def __init__(self, scene: QGraphicsScene, style: render.MapStyle, geometry: render.MapGeometry | None) -> None:
         self._scene = scene
         self._style = style
         self.geometry = geometry
         n = geometry.n if geometry is not None else 0
-        self.fill = np.full(n, qtmap.rgb(style.unassigned), dtype=np.int64)
+        self.fill = np.full(n, render.rgb(style.unassigned), dtype=np.int64)
         self.hatch = np.zeros(n, dtype=np.int8)
         self.border_kind = np.zeros(n, dtype=np.int8)
         self.border_items: list[QGraphicsPathItem | None] = [None] * n
@@ -105,7 +105,7 @@ class UnitItems:
         if geometry is not None:
             self._build(geometry)
 
-    def _build(self, geometry: qtmap.MapGeometry) -> None:
+    def _build(self, geometry: render.MapGeometry) -> None:
         n = geometry.n
         extent = geometry.extent
         grid = int(min(13, max(4, round(math.sqrt(n / 25)))))
@@ -116,7 +116,7 @@ class UnitItems:
         self._tile_of = ty * grid + tx
 
         brush = self._brush(int(self.fill[0]) if n else 0)
-        pen = qtmap.unit_border_pen(self._style)
+        pen = render.unit_border_pen(self._style)
         paths = geometry.paths
         tiles: dict[int, QGraphicsRectItem] = {}
         items: list[QGraphicsPathItem] = []
@@ -133,7 +133,7 @@ class UnitItems:
             self._scene.addItem(parent)
         self.unit_items = items
 
-    def _geometry(self) -> qtmap.MapGeometry:
+    def _geometry(self) -> render.MapGeometry:
         if self.geometry is None:  # only reachable through a programming error: no layer, no units to style
             raise RuntimeError("The map has no layer.")
         return self.geometry
@@ -214,12 +214,12 @@ class UnitItems:
                 self._restyle_border_item(unit)
 
     def _border_group_for(self, unit: int) -> int:
-        return ALERT if self.border_kind[unit] == qtmap.STATUS_UNFUNDED else BORDER
+        return ALERT if self.border_kind[unit] == render.STATUS_UNFUNDED else BORDER
 
     def _create_border_item(self, unit: int, path: QPainterPath) -> None:
         group = self._border_group_for(unit)
         item = QGraphicsPathItem(path, self._tile(group, int(self._tile_of[unit])))
-        item.setPen(qtmap.territory_border_pen(int(self.border_kind[unit]), self._style))
+        item.setPen(render.territory_border_pen(int(self.border_kind[unit]), self._style))
         item.setBrush(Qt.BrushStyle.NoBrush)
         self.border_items[unit] = item
         self._border_group[unit] = group
@@ -232,7 +232,7 @@ class UnitItems:
         if self._border_group[unit] != group:
             item.setParentItem(self._tile(group, int(self._tile_of[unit])))
             self._border_group[unit] = group
-        item.setPen(qtmap.territory_border_pen(int(self.border_kind[unit]), self._style))
+        item.setPen(render.territory_border_pen(int(self.border_kind[unit]), self._style))
 
     # -- overlays ------------------------------------------------------------------------------------------------
     def show_overlay(
@@ -319,7 +319,7 @@ class UnitItems:
     # -- export --------------------------------------------------------------------------------------------------
     def paint(self, painter: QPainter) -> None:
         """Draw fills, hatching and borders with ``painter`` (already transformed to scene coordinates)."""
-        qtmap.paint_units(
+        render.paint_units(
             painter, self._geometry(), self.fill, self.hatch, self.border_paths, self.border_kind, None, self._style
         )
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
-from .. import render as qtmap
+from .. import render
 from .map_items import GESTURE, PREVIEW, translucent
 from .map_scene import SELECTION_COLOR
 
@@ -66,7 +66,7 @@ class MapTool:
     def layer_changed(self) -> None:
         """The scene was cleared for a new layer: scene items of this tool are gone."""
 
-    def _geometry(self) -> qtmap.MapGeometry:
+    def _geometry(self) -> render.MapGeometry:
         geometry = self.view.map_geometry()
         if geometry is None:  # the view only starts gestures on a shown layer
             raise RuntimeError("The map tool was used without a layer on the map.")
@@ -199,7 +199,7 @@ class LassoTool(MapTool):
             self._add_gesture_item(self._item)
         path = QPainterPath()
         if self._points:
-            path.addPolygon(qtmap.polygon_from_array(np.array([[p.x(), p.y()] for p in self._points])))
+            path.addPolygon(render.polygon_from_array(np.array([[p.x(), p.y()] for p in self._points])))
         self._item.setPath(path)
         self._item.setVisible(True)
 
@@ -312,7 +312,7 @@ class PaintTool(MapTool):
         self._mask[new] = True
         self._order.extend(new.tolist())
         brush = QBrush(translucent(self.color, 235))
-        pen = qtmap.unit_border_pen(view.map_style())
+        pen = render.unit_border_pen(view.map_style())
         for unit in new.tolist():
             view.show_overlay(PREVIEW, unit, pen, brush)
         self._preview.extend(new.tolist())

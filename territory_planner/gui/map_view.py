@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
-from .. import render as qtmap
+from .. import render
 from ..domain import Layer
 from .map_items import LegendWidget
 from .map_labels import TerritoryLabels
@@ -66,7 +66,7 @@ class MapView(MapNavigation, QGraphicsView):
     #: Largest side of the cached whole-map image, in pixels.
     RASTER_MAX_SIDE = 4096
 
-    def __init__(self, parent: QWidget | None = None, style: qtmap.MapStyle = qtmap.DEFAULT_STYLE) -> None:
+    def __init__(self, parent: QWidget | None = None, style: render.MapStyle = render.DEFAULT_STYLE) -> None:
         super().__init__(parent)
         self._style = style
         self._scene = QGraphicsScene(self)
@@ -101,7 +101,7 @@ class MapView(MapNavigation, QGraphicsView):
 
     def _reset_layer_state(self) -> None:
         self._layer: Layer | None = None
-        self._geometry: qtmap.MapGeometry | None = None
+        self._geometry: render.MapGeometry | None = None
         self._ids: list[str] = []
         self._id_index: dict[str, int] = {}
         self._look = MapLook(self._style)
@@ -113,11 +113,11 @@ class MapView(MapNavigation, QGraphicsView):
     def layer(self) -> Layer | None:
         return self._layer
 
-    def map_geometry(self) -> qtmap.MapGeometry | None:
+    def map_geometry(self) -> render.MapGeometry | None:
         """The shown layer's geometry in scene coordinates (None before a layer is shown)."""
         return self._geometry
 
-    def map_style(self) -> qtmap.MapStyle:
+    def map_style(self) -> render.MapStyle:
         return self._style
 
     def unit_items(self) -> UnitItems:
@@ -141,7 +141,7 @@ class MapView(MapNavigation, QGraphicsView):
                 self.selection_changed.emit([])
             return
         self._layer = layer
-        geometry = BackgroundTopologyGeometry(qtmap.project_for_display(layer.geometry))
+        geometry = BackgroundTopologyGeometry(render.project_for_display(layer.geometry))
         self._lod.prepare(geometry)  # the worker makes its own unit paths meanwhile
         self._geometry = geometry
         n = geometry.n
@@ -451,7 +451,7 @@ class MapView(MapNavigation, QGraphicsView):
         """Scene-to-pixel transform of :meth:`render_image` for that size (identity with no layer shown)."""
         if self._geometry is None:
             return QTransform()
-        return qtmap.fit_transform(qtmap.padded(self._geometry.extent), QRectF(0, 0, width, height))
+        return render.fit_transform(render.padded(self._geometry.extent), QRectF(0, 0, width, height))
 
     # ================================================================================================================
     # Mouse and keyboard: events go to the active tool (the pan tool for a middle-button or space-bar drag)

@@ -16,7 +16,7 @@ import shapely
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
 
-from territory_planner import render as qtmap
+from territory_planner import render
 from territory_planner.domain import Layer
 from territory_planner.gui.map_view import MapView
 
@@ -91,7 +91,7 @@ def border_point(view: MapView) -> QPointF:
 
 def dark_run(shot: QImage, y: int, x0: int, x1: int) -> int:
     """Longest run of border-dark pixels on row ``y`` between ``x0`` and ``x1`` (the border's width on screen)."""
-    border = QColor(qtmap.DEFAULT_STYLE.territory_border)
+    border = QColor(render.DEFAULT_STYLE.territory_border)
     best = run = 0
     for x in range(max(0, x0), min(shot.width(), x1)):
         c = shot.pixelColor(x, y)
@@ -117,7 +117,7 @@ def test_every_wheel_notch_in_shows_a_level_of_detail_drawn_for_that_zoom(qtbot,
             assert visible <= BUDGET * 1.1
             assert all(tile.isVisible() for tile in view.unit_items().tiles.values())
             pen = view.unit_items().unit_items[0].pen()
-            shows_borders = qtmap.unit_borders_visible(view.map_geometry(), view.current_scale())
+            shows_borders = render.unit_borders_visible(view.map_geometry(), view.current_scale())
             assert (pen.style() != Qt.PenStyle.NoPen) == shows_borders
         elif view.is_showing_view_image():
             kind = "view image"
@@ -168,13 +168,13 @@ def test_a_status_change_redraws_only_the_labels_whose_text_changed(qtbot, view:
     from territory_planner.gui import map_items
 
     drawn: list[str] = []
-    real = qtmap.draw_label
+    real = render.draw_label
 
     def counting(painter, center, layout, *args, **kwargs):  # type: ignore[no-untyped-def]
         drawn.append(layout.name)
         return real(painter, center, layout, *args, **kwargs)
 
-    monkeypatch.setattr(map_items.qtmap, "draw_label", counting)
+    monkeypatch.setattr(map_items.render, "draw_label", counting)
     monkeypatch.setattr(map_items, "_LABEL_IMAGES", {})  # nothing drawn by earlier tests
     with qtbot.waitSignal(view.painted, timeout=5000):
         view.set_territory_status(["unfunded", None])
@@ -212,8 +212,8 @@ def test_topology_built_on_a_thread_equals_the_one_built_in_place() -> None:
     from territory_planner.gui.map_scene import BackgroundTopologyGeometry
 
     layer = grid_layer(12, 9, 0.25)
-    planar = qtmap.project_for_display(layer.geometry)
-    here = qtmap.MapGeometry(planar)
+    planar = render.project_for_display(layer.geometry)
+    here = render.MapGeometry(planar)
     threaded = BackgroundTopologyGeometry(planar)
     positions = np.arange(0, 12 * 9, 7)
     assert np.array_equal(threaded.neighbors(positions), here.neighbors(positions))  # waits for the thread
@@ -232,8 +232,8 @@ def test_a_topology_that_cannot_be_built_says_so_where_it_is_used(monkeypatch) -
     def broken(self) -> None:  # type: ignore[no-untyped-def]
         raise MemoryError("no room")
 
-    monkeypatch.setattr(qtmap.MapGeometry, "_build_topology", broken)
-    geometry = BackgroundTopologyGeometry(qtmap.project_for_display(grid_layer(3, 3, 1.0).geometry))
+    monkeypatch.setattr(render.MapGeometry, "_build_topology", broken)
+    geometry = BackgroundTopologyGeometry(render.project_for_display(grid_layer(3, 3, 1.0).geometry))
     with pytest.raises(RuntimeError, match="shared borders") as caught:
         geometry.neighbors(np.array([0]))
     assert isinstance(caught.value.__cause__, MemoryError)
@@ -281,7 +281,7 @@ def test_a_queued_view_image_renders_before_a_queued_whole_map_image(qtbot, view
     renderer.finished.connect(lambda image: arrived.append(image.kind))
     state = dict(
         geometry=geometry,
-        rect=qtmap.padded(geometry.extent),
+        rect=render.padded(geometry.extent),
         width=200,
         height=150,
         fill=view.unit_items().fill.copy(),
