@@ -9,8 +9,6 @@ changes made to the shown scenario itself — either way one undo entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -40,10 +38,9 @@ from ..services.builder import SEED_MODES, BuildOptions, BuildResult, build_terr
 from ..services.progress import Progress
 from .document import PlanDocument
 from .fix_dialog import ERROR_STYLE, check_new_name, execute_reporting, free_name, retarget, scenario_label
-from .task_dialog import TaskDialogMixin
+from .task_dialog import ShowCompare, TaskDialogMixin
 from .workers import Task, TaskRunner
 
-ShowCompare = Callable[[str, str], None]
 #: The what-if a build in place is made in on the worker's snapshot (never in the live plan).
 _SCRATCH = "__build in place__"
 SEED_LABELS = {
@@ -70,8 +67,9 @@ def in_place_command(result: BuildResult, source: str) -> Command:
 
 
 class BuildDialog(TaskDialogMixin, QDialog):
-    NOTHING_DONE = "changed"
     """The builder's options, live progress and cancel; ``built(result)`` once it is applied, ``failed(message)``."""
+
+    NOTHING_DONE = "changed"
 
     built = Signal(object)
     failed = Signal(str)
@@ -85,13 +83,8 @@ class BuildDialog(TaskDialogMixin, QDialog):
         show_compare: ShowCompare | None = None,
     ) -> None:
         super().__init__(parent)
-        self.document = document
-        self.runner = runner
-        self.show_compare = show_compare
-        self.source = document.scenario_name
-        self.task: Task | None = None
+        self._take_collaborators(document, runner, show_compare)
         self.result_: BuildResult | None = None
-        self._cancelled = False
         self._in_place = False
         scenario = document.scenario
         layer = document.plan.layer

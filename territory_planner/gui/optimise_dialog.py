@@ -9,8 +9,6 @@ next money would fund the most quota, and the compare view shows the source and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,10 +33,9 @@ from ..services.optimise import SolveResult, solve
 from ..services.progress import Progress
 from .document import PlanDocument
 from .fix_dialog import ERROR_STYLE, check_new_name, execute_reporting, free_name, scenario_label
-from .task_dialog import TaskDialogMixin
+from .task_dialog import ShowCompare, TaskDialogMixin
 from .workers import Task, TaskRunner
 
-ShowCompare = Callable[[str, str], None]
 LOCK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -75,8 +72,9 @@ def describe_result(result: SolveResult) -> list[str]:
 
 
 class OptimiseDialog(TaskDialogMixin, QDialog):
-    NOTHING_DONE = "written"
     """Options, progress and cancel; ``solved(result)`` once the what-if is written, ``failed(message)``."""
+
+    NOTHING_DONE = "written"
 
     solved = Signal(object)
     failed = Signal(str)
@@ -90,13 +88,8 @@ class OptimiseDialog(TaskDialogMixin, QDialog):
         show_compare: ShowCompare | None = None,
     ) -> None:
         super().__init__(parent)
-        self.document = document
-        self.runner = runner
-        self.show_compare = show_compare
-        self.source = document.scenario_name
-        self.task: Task | None = None
+        self._take_collaborators(document, runner, show_compare)
         self.result_: SolveResult | None = None
-        self._cancelled = False
         self.setWindowTitle("Optimise budget")
         self.setMinimumWidth(620)
 

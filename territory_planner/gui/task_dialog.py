@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from .fix_dialog import error_text
-from .workers import Task
+from .workers import Task, TaskRunner
+
+if TYPE_CHECKING:
+    from .document import PlanDocument
+
+#: Opens the comparison of two scenarios (source, result) side by side.
+ShowCompare = Callable[[str, str], None]
 
 
 class TaskDialogMixin:
@@ -26,6 +33,19 @@ class TaskDialogMixin:
     error: QLabel
     failed: Any
     stopped: Any
+    document: PlanDocument
+    runner: TaskRunner
+    show_compare: ShowCompare | None
+    source: str
+
+    def _take_collaborators(self, document: PlanDocument, runner: TaskRunner, show_compare: ShowCompare | None) -> None:
+        """What both dialogs keep: the plan document, the task runner, the comparison opener, the source scenario."""
+        self.document = document
+        self.runner = runner
+        self.show_compare = show_compare
+        self.source = document.scenario_name
+        self.task = None
+        self._cancelled = False
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
