@@ -240,6 +240,26 @@ def grid_adjacency(n: int, columns: int) -> np.ndarray:
     return pairs.astype(np.int64)
 
 
+def grid_layer(
+    cols: int = 6, rows: int = 5, size: float = 1.0, *, west: float = -101.0, south: float = 37.0,
+    population: bool = True,
+) -> Layer:  # fmt: skip
+    """``cols`` x ``rows`` square lon/lat cells (over Kansas by default); unit ids ``r{row}c{col}``, row 0 in the
+    south; with ``population`` each cell holds 1,000 more people than the one before (500 in the first)."""
+    cells, ids = [], []
+    for row in range(rows):
+        for col in range(cols):
+            x0, y0 = west + col * size, south + row * size
+            cells.append(shapely.box(x0, y0, x0 + size, y0 + size))
+            ids.append(f"r{row}c{col}")
+    index = pd.Index(ids, name="unit_id")
+    columns: dict[str, Any] = {"name": [f"Cell {i}" for i in ids]}
+    if population:
+        columns["population"] = np.arange(len(ids)) * 1000 + 500
+    units = pd.DataFrame(columns, index=index)
+    return Layer(name="grid", units=units, geometry=geopandas.GeoSeries(cells, index=index, crs="EPSG:4326"))
+
+
 def small_layer() -> Layer:
     index = pd.Index(UNIT_IDS, name="fips")
     units = pd.DataFrame(

@@ -149,6 +149,11 @@ class Layer:
     def positions(self, unit_ids: Iterable[str]) -> np.ndarray:
         """Positional indexes of the given unit ids (raises for unknown ids)."""
         ids = list(unit_ids)
+        if len(ids) <= 32:  # a click or a short stroke: the index's own hash table, without pandas' array set-up
+            try:
+                return np.asarray([self._positions.get_loc(u) for u in ids], dtype=np.int64)
+            except (KeyError, TypeError):
+                pass  # reported below, with every unknown id
         pos = self._positions.get_indexer(ids)
         if (pos < 0).any():
             missing = [u for u, p in zip(ids, pos, strict=True) if p < 0][:5]

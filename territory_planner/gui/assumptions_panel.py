@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from .assumption_model import AssumptionTableModel
 from .document import PlanDocument
-from .panel_base import Panel, panel_button, panel_note, panel_table
+from .panel_base import Panel, fit_columns_when_idle, panel_button, panel_note, panel_table
 
 
 class AssumptionsPanel(Panel):
@@ -33,9 +32,8 @@ class AssumptionsPanel(Panel):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self._fit_columns = fit_columns_when_idle(self.view)
         self.clear_button = panel_button(
             "Use inherited value", "Remove this level's override of the selected value", self.clear_selected, self
         )

@@ -26,9 +26,16 @@ class FlagsModel(QStandardItemModel):
         self.setHorizontalHeaderLabels(["Problem"])
         self._flags: list[Flag] = []
 
-    def set_flags(self, flags: list[Flag]) -> None:
+    def set_flags(self, flags: list[Flag]) -> bool:
+        """Show ``flags``; True when the tree was rebuilt (its rows changed), False when at most texts changed.
+
+        A paint stroke usually changes only the figures in the messages: those rows are rewritten in place, so the
+        tree keeps its rows, expansion and scroll position and repaints only the changed rows."""
         if flags == self._flags:
-            return
+            return False
+        if self._same_rows(flags):
+            self._retext(flags)
+            return False
         self._flags = list(flags)
         self.clear()
         self.setHorizontalHeaderLabels(["Problem"])
@@ -50,6 +57,27 @@ class FlagsModel(QStandardItemModel):
                 item.setToolTip(f"{flag.code} — {flag.message}")
                 parent.appendRow(item)
             self.appendRow(parent)
+        return True
+
+    @staticmethod
+    def _row_key(flag: Flag) -> tuple[str, str, str]:
+        return (flag.severity, flag.code, flag.subject)
+
+    def _same_rows(self, flags: list[Flag]) -> bool:
+        return [self._row_key(f) for f in flags] == [self._row_key(f) for f in self._flags]
+
+    def _retext(self, flags: list[Flag]) -> None:
+        """Same flags on the same rows, new messages: rewrite the changed rows' texts."""
+        self._flags = list(flags)
+        rows = {self.item(r).data(KEY_ROLE): self.item(r) for r in range(self.rowCount())}
+        for severity, parent in rows.items():
+            group = [f for f in flags if f.severity == severity]
+            for i, flag in enumerate(group):
+                item = parent.child(i)
+                if item.data(FLAG_ROLE) != flag:
+                    item.setText(flag.message)
+                    item.setToolTip(f"{flag.code} — {flag.message}")
+                    item.setData(flag, FLAG_ROLE)
 
     def all_flags(self) -> list[Flag]:
         """Flags in the order they are shown (blocking first)."""

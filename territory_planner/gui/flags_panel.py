@@ -117,11 +117,10 @@ class FlagsPanel(Panel):
 
     def set_report(self, report: Report | None) -> None:
         flags = report.flags if report is not None else []
-        before = self.model.all_flags()
-        self.model.set_flags(flags)
-        if before != self.model.all_flags():
+        rebuilt = self.model.set_flags(flags)
+        if rebuilt:  # other problems now: F8 starts again from the first (same rows: it goes on from here)
             self._position = -1
-        self.view.expandAll()
+            self.view.expandAll()
         self._update_fix_button()
         if report is None:
             self.caption.setText("")

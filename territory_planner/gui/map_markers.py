@@ -87,6 +87,9 @@ class MarkerItem(QGraphicsItem):
     def offset(self) -> QPointF:
         return self._offset
 
+    def size(self) -> float:
+        return self._size
+
     def boundingRect(self) -> QRectF:
         r = self._size * 0.7
         return QRectF(self._offset.x() - r, self._offset.y() - r, 2 * r, 2 * r)
@@ -120,21 +123,43 @@ class SellerMarkers:
         """1.0 in the window; larger in workshop mode."""
         if scale != self._scale:
             self._scale = scale
-            self.show(*self._last)
+            last, self._last = self._last, ([], {})
+            self.show(*last)
 
     def show(self, markers: Sequence[Marker], anchors: Mapping[str, tuple[float, float]]) -> None:
-        """Replace the markers: ``anchors`` maps territory names to their label point (scene coordinates)."""
-        self._last = (list(markers), dict(anchors))
+        """Show ``markers``: ``anchors`` maps territory names to their label point (scene coordinates).
+
+        Markers that stay as they were are left alone and a marker whose territory's label point moved is only
+        moved: after a stroke, only the markers of the two territories it changed repaint (removing and adding
+        every marker repainted a band across the map on each stroke)."""
+        wanted = (list(markers), dict(anchors))
+        items_valid = all(shiboken6.isValid(i) and i.scene() is self._scene for i in self._items)
+        if wanted == self._last and items_valid:
+            return
+        self._last = wanted
+        size = MARKER_PX * self._scale
+        kept: dict[tuple[Marker, tuple[float, float]], list[MarkerItem]] = {}
         for item in self._items:
-            if shiboken6.isValid(item) and item.scene() is self._scene:  # a new layer clears the scene
+            if not (shiboken6.isValid(item) and item.scene() is self._scene):
+                continue  # a new layer cleared the scene
+            if item.size() == size:
+                kept.setdefault((item.marker, (item.offset().x(), item.offset().y())), []).append(item)
+            else:
                 self._scene.removeItem(item)
         self._items = []
-        size = MARKER_PX * self._scale
         for marker, point, offset in marker_points(markers, anchors, size * 1.35):
-            item = MarkerItem(marker, offset, size)
-            item.setPos(QPointF(*point))
-            self._scene.addItem(item)
+            reusable = kept.get((marker, (float(offset[0]), float(offset[1]))))
+            if reusable:
+                item = reusable.pop()
+            else:
+                item = MarkerItem(marker, offset, size)
+                self._scene.addItem(item)
+            if item.pos() != QPointF(*point):
+                item.setPos(QPointF(*point))
             self._items.append(item)
+        for left in kept.values():
+            for item in left:
+                self._scene.removeItem(item)
 
 
 __all__ = ["EXISTING", "MARKER_PX", "Marker", "MarkerItem", "SellerMarkers", "marker_points", "spread_offsets"]

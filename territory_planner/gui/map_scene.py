@@ -102,6 +102,7 @@ class UnitItems:
         self._tile_of = np.zeros(n, dtype=np.int64)
         self.selected = np.zeros(n, dtype=bool)
         self.highlighted = np.zeros(0, dtype=np.int64)  # the units drawing part of the highlight outline
+        self._highlight_set = np.zeros(n, dtype=bool)  # the units the outline goes around
         if geometry is not None:
             self._build(geometry)
 
@@ -246,8 +247,11 @@ class UnitItems:
             self.overlay_items[(group, unit)] = item
         elif item.path() != path:
             item.setPath(path)
-        item.setPen(pen)
-        item.setBrush(brush)
+        if item.pen() != pen:  # setting an equal pen or brush still repaints the item
+            item.setPen(pen)
+        brush = QBrush(brush) if not isinstance(brush, QBrush) else brush
+        if item.brush() != brush:
+            item.setBrush(brush)
         if not item.isVisible():
             item.setVisible(True)
 
@@ -280,22 +284,40 @@ class UnitItems:
         return True
 
     def highlight(self, positions: np.ndarray) -> None:
-        """Outline the units at ``positions`` as one shape (replacing the previous outline)."""
+        """Outline the units at ``positions`` as one shape (replacing the previous outline).
+
+        Only the units that joined or left the set, and their neighbours, can change their part of the outline:
+        after a stroke into the outlined territory those few are redrawn, not the whole territory's outline."""
         geometry = self._geometry()
-        for unit in self.highlighted.tolist():
+        wanted = np.zeros(geometry.n, dtype=bool)
+        wanted[np.asarray(positions, dtype=np.int64)] = True
+        changed = np.flatnonzero(wanted != self._highlight_set)
+        if not len(changed):
+            return
+        if len(changed) * 4 < geometry.n:
+            redo = np.unique(np.concatenate([changed, geometry.neighbors(changed)]))
+        else:
+            redo = np.flatnonzero(wanted | self._highlight_set)
+        self._highlight_set = wanted
+        shown = np.zeros(geometry.n, dtype=bool)
+        shown[self.highlighted] = True
+        keys = np.where(wanted, 0, -1).astype(np.int64)
+        members = redo[wanted[redo]]
+        for unit in redo[~wanted[redo]].tolist():
             self.hide_overlay(HIGHLIGHT, unit)
-        keys = np.full(geometry.n, -1, dtype=np.int64)
-        keys[positions] = 0
+            shown[unit] = False
         pen = QPen(QColor(HIGHLIGHT_COLOR), 3.2)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        shown = []
-        for unit, path in zip(positions.tolist(), geometry.boundary_paths(positions, keys), strict=True):
-            if path is not None:
+        for unit, path in zip(members.tolist(), geometry.boundary_paths(members, keys), strict=True):
+            if path is None:
+                self.hide_overlay(HIGHLIGHT, unit)
+                shown[unit] = False
+            else:
                 self.show_overlay(HIGHLIGHT, unit, pen, Qt.BrushStyle.NoBrush, path)
-                shown.append(unit)
-        self.highlighted = np.asarray(shown, dtype=np.int64)
+                shown[unit] = True
+        self.highlighted = np.flatnonzero(shown)
 
     def set_hover(self, unit: int) -> None:
         """Outline the unit under the pointer (-1: none)."""

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from ..domain.commands import (
 from ..domain.formatting import hours, money, percent
 from .allocation_model import AllocationTableModel
 from .document import PlanDocument
-from .panel_base import Panel, panel_button, panel_note, panel_table
+from .panel_base import Panel, fit_columns_when_idle, panel_button, panel_note, panel_table
 from .parsing import edit_text, parse_assumption
 
 
@@ -56,8 +55,8 @@ class MarketingPanel(Panel):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self._fit_columns = fit_columns_when_idle(self.view)
         remove = panel_button(
             "Remove allocation", "Take away the selected row's allocation", self.remove_selected, self
         )

@@ -54,6 +54,9 @@ class PaintController(QObject):
         self._selection: list[str] = []
         self._reselect: str | None = None
         self._target_renamed: str | None = None
+        self._combo_entries: tuple[str, tuple[tuple[str, str, bool], ...]] | None = (
+            None  # what the paint lists were last filled from
+        )
 
         self.mode_group = QActionGroup(window)
         self.mode_actions: dict[str, QAction] = {}
@@ -125,6 +128,18 @@ class PaintController(QObject):
 
     # -- paint target and repaint filter ---------------------------------------------------------------------------
     def fill_paint_combo(self) -> None:
+        doc = self._host.document
+        entries = (
+            None
+            if doc is None
+            else (
+                doc.plan.layer.unit_noun,
+                tuple((t.name, t.color, t.locked) for t in doc.scenario.territories.values()),
+            )
+        )
+        if entries == self._combo_entries and self._target_renamed is None and self.paint_combo.count():
+            return  # an edit that changed no territory's name, colour or lock: the lists are as they were
+        self._combo_entries = entries
         combo = self.paint_combo
         current = combo.currentData()
         combo.blockSignals(True)

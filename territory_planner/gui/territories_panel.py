@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QMenu,
     QMessageBox,
@@ -39,7 +38,7 @@ from ..domain.formatting import count, money
 from ..domain.model import Territory
 from .document import PlanDocument
 from .model_base import NAME_ROLE, SORT_ROLE
-from .panel_base import Panel, panel_button, panel_table
+from .panel_base import Panel, fit_columns_when_idle, panel_button, panel_table
 from .territory_model import TerritoryTableModel
 
 
@@ -63,11 +62,9 @@ class TerritoriesPanel(Panel):
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setColumnWidth(0, 190)
+        self._fit_columns = fit_columns_when_idle(self.view, first=1)
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
         self.model.modelReset.connect(self._on_model_reset)

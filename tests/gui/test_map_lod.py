@@ -8,17 +8,15 @@ at each zoom what is shown and how a territory border looks on screen.
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
-import shapely
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
 
 from territory_planner import render
 from territory_planner.domain import Layer
 from territory_planner.gui.map_view import MapView
+from tests.plan_builders import grid_layer as square_grid
 
 RED, BLUE = "#d62728", "#1f77b4"
 
@@ -28,16 +26,8 @@ NOTCH = 120  # one wheel notch (angleDelta)
 
 
 def grid_layer(cols: int, rows: int, size: float) -> Layer:
-    """``cols`` x ``rows`` square lon/lat cells; unit ids ``r{row}c{col}``, row 0 in the south."""
-    cells, ids = [], []
-    for row in range(rows):
-        for col in range(cols):
-            x0, y0 = -104.0 + col * size, 35.0 + row * size
-            cells.append(shapely.box(x0, y0, x0 + size, y0 + size))
-            ids.append(f"r{row}c{col}")
-    index = pd.Index(ids, name="unit_id")
-    units = pd.DataFrame({"name": [f"Cell {i}" for i in ids]}, index=index)
-    return Layer(name="grid", units=units, geometry=gpd.GeoSeries(cells, index=index, crs="EPSG:4326"))
+    """``cols`` x ``rows`` square cells from 104° W, 35° N, without attributes (tests/plan_builders.py)."""
+    return square_grid(cols, rows, size, west=-104.0, south=35.0, population=False)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 import shapely
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -13,23 +12,9 @@ from PySide6.QtGui import QColor
 from territory_planner import render as qtmap
 from territory_planner.domain import Layer
 from territory_planner.gui.map_view import MapView
+from tests.plan_builders import grid_layer
 
 RED, BLUE, GREEN = "#d62728", "#1f77b4", "#2ca02c"
-
-
-def grid_layer(cols: int = 6, rows: int = 5, size: float = 1.0) -> Layer:
-    """``cols`` x ``rows`` square lon/lat cells over Kansas; unit ids ``r{row}c{col}``, row 0 in the south."""
-    cells, ids = [], []
-    for row in range(rows):
-        for col in range(cols):
-            x0, y0 = -101.0 + col * size, 37.0 + row * size
-            cells.append(shapely.box(x0, y0, x0 + size, y0 + size))
-            ids.append(f"r{row}c{col}")
-    index = pd.Index(ids, name="unit_id")
-    units = pd.DataFrame(
-        {"name": [f"Cell {i}" for i in ids], "population": np.arange(len(ids)) * 1000 + 500}, index=index
-    )
-    return Layer(name="grid", units=units, geometry=gpd.GeoSeries(cells, index=index, crs="EPSG:4326"))
 
 
 @pytest.fixture

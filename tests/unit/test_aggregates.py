@@ -253,3 +253,38 @@ def test_incremental_aggregates_equal_a_fresh_recount(ops: list[Op]) -> None:
 @example([("query",), ("delete", "A"), ("assign", [3], "B"), ("rename", "B", "A")])
 def test_incremental_aggregates_equal_a_fresh_recount_with_pieces_queried_and_names_reused(ops: list[Op]) -> None:
     run_ops(ops, check_pieces_every_step=False)
+
+
+def _pieces_by_search(positions: set[int], pairs: np.ndarray) -> int:
+    """The plain definition: flood-fill the set along pairs with both ends inside it."""
+    links: dict[int, set[int]] = {p: set() for p in positions}
+    for a, b in pairs.tolist():
+        if a in positions and b in positions:
+            links[a].add(b)
+            links[b].add(a)
+    seen: set[int] = set()
+    pieces = 0
+    for start in positions:
+        if start in seen:
+            continue
+        pieces += 1
+        todo = [start]
+        while todo:
+            unit = todo.pop()
+            if unit not in seen:
+                seen.add(unit)
+                todo.extend(links[unit] - seen)
+    return pieces
+
+
+def test_count_pieces_agrees_with_a_flood_fill_on_random_layers() -> None:
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        n = int(rng.integers(2, 60))
+        pairs = rng.integers(0, n, size=(int(rng.integers(0, 3 * n)), 2))
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        if trial % 3 == 0:  # a layer whose units are listed in any order, some pairs twice and both ways
+            pairs = np.concatenate([pairs, pairs[:, ::-1]])
+        chosen = sorted({int(x) for x in rng.integers(0, n, size=int(rng.integers(0, n + 1)))})
+        got = count_pieces(np.asarray(chosen, dtype=np.int64), pairs, n)
+        assert got == _pieces_by_search(set(chosen), pairs), (n, pairs.tolist(), chosen)
