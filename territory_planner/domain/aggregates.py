@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .assumptions import DEFAULT_MARKET_ATTRIBUTE, Assumptions
+from .graph import component_labels
 from .model import ChangeEvent, Layer, Scenario, StructureChanged, TerritoryRenamed, UnitsMoved
 
 UNASSIGNED = -1
@@ -210,9 +211,6 @@ def count_pieces(positions: np.ndarray, adjacency: np.ndarray, n_units: int) -> 
     k = len(positions)
     if k <= 1:
         return k
-    from scipy.sparse import csr_matrix  # imported here: scipy adds ~0.3 s to start-up
-    from scipy.sparse.csgraph import connected_components
-
     positions = np.asarray(positions, dtype=np.int64)
     indptr, indices = _neighbour_table(adjacency, n_units)
     starts = indptr[positions]
@@ -227,12 +225,8 @@ def count_pieces(positions: np.ndarray, adjacency: np.ndarray, n_units: int) -> 
     local[positions] = np.arange(k, dtype=np.int64)
     columns = local[neighbours]
     inside = columns >= 0
-    local_indptr = np.zeros(k + 1, dtype=np.int64)  # rows come sorted: the CSR arrays are built directly
-    np.cumsum(np.bincount(rows[inside], minlength=k), out=local_indptr[1:])
-    kept = columns[inside]
-    graph = csr_matrix((np.ones(len(kept), dtype=np.int8), kept, local_indptr), shape=(k, k))
-    n_components, _ = connected_components(graph, directed=False)
-    return int(n_components)
+    pieces, _ = component_labels(k, rows[inside], columns[inside])
+    return pieces
 
 
 _NEIGHBOUR_TABLES: list[tuple[np.ndarray, int, tuple[np.ndarray, np.ndarray]]] = []

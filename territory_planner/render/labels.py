@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from ..domain.graph import component_labels
 from .geometry import MapGeometry
 from .legend import draw_card
 from .style import DEFAULT_STYLE, STATUS_AT_RISK, STATUS_UNFUNDED, MapStyle
@@ -40,9 +41,6 @@ class LabelAnchor:
 
 def territory_label_anchors(geometry: MapGeometry, codes: np.ndarray) -> list[LabelAnchor]:
     """One anchor per territory with units: near the area-weighted centre of its largest connected piece."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     codes = np.asarray(codes, dtype=np.int64)
     n = geometry.n
     if not n or not (codes >= 0).any():
@@ -50,8 +48,7 @@ def territory_label_anchors(geometry: MapGeometry, codes: np.ndarray) -> list[La
     pairs = geometry.neighbor_pairs
     same = (codes[pairs[:, 0]] == codes[pairs[:, 1]]) & (codes[pairs[:, 0]] >= 0)
     a, b = pairs[same, 0], pairs[same, 1]
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
+    _, comp = component_labels(n, a, b)
     assigned = np.flatnonzero((codes >= 0) & ~geometry.empty)
     if not len(assigned):
         return []

@@ -288,3 +288,26 @@ def test_count_pieces_agrees_with_a_flood_fill_on_random_layers() -> None:
         chosen = sorted({int(x) for x in rng.integers(0, n, size=int(rng.integers(0, n + 1)))})
         got = count_pieces(np.asarray(chosen, dtype=np.int64), pairs, n)
         assert got == _pieces_by_search(set(chosen), pairs), (n, pairs.tolist(), chosen)
+
+
+def test_component_labels_partition_the_nodes_as_scipy_does() -> None:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from territory_planner.domain.graph import component_labels
+
+    rng = np.random.default_rng(17)
+    for _ in range(80):
+        n = int(rng.integers(1, 200))
+        m = int(rng.integers(0, 2 * n))
+        a, b = rng.integers(0, n, size=m), rng.integers(0, n, size=m)
+        if rng.random() < 0.3:  # long paths in shuffled order: the worst case of hook-and-jump
+            order = rng.permutation(n)
+            a, b = order[:-1], order[1:]
+        count, labels = component_labels(n, a, b)
+        expected, theirs = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
+        assert count == expected
+        assert labels.shape == (n,) and labels.min() == 0 and labels.max() == count - 1
+        # the same partition: two nodes share a label exactly when scipy puts them together
+        pairs = {(int(x), int(y)) for x, y in zip(labels, theirs, strict=True)}
+        assert len(pairs) == count
