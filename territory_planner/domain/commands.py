@@ -902,7 +902,59 @@ GOVERNANCE_COMMANDS = (
     SetKpi,
 )
 
+
+# --- the read-only rule on every path (issue 14 §7) ----------------------------------------------------------
+
+
+def _guarded(apply: Any) -> Any:
+    """``apply`` that first refuses a change to a proposed or approved scenario (``changelog.check_editable``, the
+    one home of the rule), so calling a command's ``apply`` directly cannot bypass it."""
+
+    def guarded_apply(self: Any, plan: Plan) -> Any:
+        from .changelog import check_editable
+
+        check_editable(plan, self)
+        return apply(self, plan)
+
+    guarded_apply.__name__ = getattr(apply, "__name__", "apply")
+    guarded_apply.__doc__ = getattr(apply, "__doc__", None)
+    guarded_apply.__wrapped__ = apply  # type: ignore[attr-defined]
+    return guarded_apply
+
+
+#: Commands that change a scenario's content (or the layer every scenario shares): each checks the read-only rule.
+CONTENT_COMMANDS = (
+    AssignUnits,
+    CreateTerritory,
+    DeleteTerritory,
+    RestoreTerritory,
+    RenameTerritory,
+    RecolourTerritory,
+    MoveTerritoryToRegion,
+    LockTerritory,
+    CreateRegion,
+    DeleteRegion,
+    RestoreRegion,
+    RenameRegion,
+    AddSeller,
+    RemoveSeller,
+    EditSeller,
+    SetAllocation,
+    SetAssumption,
+    CopyScenario,
+    DeleteScenario,
+    RestoreScenario,
+    RenameScenario,
+    SetUnitAttributes,
+    Batch,
+)
+for _cls in CONTENT_COMMANDS:
+    if "apply" in vars(_cls):
+        setattr(_cls, "apply", _guarded(vars(_cls)["apply"]))  # noqa: B010 (a class attribute, on purpose)
+del _cls
+
 __all__ = [
+    "CONTENT_COMMANDS",
     "GOVERNANCE_COMMANDS",
     "AddComment",
     "AddSeller",
