@@ -1,4 +1,5 @@
-"""What the map is coloured by: territory, funding status, potential per seller, or one numeric unit attribute."""
+"""What the map is coloured by: territory, funding status, potential per seller, penetration (target ÷ market), or
+one numeric unit attribute."""
 
 from __future__ import annotations
 
@@ -6,7 +7,24 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox
 
+from ..domain import Report
+from ..domain.formatting import percent
 from .protocols import MapWidget, WindowHost
+
+#: The legend title of the penetration colouring when the plan has no market attribute.
+NO_MARKET = "Penetration: no market data (plan setting market_attribute)"
+
+
+def penetration_percent(report: Report) -> dict[str, float]:
+    """Each territory's target as a percentage of its market (territories without a market are left out)."""
+    return {r.territory: r.penetration * 100 for r in report.territories if r.penetration is not None}
+
+
+def penetration_label(report: Report, max_penetration: float) -> str:
+    """The legend title: what the figures are, and the largest share a territory can take."""
+    if all(r.market is None for r in report.territories):
+        return NO_MARKET
+    return f"Penetration, % of market (at most {percent(max_penetration, 0)})"
 
 
 class ColourModes(QObject):
@@ -22,7 +40,7 @@ class ColourModes(QObject):
         self.combo.activated.connect(self._on_combo_activated)
 
     def mode(self) -> str:
-        """``territory``, ``status``, ``per_seller`` or ``attr:<column>``."""
+        """``territory``, ``status``, ``per_seller``, ``penetration`` or ``attr:<column>``."""
         return self._mode
 
     def fill(self) -> None:
@@ -37,6 +55,7 @@ class ColourModes(QObject):
             layer = doc.plan.layer
             if layer.potential_column:
                 combo.addItem(f"{layer.potential_column.replace('_', ' ').capitalize()} per seller", "per_seller")
+            combo.addItem("Penetration (target ÷ market)", "penetration")
             for column in layer.numeric_columns():
                 combo.addItem(column.replace("_", " ").capitalize(), f"attr:{column}")
         combo.setCurrentIndex(max(0, combo.findData(self._mode)))
@@ -66,6 +85,11 @@ class ColourModes(QObject):
             per = doc.report().potential_per_seller()
             label = f"{(layer.potential_column or 'potential').replace('_', ' ')} per seller"
             self._map.set_color_mode("measure", state.per_unit(per), label.capitalize())
+        elif mode == "penetration":
+            report = doc.report()
+            cap = doc.scenario.assumptions.values["max_penetration"]
+            values = state.per_unit(penetration_percent(report))
+            self._map.set_color_mode("measure", values, penetration_label(report, cap))
         elif mode.startswith("attr:") and mode[5:] in layer.units.columns:
             column = mode[5:]
             values = layer.units[column].to_numpy(dtype=float, na_value=np.nan)
@@ -76,8 +100,8 @@ class ColourModes(QObject):
 
     def report_changed(self) -> None:
         """The figures changed: a colouring that depends on them is redone."""
-        if self._mode == "per_seller":
+        if self._mode in ("per_seller", "penetration"):
             self.apply()
 
 
-__all__ = ["ColourModes"]
+__all__ = ["NO_MARKET", "ColourModes", "penetration_label", "penetration_percent"]

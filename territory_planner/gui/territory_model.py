@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ..domain.assumptions import format_assumption
 from ..domain.checks import TerritoryResult
 from ..domain.commands import RenameTerritory
-from ..domain.formatting import hours, money
+from ..domain.formatting import hours, money, percent
 from ..domain.model import Territory
+from ..services.risk import TerritoryRisk
 from .document import PlanDocument
 from .model_base import (
     CENTER,
@@ -37,12 +39,21 @@ from .theme import (
     swatch_icon,
 )
 
+if TYPE_CHECKING:
+    from .risk_run import RiskResults
+
+#: Grey for a figure from a confidence run made before the last change.
+STALE = QColor("#8a94a3")
+
 
 @dataclass(frozen=True)
 class TerritoryRow:
     territory: Territory
     result: TerritoryResult | None
     budget_note: str
+    market_too_small: bool = False  # the MARKET_TOO_SMALL flag is raised for it
+    risk: TerritoryRisk | None = None  # from the last confidence run of the scenario
+    risk_current: bool = False  # that run was made from the report shown now
 
 
 class TerritoryTableModel(DocumentRowsModel):
@@ -56,19 +67,29 @@ class TerritoryTableModel(DocumentRowsModel):
         "sellers",
         "potential",
         "target",
+        "penetration",
         "required",
         "allocated",
         "gap",
         "hours",
         "status",
+        "confidence",
     )
 
     def __init__(self, document: PlanDocument | None = None) -> None:
         super().__init__()
         self._lock = lock_icon()
         self._icons: dict[str, Any] = {}
+        self.risk: RiskResults | None = None
         if document is not None:
             self.set_document(document)
+
+    def set_risk(self, results: RiskResults | None) -> None:
+        """Where the Confidence column reads the last funding-confidence run (:mod:`.risk_run`)."""
+        self.risk = results
+        if results is not None:
+            results.updated.connect(self.refresh)
+        self.refresh()
 
     def _key(self, row: TerritoryRow) -> str:
         return row.territory.name
@@ -80,13 +101,16 @@ class TerritoryTableModel(DocumentRowsModel):
         scenario = self.document.scenario
         report = self.document.report()
         results = {r.territory: r for r in report.territories}
+        small = {f.subject for f in report.flags if f.code == "MARKET_TOO_SMALL"}
+        current = self.risk is not None and self.risk.is_current()
         rows = []
         for t in scenario.territories.values():
             r = results.get(t.name)
             note = ""
             if r is not None and r.funding == "region":
                 note = f"share of region {t.region}'s pool"
-            rows.append(TerritoryRow(t, r, note))
+            risk = self.risk.territory_risk(t.name) if self.risk is not None else None
+            rows.append(TerritoryRow(t, r, note, t.name in small, risk, current))
         return rows
 
     def names(self) -> list[str]:
@@ -119,11 +143,13 @@ class TerritoryTableModel(DocumentRowsModel):
                 "sellers": "Sellers + hires",
                 "potential": potential,
                 "target": "Revenue target",
+                "penetration": "Penetration",
                 "required": "Needs",
                 "allocated": "Allocated",
                 "gap": "Gap",
                 "hours": "Hours",
                 "status": "Status",
+                "confidence": "Confidence",
             }[key]
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
@@ -133,6 +159,9 @@ class TerritoryTableModel(DocumentRowsModel):
                 "allocated": "Marketing budget given to the territory (or its share of its region's pool)",
                 "gap": "Allocated minus needed: negative means short",
                 "hours": "Marketing hours needed (of the hours allocated, when hours are allocated to it)",
+                "penetration": "Revenue target as a share of the territory's market (the plan's market attribute)",
+                "confidence": "Share of Monte Carlo draws of the assumption ranges in which the allocation covers "
+                "the spend (Scenario > Run confidence)",
             }.get(key)
         if role == Qt.ItemDataRole.TextAlignmentRole and key not in ("name", "region", "status", "color"):
             return RIGHT
@@ -154,10 +183,14 @@ class TerritoryTableModel(DocumentRowsModel):
         if role == NAME_ROLE:
             return t.name
         if role == Qt.ItemDataRole.DisplayRole:
+            if key == "confidence":
+                return percent(row.risk.p_funded, 0) if row.risk is not None else ""
             return self._display(key, t, r, cur)
         if role == Qt.ItemDataRole.EditRole and key == "name":
             return t.name
         if role == SORT_ROLE:
+            if key == "confidence":
+                return row.risk.p_funded if row.risk is not None else -1.0
             return self._sort_value(key, t, r)
         if role == Qt.ItemDataRole.DecorationRole:
             if key == "color":
@@ -173,13 +206,60 @@ class TerritoryTableModel(DocumentRowsModel):
             return CENTER if key == "color" else RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and key == "gap" and r is not None and r.short:
             return QBrush(NEGATIVE)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "penetration" and row.market_too_small:
+            return QBrush(NEGATIVE)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "confidence" and not row.risk_current:
+            return QBrush(STALE)
         if role == Qt.ItemDataRole.BackgroundRole and key == "status" and r is not None and not is_empty(r):
             return QBrush(QColor(STATUS_TINT[r.status]))
         if role == Qt.ItemDataRole.FontRole and key in ("name", "status"):
             return bold_font()
         if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "penetration":
+                return self._penetration_tooltip(row, cur)
+            if key == "confidence":
+                return self._confidence_tooltip(row, cur)
             return self._tooltip(key, t, r, row.budget_note, cur)
         return None
+
+    def _penetration_tooltip(self, row: TerritoryRow, cur: str) -> str | None:
+        r = row.result
+        if r is None or self.document is None:
+            return None
+        if r.market is None:
+            return "No market data: name the unit attribute of revenue potential in the plan setting market_attribute."
+        if r.penetration is None:
+            return f"Its units have no market ({money(r.market, cur)}): penetration cannot be measured."
+        cap = self.document.scenario.assumptions.values["max_penetration"]
+        text = (
+            f"The target of {money(r.target, cur)} is {percent(r.penetration)} of its market of "
+            f"{money(r.market, cur)}; a territory can take at most {percent(cap, 0)}."
+        )
+        if row.market_too_small:
+            text += " The market is too small: see the flag for how many units to add."
+        return text
+
+    def _confidence_tooltip(self, row: TerritoryRow, cur: str) -> str | None:
+        """The run's figures (or how to get them) and the territory's nearest flip point in words."""
+        lines = []
+        risk = row.risk
+        if risk is not None:
+            lines.append(
+                f"Funded in {percent(risk.p_funded, 0)} of draws; needs {money(risk.spend_p50, cur)} "
+                f"(P10 {money(risk.spend_p10, cur)}, P90 {money(risk.spend_p90, cur)})."
+            )
+            if not row.risk_current:
+                lines.append("From a run before the last change: run the confidence again.")
+        else:
+            lines.append("Not run yet: Scenario > Run confidence (Monte Carlo)….")
+        flips = self.risk.flips(row.territory.name) if self.risk is not None else None
+        key = flips.nearest() if flips is not None else None
+        if flips is not None and key is not None:
+            now = format_assumption(key, flips.values[key], cur)
+            lines.append(f"{row.territory.name} {flips.sentence(key, cur)} (now {now}).")
+        elif flips is not None:
+            lines.append("No assumption in its valid range changes its verdict.")
+        return "\n".join(lines)
 
     def _icon(self, color: str) -> Any:
         icon = self._icons.get(color)
@@ -205,6 +285,8 @@ class TerritoryTableModel(DocumentRowsModel):
             return f"{r.potential:,.0f}"
         if key == "target":
             return money(r.target, cur)
+        if key == "penetration":
+            return percent(r.penetration) if r.penetration is not None else "—"
         if key == "required":
             return money(r.required_spend, cur)
         if key == "allocated":
@@ -234,6 +316,7 @@ class TerritoryTableModel(DocumentRowsModel):
             "sellers": r.headcount,
             "potential": r.potential,
             "target": r.target,
+            "penetration": r.penetration if r.penetration is not None else -1.0,
             "required": r.required_spend,
             "allocated": r.allocated_budget,
             "gap": r.gap,
