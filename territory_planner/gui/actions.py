@@ -226,6 +226,8 @@ class WindowActions:
         tb.addAction(self.zoom_fit_action)
         for action in paint.mode_actions.values():
             paint_tb.addAction(action)
+        paint.level_action = paint_tb.addWidget(paint.level_box)  # "Paint by" ZIP codes / counties / states
+        paint.level_action.setVisible(paint.level_combo.count() > 1)
         paint_tb.addWidget(QLabel("Brush"))
         paint_tb.addWidget(paint.brush_spin)
         paint_tb.addWidget(QLabel("Paint into"))

@@ -8,6 +8,7 @@ and reports results through the view (``stroke_finished``, the selection).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -23,6 +24,10 @@ from .map_scene import SELECTION_COLOR
 if TYPE_CHECKING:
     from .map_view import MapView
 
+#: ``fn(positions) -> sorted positions``: what a tool takes for the units it hits (painting by county: every unit of
+#: the counties hit; see domain/parents.py).
+UnitExpander = Callable[[np.ndarray], np.ndarray]
+
 
 class MapTool:
     """What one map mode does with the mouse. Subclasses override the gesture steps they use."""
@@ -36,6 +41,13 @@ class MapTool:
 
     def __init__(self, view: MapView) -> None:
         self.view = view
+        self.expander: UnitExpander | None = None
+
+    def expanded(self, positions: np.ndarray) -> np.ndarray:
+        """The units the tool takes for the units it hit: themselves, or every unit of their parents (by county)."""
+        if self.expander is None or not len(positions):
+            return positions
+        return np.asarray(self.expander(np.asarray(positions, dtype=np.int64)), dtype=np.int64)
 
     def tool_for_press(self, modifiers: Qt.KeyboardModifier) -> MapTool:
         """The tool that handles a left-button press with these modifiers (usually this one)."""
@@ -114,11 +126,12 @@ class SelectTool(MapTool):
             view.end_gesture()
             box = shapely.box(rect.left(), rect.top(), rect.right(), rect.bottom())
             hits = self._geometry().tree.query(box, predicate="intersects")
-            view.combine_selection(np.sort(hits), self._modifiers)
+            view.combine_selection(self.expanded(np.sort(hits)), self._modifiers)
         else:
             view.end_gesture()
             unit = view.unit_at(scene)
-            view.combine_selection(np.asarray([unit] if unit >= 0 else [], dtype=np.int64), self._modifiers)
+            hit = np.asarray([unit] if unit >= 0 else [], dtype=np.int64)
+            view.combine_selection(self.expanded(hit), self._modifiers)
 
     def clear(self) -> None:
         self._dragging = False
@@ -165,7 +178,7 @@ class LassoTool(MapTool):
 
     def release(self, scene: QPointF) -> None:
         self._points.append(scene)
-        positions = self.enclosed_units(self._points)
+        positions = self.expanded(self.enclosed_units(self._points))
         self.view.end_gesture()
         self.view.combine_selection(positions, self._modifiers)
 
@@ -300,6 +313,9 @@ class PaintTool(MapTool):
             shape = shapely.buffer(shape, radius, quad_segs=6)
         hits = geometry.tree.query(shape, predicate="intersects")
         new = np.sort(hits[~self._mask[hits]])
+        if self.expander is not None and len(new):  # by county: the whole of every county the brush touches
+            new = self.expanded(new)
+            new = new[~self._mask[new]]
         paint_filter = view.paint_filter()
         if len(new) and paint_filter is not None:
             new = new[np.asarray(paint_filter(new), dtype=bool)]
@@ -358,6 +374,7 @@ class ToolBox:
         self.tools: dict[str, MapTool] = {"select": SelectTool(view), "lasso": LassoTool(view), "paint": self.paint}
         self.tools["pan"] = PanTool(view)
         self.active: MapTool = self.tools["select"]
+        self.expander: UnitExpander | None = None
         self.gesture: MapTool | None = None  # the tool whose gesture is in progress
         self._button = Qt.MouseButton.NoButton
         self._space_down = False
@@ -374,6 +391,12 @@ class ToolBox:
     def layer_changed(self) -> None:
         for tool in self.tools.values():
             tool.layer_changed()
+
+    def set_expander(self, fn: UnitExpander | None) -> None:
+        """What the select, lasso and paint tools take for the units they hit (None: the units themselves)."""
+        self.expander = fn
+        for tool in self.tools.values():
+            tool.expander = fn
 
     def press(self, button: Qt.MouseButton, pos: QPointF, scene: QPointF, modifiers: Qt.KeyboardModifier) -> bool:
         """Start a gesture; False when no tool takes this button."""
@@ -437,4 +460,4 @@ class ToolBox:
         self._view.viewport().setCursor(shape)
 
 
-__all__ = ["TOOL_CLASSES", "LassoTool", "MapTool", "PaintTool", "PanTool", "SelectTool", "ToolBox"]
+__all__ = ["TOOL_CLASSES", "LassoTool", "MapTool", "PaintTool", "PanTool", "SelectTool", "ToolBox", "UnitExpander"]

@@ -377,6 +377,11 @@ class MapView(MapNavigation, QGraphicsView):
     def paint_filter(self) -> PaintFilter | None:
         return self._paint_filter
 
+    def set_unit_expander(self, fn: Callable[[np.ndarray], np.ndarray] | None) -> None:
+        """``fn(positions) -> positions`` the select, lasso and paint tools take for the units they hit (painting
+        by county: every unit of the counties hit, gui/paint_controller.py); None takes the units themselves."""
+        self._tools.set_expander(fn)
+
     def set_tooltip_provider(self, fn: TooltipProvider | None) -> None:
         """``fn(position) -> str`` (rich text) shown when hovering a unit; None restores the default."""
         self._tooltip_provider = fn

@@ -1,7 +1,9 @@
 """Painting in the main window: the map tool, the territory painted into, the repaint filter, locks, the selection.
 
-Owns the toolbar's tool buttons, brush size, "Paint into" and "Repaint" choices and the status line's unit count,
-and turns a finished stroke, lasso or selection into one undoable assignment (refusing locked territories).
+Owns the toolbar's tool buttons, brush size, "Paint by" level, "Paint into" and "Repaint" choices and the status
+line's unit count, and turns a finished stroke, lasso or selection into one undoable assignment (refusing locked
+territories). In a layer whose units carry parents (a ZIP code's county and state) the level switch makes the
+tools take every unit of the counties or states they touch (domain/parents.py).
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from ..domain.commands import RenameTerritory, lock_refusal
+from ..domain.formatting import count, plural_noun
+from ..domain.parents import UNIT_LEVEL, UnitParents
+from ..geo.parents import layer_parents
 from .assumptions_panel import AssumptionsPanel
 from .messages import Messenger
 from .model_base import plural
@@ -88,6 +93,21 @@ class PaintController(QObject):
         self.source_combo.activated.connect(lambda _i: self.update_paint_filter())
         self.units_label = QLabel()
 
+        # "Paint by": the level the paint, lasso and select tools work at (ZIP codes, counties, states).
+        self._parents: UnitParents | None = None
+        self._parents_of: object = None  # the layer the parent codes were computed for
+        self.level_combo = QComboBox()
+        self.level_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.level_combo.setToolTip("Paint, lasso and select whole counties or states: every unit of each one touched")
+        self.level_combo.activated.connect(lambda _i: self.set_level(self.level_combo.currentData() or UNIT_LEVEL))
+        self.level_box = QWidget()
+        level_layout = QHBoxLayout(self.level_box)
+        level_layout.setContentsMargins(0, 0, 0, 0)
+        level_layout.addWidget(QLabel("Paint by"))
+        level_layout.addWidget(self.level_combo)
+        #: The tool bar's action holding :attr:`level_box` (set by gui/actions.py): hidden for a layer without parents.
+        self.level_action: QAction | None = None
+
         map_widget.stroke_finished.connect(self._on_map_stroke_finished)
         map_widget.selection_changed.connect(self._on_map_selection_changed)
         territories.active_territory_changed.connect(self._on_territories_active_changed)
@@ -96,12 +116,63 @@ class PaintController(QObject):
 
     # -- the window's document -------------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Another plan is shown: no territory is active."""
+        """Another plan is shown: no territory is active; the levels are those of its layer."""
         self._active_territory = None
+        self._fill_level_combo()
 
     def set_enabled(self, enabled: bool) -> None:
         for widget in (self.paint_combo, self.source_combo):
             widget.setEnabled(enabled)
+        self.level_combo.setEnabled(enabled and bool(self.parents()))
+
+    # -- level: units, counties or states ---------------------------------------------------------------------------
+    def parents(self) -> UnitParents | None:
+        """The parent levels of the shown layer (computed once per layer), or None without a plan."""
+        doc = self._host.document
+        if doc is None:
+            self._parents, self._parents_of = None, None
+            return None
+        layer = doc.plan.layer
+        if self._parents is None or self._parents_of is not layer or self._parents.n != len(layer):
+            self._parents, self._parents_of = layer_parents(layer), layer
+        return self._parents
+
+    def _fill_level_combo(self) -> None:
+        combo = self.level_combo
+        current = combo.currentData() or UNIT_LEVEL
+        combo.blockSignals(True)
+        combo.clear()
+        parents = self.parents()
+        doc = self._host.document
+        noun = plural_noun(doc.plan.layer.unit_noun) if doc is not None else "units"
+        combo.addItem(noun[:1].upper() + noun[1:], UNIT_LEVEL)
+        for level in parents.levels if parents else ():
+            combo.addItem(plural_noun(level).capitalize(), level)
+        combo.blockSignals(False)
+        has_levels = bool(parents)
+        combo.setEnabled(has_levels)
+        if self.level_action is not None:
+            self.level_action.setVisible(has_levels)
+        self.set_level(current if combo.findData(current) >= 0 else UNIT_LEVEL)
+
+    def level(self) -> str:
+        """The level the tools work at: ``unit`` or a parent level (``county``, ``state``)."""
+        return str(self.level_combo.currentData() or UNIT_LEVEL)
+
+    def set_level(self, level: str) -> None:
+        """Make the paint, lasso and select tools take whole counties or states (``unit``: the units themselves)."""
+        idx = self.level_combo.findData(level)
+        if idx < 0:
+            raise ValueError(f"This plan's map has no '{level}' level.")
+        self.level_combo.setCurrentIndex(idx)
+        parents = self.parents()
+        set_expander = getattr(self._map, "set_unit_expander", None)
+        if set_expander is None:
+            return
+        if level == UNIT_LEVEL or parents is None:
+            set_expander(None)
+        else:
+            set_expander(lambda positions, p=parents, lv=level: p.expand(positions, lv))
 
     def note_command(self, command: object) -> None:
         """Keep the active territory selected when a command renames it."""
@@ -267,7 +338,11 @@ class PaintController(QObject):
         self.assign_units(self._to_unit_ids(list(items)))
 
     def assign_units(self, unit_ids: list[str]) -> bool:
-        """Assign units (a stroke, a lasso or the selection) to the paint target as one undo entry."""
+        """Assign units (a stroke, a lasso or the selection) to the paint target as one undo entry.
+
+        At a county or state level every unit of the counties or states the units are in goes (the map's tools
+        already hand over whole counties; the selection and direct calls are widened here, by the same rule).
+        """
         doc = self._host.document
         state = self._host.state
         if doc is None or state is None or not unit_ids:
@@ -282,10 +357,19 @@ class PaintController(QObject):
             return False
         layer = doc.plan.layer
         positions = layer.positions(unit_ids)
+        level, parents = self.level(), self.parents()
+        if level != UNIT_LEVEL and parents is not None:
+            positions = parents.expand(positions, level)
         allowed = state.paint_filter(*self.paint_source())(positions)
         target_code = state.code_of(territory)
         moving = allowed & (state.codes[positions] != target_code)
-        chosen = [unit_ids[i] for i in np.flatnonzero(moving)]
+        chosen = [str(u) for u in layer.unit_ids[positions[moving]]]
+        if chosen and level != UNIT_LEVEL and parents is not None:
+            n_parents = len(parents.parents_of(level, positions[moving]))
+            where = "the eraser" if territory is None else territory
+            self._host.show_status(
+                f"{count(n_parents, level, plural_noun(level))}: {state.noun(len(chosen))} into {where}", 4000
+            )
         if not chosen:
             skipped = int((~allowed).sum())
             if skipped:
