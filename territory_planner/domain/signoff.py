@@ -12,7 +12,7 @@ from dataclasses import replace
 from .checks import evaluate
 from .errors import PlanError
 from .formatting import count
-from .governance import Approval, ScenarioStatus, SignOff, check_role
+from .governance import ROLES, Approval, ScenarioStatus, SignOff, check_role
 from .handshake import check_text
 from .model import Plan, check_name
 
@@ -116,6 +116,27 @@ def withdrawal_text(scenario: str, previous: Approval) -> str:
     return text + "."
 
 
+def status_line(plan: Plan, scenario: str) -> str:
+    """A scenario's status in words, shown beside its name in the app and on the pack's cover:
+    'Draft', 'Proposed by Dana, signed off by Lee (marketing)', 'Approved: signed off by Dana (sales) and Lee
+    (marketing)'."""
+    approval = plan.governance.approval(scenario)
+    if approval.status == "draft":
+        return "Draft"
+    if approval.status == "proposed":
+        by = f" by {approval.proposed_by}" if approval.proposed_by else ""
+        signed = f", signed off by {sign_offs_text(approval)}" if approval.sign_offs else ", awaiting sign-off"
+        return f"Proposed{by}{signed}"
+    return f"Approved: signed off by {sign_offs_text(approval)}"
+
+
+def missing_roles(approval: Approval) -> list[str]:
+    """The roles whose sign-off a proposed scenario still needs (none for a draft or an approved one)."""
+    if approval.status != "proposed":
+        return []
+    return [role for role in ROLES if approval.signed(role) is None]
+
+
 def status_document(plan: Plan, scenario: str | None = None) -> dict[str, object]:
     """``"status"`` and ``"sign_offs"`` (name, role, time, reason) of a scenario, for ``check --json``."""
     approval = plan.governance.approval(plan.scenario(scenario).name)
@@ -129,11 +150,13 @@ __all__ = [
     "ScenarioReadOnly",
     "SignOffRefused",
     "check_person",
+    "missing_roles",
     "proposed",
     "read_only_message",
     "sign_offs_text",
     "signed_off",
     "status_document",
+    "status_line",
     "withdrawal_text",
     "withdrawn",
 ]

@@ -256,6 +256,7 @@ class WindowActions:
         paint: PaintController,
         docks: Sequence[QDockWidget],
         planning: Sequence[QAction] = (),
+        signoff: Sequence[QAction] = (),
     ) -> None:
         bar = self._window.menuBar()
         file_menu = bar.addMenu("&File")
@@ -291,6 +292,10 @@ class WindowActions:
         if planning:
             scenario_menu.addSeparator()
             for action in planning:  # Optimise budget…, Build territories…
+                scenario_menu.addAction(action)
+        if signoff:
+            scenario_menu.addSeparator()
+            for action in signoff:  # Propose, Sign off as sales / marketing, Withdraw, Your name…
                 scenario_menu.addAction(action)
         map_menu = bar.addMenu("&Map")
         for action in paint.mode_actions.values():

@@ -21,6 +21,7 @@ from ..services.workspace import Workspace, display_name
 from .document import PlanDocument, build_demo_task, load_plan_task, load_recovered_task, save_plan_task
 from .messages import Messenger
 from .protocols import WindowHost
+from .settings import author_name
 from .workers import Progress, Task, TaskRunner, run_inline
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class DocumentController(QObject):
     ) -> None:
         super().__init__(window)
         self._host = host
+        self._settings = settings
         self._on_save_conflict = on_save_conflict
         self._workspace = workspace
         self._runner = runner
@@ -76,6 +78,8 @@ class DocumentController(QObject):
     def adopt(self, document: PlanDocument | None) -> None:
         """The window now shows ``document``: give it a recovery key and start autosaving afresh."""
         self._last_autosave_index = -1
+        if document is not None:
+            document.session.author = author_name(self._settings)  # every change, sign-off and comment is theirs
         if document is not None and document.recovery_key is None:
             document.recovery_key = self._recovery.new_key()
 

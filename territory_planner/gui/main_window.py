@@ -42,6 +42,7 @@ from .scenario_controller import ScenarioController
 from .seller_drop import SellerDrop
 from .sellers_panel import SellersPanel
 from .settings import LAYOUT_VERSION, app_settings
+from .signoff_controller import SignOffController
 from .summary_strip import SummaryStrip
 from .territories_panel import TerritoriesPanel
 from .territory_state import UNASSIGNED, TerritoryState, only_assignments
@@ -169,8 +170,16 @@ class MainWindow(QMainWindow):
             self.main_toolbar, self.paint_toolbar, self.scenarios, self.paint, self.colours
         )
         self.summary_toolbar = self.menu_actions.add_summary_toolbar(self.summary)
+        self.signoff = SignOffController(self, self.settings)
+        self.signoff.reported.connect(lambda text: self.show_status(text, 8000))
+        self.main_toolbar.insertWidget(self.scenarios.compare_action, self.signoff.status_label)
         self.menu_actions.build_menus(
-            self.documents, self.scenarios, self.paint, self._docks(), self.planning.actions()
+            self.documents,
+            self.scenarios,
+            self.paint,
+            self._docks(),
+            self.planning.actions(),
+            [*self.signoff.actions(), self.signoff.name_action],
         )
         self.menu_actions.build_status_bar(self.paint, self.documents)
         self.messages.error_shown.connect(lambda text: self.show_status(text, 8000))
@@ -293,6 +302,7 @@ class MainWindow(QMainWindow):
         for panel in (self.territories, self.sellers, self.marketing, self.assumptions):
             panel.set_document(document)
         self.flags.set_document(document)
+        self.signoff.set_document(document)
         self.scenarios.fill_combo()
         self.colours.fill()
         self._show_scenario()

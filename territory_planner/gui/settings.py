@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from ..services.session import current_user
+
 ORGANISATION = "TerritoryPlanner"
 APPLICATION = "Territory Planner"
 LAYOUT_VERSION = 2  # bump when docks are added or renamed, so an old saved layout is not applied
+AUTHOR_KEY = "sharing/author"
 
 
 def app_settings() -> QSettings:
@@ -14,4 +17,24 @@ def app_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
 
 
-__all__ = ["APPLICATION", "LAYOUT_VERSION", "ORGANISATION", "app_settings"]
+def author_name(settings: QSettings) -> str:
+    """The name stored with this person's changes, sign-offs and comments: set once, the OS user by default."""
+    value = str(settings.value(AUTHOR_KEY, "") or "").strip()
+    return value or current_user()
+
+
+def set_author_name(settings: QSettings, name: str) -> None:
+    """Remember the person's name (an empty name goes back to the OS user)."""
+    settings.setValue(AUTHOR_KEY, name.strip())
+    settings.sync()
+
+
+__all__ = [
+    "APPLICATION",
+    "AUTHOR_KEY",
+    "LAYOUT_VERSION",
+    "ORGANISATION",
+    "app_settings",
+    "author_name",
+    "set_author_name",
+]
