@@ -44,7 +44,9 @@ from ..domain.commands import (
     SetUnitAttributes,
     lock_refusal,
 )
-from ..domain.model import check_color, check_name
+from ..domain.formatting import plural_noun
+from ..domain.model import Layer, check_color, check_name
+from ..domain.parents import UnitParents
 from .errors import InputFileError, Problem
 from .table import Table, parse_amount, parse_rate, read_table
 
@@ -186,17 +188,30 @@ def _unit_ids(plan: Plan, c: _Collector, table: Table) -> list[tuple[int, str]]:
 
 
 def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territories: set[str] | None = None) -> Batch:
+    """The assignments sheet: ``unit_id,territory``, with an optional ``level`` column (``unit`` by default,
+    ``county`` or ``state``) whose rows name a county or state code in ``unit_id`` and assign all its units. A finer
+    row wins over a coarser one (a ZIP code's row over its county's, a county's over its state's)."""
     table = read_table(path)
     table.require(*COLUMNS["assignments"])
     c = _Collector(table)
     s = plan.scenario(scenario)
     territories = set(s.territories) if known_territories is None else known_territories
-    groups: dict[str | None, list[str]] = {}
     seen: dict[str, tuple[int, dict[str, str]]] = {}
     noun = plan.layer.unit_noun
     any_locked = any(t.locked for t in s.territories.values())
-    units = dict(_unit_ids(plan, c, table))
-    for row, values in table.rows:
+    unit_rows, level_rows = _level_rows(plan, c, table)
+    units = dict(_unit_ids(plan, c, Table(table.file, table.columns, unit_rows)))
+    wanted: dict[str, str | None] = {}
+    for row, values, units_of_row in level_rows:  # coarsest first: finer rows overwrite
+        territory = values.get("territory", "") or None
+        if c.unknown_territory(row, territory, territories, scenario):
+            continue
+        refused = lock_refusal(s, ((territory, units_of_row),), noun) if any_locked else None
+        if refused:
+            c.add(row, "territory", f"{refused} (or list this {values['level']}'s other {plural_noun(noun)} by unit)")
+            continue
+        wanted.update(dict.fromkeys(units_of_row, territory))
+    for row, values in unit_rows:
         if row not in units:
             continue
         unit = units[row]
@@ -209,10 +224,83 @@ def read_assignments(plan: Plan, scenario: str, path: str | Path, known_territor
         if refused:
             c.add(row, "territory", refused)
             continue
-        groups.setdefault(territory, []).append(unit)
+        wanted[unit] = territory
     c.raise_if_any()
+    groups: dict[str | None, list[str]] = {}
+    for unit, territory in wanted.items():
+        groups.setdefault(territory, []).append(unit)
     commands = tuple(AssignUnits(scenario, ((t, tuple(u)),), noun) for t, u in groups.items())
-    return Batch(f"Import {len(seen):,} assignments from {Path(path).name}", commands)
+    return Batch(f"Import {len(wanted):,} assignments from {Path(path).name}", commands)
+
+
+#: Words of the assignments sheet's ``level`` column that mean the plan's own units.
+_UNIT_LEVEL_WORDS = ("", "unit", "units")
+
+
+def _level_rows(
+    plan: Plan, c: _Collector, table: Table
+) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, dict[str, str], tuple[str, ...]]]]:
+    """The rows of plain units, and the county or state rows with the units they stand for (coarsest level first);
+    a bad level or an unknown county or state code is recorded as a problem naming the row."""
+    if "level" not in table.columns:
+        return table.rows, []
+    from ..geo.parents import layer_parents  # only a sheet with levels needs the map's parent codes
+
+    layer = plan.layer
+    parents = layer_parents(layer)
+    unit_words = (*_UNIT_LEVEL_WORDS, layer.unit_noun.lower(), plural_noun(layer.unit_noun).lower())
+    plain: list[tuple[int, dict[str, str]]] = []
+    found: list[tuple[int, int, dict[str, str], tuple[str, ...]]] = []
+    listed: dict[tuple[str, str], int] = {}
+    for row, values in table.rows:
+        level = values.get("level", "").strip().lower()
+        if level in unit_words:
+            plain.append((row, values))
+            continue
+        if level not in parents.levels:
+            known = ", ".join(("unit", *parents.levels))
+            why = (
+                f"the units of layer '{layer.name}' carry no {level} code"
+                if level in ("county", "state")
+                else f"'{values.get('level')}' is not a level"
+            )
+            c.add(row, "level", f"{why}; write one of: {known} (or leave it empty for a {layer.unit_noun}).")
+            continue
+        code = _parent_code(layer, parents, level, values.get("unit_id", ""))
+        codes = parents.level(level)
+        if codes.code_of(code) < 0:
+            example = ", ".join(map(str, codes.ids[:3]))
+            c.add(
+                row,
+                "unit_id",
+                f"'{values.get('unit_id', '')}' is not a {level} of layer '{layer.name}' ({level} codes look like "
+                f"{example}); write the {level}'s code, or set level to unit for a {layer.unit_noun}.",
+            )
+            continue
+        if (level, code) in listed:
+            c.add(row, "unit_id", f"{level} {code} is listed twice (rows {listed[level, code]} and {row}); keep one.")
+            continue
+        listed[level, code] = row
+        members = tuple(str(u) for u in layer.unit_ids[parents.units_of(level, [code])])
+        found.append((parents.levels.index(level), row, {**values, "level": level}, members))
+    found.sort(key=lambda f: (-f[0], f[1]))  # states, then counties, each in file order
+    return plain, [(row, values, members) for _, row, values, members in found]
+
+
+def _parent_code(layer: Layer, parents: UnitParents, level: str, text: str) -> str:
+    """A county or state code as written in a sheet, with its leading zeros back (``6`` -> ``06``) and, for a
+    state, its postal abbreviation read as its code (``TX`` -> ``48``) when the layer has a ``state`` column."""
+    code = text.strip()
+    ids = parents.level(level).ids
+    widths = {len(str(i)) for i in ids[:1000]}
+    if code.isdigit() and len(widths) == 1 and len(code) < (width := widths.pop()):
+        code = code.zfill(width)
+    if level == "state" and not code.isdigit() and "state" in layer.units.columns:
+        column = parents.level("state").column
+        pairs = layer.units[["state", column]].drop_duplicates()
+        by_abbrev = dict(zip(pairs["state"].astype(str).str.upper(), pairs[column].astype(str), strict=True))
+        code = by_abbrev.get(code.upper(), code)
+    return code
 
 
 def read_territories(plan: Plan, scenario: str, path: str | Path, merge: bool = False) -> Batch:
