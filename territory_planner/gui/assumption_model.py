@@ -1,4 +1,6 @@
-"""The assumptions table model: the funnel handshake at one level (plan, region, territory)."""
+"""The assumptions table model: the funnel handshake at one level (plan, region, territory), with each funnel key's
+range (low and high) beside its value: typed at plan level, the plan's range scaled by the value at a region or
+territory (``Assumptions.scaled_range``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain import FUNNEL_KEYS, PLAN_KEYS, InvalidAssumption, PlanError
-from ..domain.assumptions import KeySpec
+from ..domain.assumptions import RANGE_KEYS, KeySpec, range_key
 from ..domain.commands import SetAssumption
 from .document import PlanDocument
 from .model_base import (
@@ -26,10 +28,13 @@ class AssumptionTableModel(QAbstractTableModel):
     At region and territory level a value is either an override (bold) or inherited (grey, with its source).
     """
 
-    COLUMNS = ("label", "value", "source", "benchmark")
+    COLUMNS = ("label", "value", "low", "high", "source", "benchmark")
+    RANGE_COLUMNS = ("low", "high")
     HEADERS: ClassVar[dict[str, str]] = {
         "label": "Assumption",
         "value": "Value",
+        "low": "Low",
+        "high": "High",
         "source": "Set for",
         "benchmark": "Benchmark",
     }
@@ -103,6 +108,36 @@ class AssumptionTableModel(QAbstractTableModel):
             return a.values[key], "whole plan", False
         return a.values[key], "whole plan", True
 
+    def range_ends(self, key: str) -> tuple[float, float] | None:
+        """The range that applies at this level: the plan's ends, or the plan's range scaled by this level's value;
+        ``None`` when the key has no range."""
+        assert self.document is not None
+        a = self.document.scenario.assumptions
+        if key not in RANGE_KEYS:
+            return None
+        if self.level == "plan":
+            return a.plan_range(key)
+        value, _, _ = self.value_and_source(key)
+        return a.scaled_range(key, value)
+
+    def _range_end_set(self, key: str, end: str) -> bool:
+        """The end is typed at plan level (an end not typed is the value itself)."""
+        assert self.document is not None
+        return self.document.scenario.assumptions.get("plan", None, range_key(key, end)) is not None
+
+    def _range_tooltip(self, spec: KeySpec, end: str) -> str:
+        if spec.key not in RANGE_KEYS:
+            return f"{spec.label} has no range: only the funnel assumptions of the reverse funnel do."
+        if self.level != "plan":
+            return (
+                f"The plan's {end} end of {spec.label.lower()}, scaled by this {self.level}'s value over the "
+                "plan's (set ranges for the whole plan)."
+            )
+        return (
+            f"The {end} end of a plausible range of {spec.label.lower()} (benchmark: {spec.hint}); used by the "
+            "confidence run and the tornado. Empty: the value itself. Clear the cell to remove it."
+        )
+
     def _format(self, spec: KeySpec, value: float) -> str:
         assert self.document is not None
         return format_assumption(spec.key, value, self.document.currency)
@@ -122,6 +157,13 @@ class AssumptionTableModel(QAbstractTableModel):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and self.COLUMNS[index.column()] == "value":
             base |= Qt.ItemFlag.ItemIsEditable
+        if (
+            index.isValid()
+            and self.level == "plan"
+            and self.COLUMNS[index.column()] in self.RANGE_COLUMNS
+            and self._keys[index.row()].key in RANGE_KEYS
+        ):
+            base |= Qt.ItemFlag.ItemIsEditable
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -132,6 +174,8 @@ class AssumptionTableModel(QAbstractTableModel):
         value, source, own = self.value_and_source(spec.key)
         if role == KEY_ROLE:
             return spec.key
+        if key in self.RANGE_COLUMNS:
+            return self._range_data(spec, key, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "label":
                 return spec.label
@@ -155,11 +199,55 @@ class AssumptionTableModel(QAbstractTableModel):
             return f"{spec.label} ({spec.key}): {spec.hint}"
         return None
 
+    def _range_data(self, spec: KeySpec, end: str, role: int) -> Any:
+        assert self.document is not None
+        ends = self.range_ends(spec.key)
+        typed = self.level == "plan" and ends is not None and self._range_end_set(spec.key, end)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if ends is None:
+                return ""
+            return self._format(spec, ends[0] if end == "low" else ends[1])
+        if role == Qt.ItemDataRole.EditRole:
+            if not typed or ends is None:
+                return ""
+            return edit_text(spec.key, ends[0] if end == "low" else ends[1], self.document.currency)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and ends is not None and not typed:
+            return QBrush(QColor("#8a94a3"))  # scaled from the plan's range, or an end that is the value itself
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._range_tooltip(spec, end)
+        return None
+
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or self.document is None or role != Qt.ItemDataRole.EditRole:
             return False
         spec = self._keys[index.row()]
+        column = self.COLUMNS[index.column()]
+        if column in self.RANGE_COLUMNS:
+            return self.set_range_end(spec.key, column, str(value))
         return self.set_value(spec.key, str(value))
+
+    def set_range_end(self, key: str, end: str, text: str) -> bool:
+        """Type one end of a key's plan-level range (empty text removes it) as one SetAssumption of ``<key>.<end>``;
+        the domain refuses an end on the wrong side of the value, and the message is shown."""
+        assert self.document is not None
+        if self.level != "plan" or key not in RANGE_KEYS:
+            return False
+        name = range_key(key, end)
+        current = self.document.scenario.assumptions.get("plan", None, name)
+        checked: float | None = None
+        if text.strip():
+            try:
+                checked = parse_assumption(key, text, f" ({end} end of its range)")
+            except PlanError as exc:
+                self.document.error_raised.emit(str(exc))
+                return False
+        if checked == current or (
+            isinstance(current, float) and checked is not None and abs(current - checked) < 1e-12
+        ):
+            return False
+        return self.document.execute(SetAssumption(self.document.scenario_name, "plan", None, name, checked))
 
     def set_value(self, key: str, text: str) -> bool:
         """Check typed text and push a SetAssumption; a refused value shows its message and pushes nothing."""

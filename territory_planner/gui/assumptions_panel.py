@@ -61,7 +61,9 @@ class AssumptionsPanel(Panel):
         layout.addWidget(
             panel_note(
                 "Type rates as 25 % or 0.25, money as 180, 60k or 1.2M. Grey values are inherited; "
-                "typing one sets an override for this region or territory."
+                "typing one sets an override for this region or territory. Low and High give a funnel "
+                "assumption a plausible range for the whole plan (the confidence run and the tornado use it); "
+                "a region or territory shows the plan's range scaled by its value."
             )
         )
 

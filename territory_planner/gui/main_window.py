@@ -22,8 +22,9 @@ from ..domain.commands import AssignUnits, SetUnitAttributes
 from ..domain.model import Seller
 from ..services.autosave import RecoveryStore
 from ..services.workspace import Workspace
-from .actions import EditSlots, StatusBar, WindowActions
+from .actions import EditSlots, StatusBar, WindowActions, make_action
 from .assumptions_panel import AssumptionsPanel
+from .budget_panel import BudgetPanel
 from .colour_modes import ColourModes
 from .conflict_dialog import handle_save_conflict
 from .document import PlanDocument
@@ -38,6 +39,7 @@ from .messages import Messenger
 from .paint_controller import PaintController
 from .planning_actions import PlanningActions
 from .protocols import MapFactory, MapWidget, as_widget
+from .risk_run import RiskResults, open_risk_dialog
 from .scenario_controller import ScenarioController
 from .seller_drop import SellerDrop
 from .sellers_panel import SellersPanel
@@ -138,7 +140,14 @@ class MainWindow(QMainWindow):
         self.paint_toolbar = QToolBar("Painting", self)
         self.workshop = WorkshopMode(
             self,
-            [self.territories_dock, self.sellers_dock, self.marketing_dock, self.assumptions_dock, self.history_dock],
+            [
+                self.territories_dock,
+                self.sellers_dock,
+                self.marketing_dock,
+                self.assumptions_dock,
+                self.budget_dock,
+                self.history_dock,
+            ],
             self.flags_dock,
             self.flags,
             self.summary,
@@ -173,12 +182,19 @@ class MainWindow(QMainWindow):
         self.signoff = SignOffController(self, self.settings)
         self.signoff.reported.connect(lambda text: self.show_status(text, 8000))
         self.main_toolbar.insertWidget(self.scenarios.compare_action, self.signoff.status_label)
+        self.risk_action = make_action(
+            self,
+            "Run &confidence (Monte Carlo)…",
+            self.ask_risk,
+            None,
+            "Sample the assumption ranges and show how often each territory is funded",
+        )
         self.menu_actions.build_menus(
             self.documents,
             self.scenarios,
             self.paint,
             self._docks(),
-            self.planning.actions(),
+            [*self.planning.actions(), self.risk_action],
             [*self.signoff.actions(), self.signoff.name_action],
         )
         self.menu_actions.build_status_bar(self.paint, self.documents)
@@ -206,6 +222,12 @@ class MainWindow(QMainWindow):
         self.marketing = MarketingPanel()
         self.assumptions = AssumptionsPanel()
         self.flags = FlagsPanel()
+        self.budget = BudgetPanel()
+        self.risk_results = RiskResults(self)
+        self.territories.model.set_risk(self.risk_results)
+        self.budget.set_risk(self.risk_results)
+        self.territories.active_territory_changed.connect(self.budget.show_territory)
+        self.budget.run_requested.connect(self.ask_risk)
         self.history = QUndoView()
         self.history.setEmptyLabel("Opened plan")
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -215,10 +237,12 @@ class MainWindow(QMainWindow):
         self.sellers_dock = self._dock("Sellers and hires", "SellersDock", self.sellers, bottom)
         self.marketing_dock = self._dock("Marketing", "MarketingDock", self.marketing, bottom)
         self.assumptions_dock = self._dock("Assumptions", "AssumptionsDock", self.assumptions, bottom)
+        self.budget_dock = self._dock("Budget", "BudgetDock", self.budget, bottom)
         self.history_dock = self._dock("History", "HistoryDock", self.history, right)
         self.tabifyDockWidget(self.territories_dock, self.sellers_dock)
         self.tabifyDockWidget(self.sellers_dock, self.marketing_dock)
         self.tabifyDockWidget(self.marketing_dock, self.assumptions_dock)
+        self.tabifyDockWidget(self.assumptions_dock, self.budget_dock)
         self.territories_dock.raise_()
         self.tabifyDockWidget(self.flags_dock, self.history_dock)
         self.flags_dock.raise_()
@@ -232,6 +256,7 @@ class MainWindow(QMainWindow):
             self.sellers_dock,
             self.marketing_dock,
             self.assumptions_dock,
+            self.budget_dock,
             self.flags_dock,
             self.history_dock,
         ]
@@ -299,7 +324,8 @@ class MainWindow(QMainWindow):
             document.target_changed.connect(self._update_title)
             document.undo_stack.indexChanged.connect(self._name_undo_actions)
             self.map.set_layer(document.plan.layer)
-        for panel in (self.territories, self.sellers, self.marketing, self.assumptions):
+        self.risk_results.set_document(document)
+        for panel in (self.territories, self.sellers, self.marketing, self.assumptions, self.budget):
             panel.set_document(document)
         self.flags.set_document(document)
         self.signoff.set_document(document)
@@ -330,6 +356,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
         self.scenarios.set_enabled(enabled)
         self.planning.set_enabled(enabled)
+        self.risk_action.setEnabled(enabled)
         self.paint.set_enabled(enabled)
         self.colours.combo.setEnabled(enabled)
 
@@ -404,6 +431,7 @@ class MainWindow(QMainWindow):
         self.sellers.refresh()
         self.marketing.refresh()
         self.assumptions.refresh()
+        self.budget.refresh()
         self.flags.set_report(report)
         self.summary.set_report(report, doc.currency)
         if self.state is not None and self.state.set_report(report):
@@ -458,7 +486,7 @@ class MainWindow(QMainWindow):
         """Everything for the document's current scenario (after opening or switching)."""
         self._rebuild_map_state()
         self.scenarios.show_current()
-        for panel in (self.territories, self.sellers, self.marketing, self.assumptions):
+        for panel in (self.territories, self.sellers, self.marketing, self.assumptions, self.budget):
             panel.set_document(self.document)
         self.colours.apply()
         self._refresh_views()
@@ -490,6 +518,12 @@ class MainWindow(QMainWindow):
             if value == value and value is not None:
                 parts.append(f"{layer.potential_column.replace('_', ' ').capitalize()}: {float(value):,.0f}")
         return "<br>".join(parts)
+
+    def ask_risk(self) -> QWidget | None:
+        """Scenario > Run confidence (Monte Carlo)…: the dialog that runs it on a worker (gui/risk_run.py)."""
+        if self.document is None:
+            return None
+        return open_risk_dialog(self.document, self.runner, self.risk_results, self)
 
     def _zoom_to_fit(self) -> None:
         if self.document is not None:
