@@ -21,6 +21,19 @@ STATUSES: tuple[ScenarioStatus, ...] = ("draft", "proposed", "approved")
 COMMENT_SUBJECTS = ("territory", "seller", "assumption", "scenario", "region", "plan")
 
 
+def at_text(at: str) -> str:
+    """A stored UTC time stamp (ISO 8601) in words: '2027-02-01 10:00 UTC' (as written when it is not one)."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        return at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def check_role(role: str) -> Role:
     if role not in ROLES:
         raise PlanError(f"'{role}' is not a sign-off role: use sales or marketing.")
@@ -137,5 +150,6 @@ __all__ = [
     "Role",
     "ScenarioStatus",
     "SignOff",
+    "at_text",
     "check_role",
 ]

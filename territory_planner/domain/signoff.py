@@ -12,7 +12,7 @@ from dataclasses import replace
 from .checks import evaluate
 from .errors import PlanError
 from .formatting import count
-from .governance import ROLES, Approval, ScenarioStatus, SignOff, check_role
+from .governance import ROLES, Approval, ScenarioStatus, SignOff, at_text, check_role
 from .handshake import check_text
 from .model import Plan, check_name
 
@@ -130,6 +130,35 @@ def status_line(plan: Plan, scenario: str) -> str:
     return f"Approved: signed off by {sign_offs_text(approval)}"
 
 
+def approval_note(plan: Plan, scenario: str) -> str:
+    """What the pack's cover says of a scenario signed off despite blocking flags, with the written reasons:
+    'Approved with 1 blocking flag (Boston AE): marketing to fund from Q3 events budget'. Empty when there is
+    nothing to explain (a draft, or no blocking flags)."""
+    approval = plan.governance.approval(scenario)
+    if approval.status == "draft" or not approval.sign_offs:
+        return ""
+    blocking = [f for f in evaluate(plan.scenario(scenario), plan.layer).flags if f.blocking]
+    if not blocking:
+        return ""
+    subjects = list(dict.fromkeys(f.subject for f in blocking if f.subject))
+    shown = ", ".join(subjects[:4]) + (f" and {len(subjects) - 4} more" if len(subjects) > 4 else "")
+    reasons = list(dict.fromkeys(s.reason for s in approval.sign_offs if s.reason))
+    verb = "Approved" if approval.status == "approved" else "Signed off"
+    head = f"{verb} with {count(len(blocking), 'blocking flag')}" + (f" ({shown})" if shown else "")
+    return f"{head}: {'; '.join(reasons)}" if reasons else head
+
+
+def sign_off_lines(plan: Plan, scenario: str) -> list[str]:
+    """Each sign-off of a scenario in words, for the pack: 'Dana (sales), 2027-02-01 10:00 UTC: reason'."""
+    approval = plan.governance.approval(scenario)
+    lines = []
+    if approval.proposed_by:
+        lines.append(f"Proposed by {approval.proposed_by}, {at_text(approval.proposed_at)}")
+    for s in approval.sign_offs:
+        lines.append(f"Signed off by {s.name} ({s.role}), {at_text(s.at)}" + (f": {s.reason}" if s.reason else ""))
+    return lines
+
+
 def missing_roles(approval: Approval) -> list[str]:
     """The roles whose sign-off a proposed scenario still needs (none for a draft or an approved one)."""
     if approval.status != "proposed":
@@ -149,10 +178,12 @@ def status_document(plan: Plan, scenario: str | None = None) -> dict[str, object
 __all__ = [
     "ScenarioReadOnly",
     "SignOffRefused",
+    "approval_note",
     "check_person",
     "missing_roles",
     "proposed",
     "read_only_message",
+    "sign_off_lines",
     "sign_offs_text",
     "signed_off",
     "status_document",

@@ -39,6 +39,9 @@ from ..domain.assumptions import format_assumption
 from ..domain.budget import reconcile
 from ..domain.checks import evaluate
 from ..domain.formatting import plural_noun
+from ..domain.governance import at_text
+from ..domain.handshake import SECTIONS, handshake_rates
+from ..domain.signoff import approval_note, sign_off_lines, status_line
 from ..domain.status import STATUS_COLOR, STATUS_LABEL, STATUS_SYMBOL, status_text
 from ..geo import simplified_for_display, territory_outlines
 
@@ -174,6 +177,83 @@ def assumption_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
                     (f"{level} {name}: {spec.label}", format_assumption(key, value, cur), f"plan value {plan_value}")
                 )
     return rows
+
+
+@dataclass(frozen=True)
+class SignOffFacts:
+    """A scenario's status for the pack's cover: the status line, who proposed and signed when, and the written
+    reason when it was signed off despite blocking flags (all worded by domain/signoff.py)."""
+
+    status: str
+    line: str
+    sign_offs: list[str]
+    note: str
+
+
+def sign_off_facts(pack: Pack, sp: ScenarioPack) -> SignOffFacts:
+    plan = pack.plan
+    if sp.name not in plan.scenarios:  # a scenario exported from elsewhere (tests, scratch plans)
+        return SignOffFacts("draft", "Draft", [], "")
+    return SignOffFacts(
+        plan.governance.status(sp.name),
+        status_line(plan, sp.name),
+        sign_off_lines(plan, sp.name),
+        approval_note(plan, sp.name),
+    )
+
+
+@dataclass(frozen=True)
+class HandshakeFacts:
+    """The written handshake of the plan, for a page of the PDF and a sheet of the workbook."""
+
+    #: (heading, text) of every section, in order; the text is empty when nothing is agreed yet.
+    sections: list[tuple[str, str]]
+    #: (name, target, owner) of the joint KPIs.
+    kpis: list[tuple[str, str, str]]
+    #: (stage, agreed value, benchmark range, the plan's own low–high range or "") of each conversion rate.
+    rates: list[tuple[str, str, str, str]]
+
+
+def handshake_facts(pack: Pack, sp: ScenarioPack) -> HandshakeFacts:
+    """The handshake document beside the conversion rates of ``sp``'s assumptions (the rates live there)."""
+    h = pack.plan.governance.handshake
+    a = sp.scenario.assumptions
+    rates = []
+    for rate in handshake_rates(a):
+        ends = a.ranges.get(rate.key, {})
+        low, high = ends.get("low"), ends.get("high")
+        own = (
+            f"{format_assumption(rate.key, low, a.currency)} – {format_assumption(rate.key, high, a.currency)}"
+            if low is not None and high is not None
+            else ""
+        )
+        rates.append((rate.label, rate.shown, rate.benchmark, own))
+    return HandshakeFacts(
+        [(heading, h.texts.get(key, "")) for key, heading in SECTIONS.items()],
+        [(k.name, k.target, k.owner) for k in h.kpis.values()],
+        rates,
+    )
+
+
+@dataclass(frozen=True)
+class CommentFacts:
+    """One comment of the plan as the pack lists it."""
+
+    about: str
+    author: str
+    at: str
+    text: str
+    resolved: bool
+
+
+def comment_facts(pack: Pack, sp: ScenarioPack) -> list[CommentFacts]:
+    """The comments on ``sp`` and on things in it (and plan-wide ones), open ones first, oldest first."""
+    found = [c for c in pack.plan.governance.comments.values() if c.scenario is None or c.scenario == sp.name]
+    found.sort(key=lambda c: (c.resolved, c.at))
+    return [
+        CommentFacts(f"{c.subject_type.capitalize()} {c.subject}", c.author, at_text(c.at), c.text, c.resolved)
+        for c in found
+    ]
 
 
 def budget_lines(report: Report) -> list[str]:
@@ -369,15 +449,21 @@ __all__ = [
     "STATUS_COLOR",
     "STATUS_SYMBOL",
     "STATUS_TEXT",
+    "CommentFacts",
     "ExportError",
+    "HandshakeFacts",
     "Pack",
     "Progress",
     "ScenarioPack",
+    "SignOffFacts",
     "TerritoryFacts",
     "assumption_rows",
     "budget_lines",
     "build_pack",
+    "comment_facts",
     "format_assumption",
+    "handshake_facts",
+    "sign_off_facts",
     "status_label",
     "totals_lines",
 ]

@@ -35,9 +35,12 @@ from .pack import (
     ScenarioPack,
     assumption_rows,
     budget_lines,
+    comment_facts,
     date_label,
+    handshake_facts,
     month_label,
     no_progress,
+    sign_off_facts,
     unplaced_hires,
 )
 from .png_map import StaticMap, base_font, draw_status_icon, ensure_gui_application
@@ -321,6 +324,13 @@ def _cover(doc: _Layout) -> None:
         report = sp.report
         t = report.totals
         doc.text(f"Scenario {sp.name}", f.h3, after=2)
+        signed = sign_off_facts(pack, sp)
+        doc.text(f"Status: {signed.line}", f.bold, color=INK if signed.status == "approved" else MUTED, after=2)
+        for line in signed.sign_offs:
+            doc.text(f"• {line}", f.small, indent=4, after=2)
+        if signed.note:
+            doc.text(signed.note, f.bold, after=2)
+        doc.y += 4
         doc.text(report.verdict(), f.verdict, after=6)
         for status, n, m in (
             ("funded", t.funded, t.hires_funded),
@@ -674,6 +684,53 @@ def _decisions(doc: _Layout, pack: Pack, sp: ScenarioPack) -> None:
             doc.text(f"•  {sentence}", doc.fonts.body, after=4)
 
 
+def _handshake(doc: _Layout, pack: Pack) -> None:
+    """The handshake page: what both teams agreed a lead, an MQL, an SQL and an opportunity are, the handoff and
+    its SLA, the lead-quality standard, the joint KPIs, and each exported scenario's conversion rates beside their
+    benchmark ranges."""
+    doc.new_page("Handshake")
+    facts = handshake_facts(pack, pack.scenarios[0])
+    doc.section(
+        "The handshake",
+        intro="The agreement of sales and marketing behind every figure of this pack: document it, share it, "
+        "reinforce it.",
+        lines=[],
+    )
+    rows: list[list[Cell]] = [[title, text or "Not written yet."] for title, text in facts.sections]
+    doc.section("Stages, handoff and quality", [Col("", 1.6), Col("Agreed", 4.4)], rows, level=3, font=doc.fonts.small)
+    kpis: list[list[Cell]] = [[name, target, owner] for name, target, owner in facts.kpis]
+    if kpis:
+        doc.section("Joint KPIs", [Col("KPI", 2), Col("Target", 3), Col("Owner", 1)], kpis, level=3)
+    else:
+        doc.section("Joint KPIs", lines=[("at_risk", "No joint KPIs are agreed yet.")], level=3)
+    for sp in pack.scenarios:
+        rates: list[list[Cell]] = [
+            [label, shown, benchmark, own or "—"] for label, shown, benchmark, own in handshake_facts(pack, sp).rates
+        ]
+        doc.section(
+            f"Agreed conversion rates — scenario {sp.name}",
+            [Col("Stage", 2), Col("Agreed", 1, RIGHT), Col("Benchmark", 2.4), Col("Plan's range", 1.6)],
+            rates,
+            level=3,
+        )
+
+
+def _comments(doc: _Layout, pack: Pack, sp: ScenarioPack) -> None:
+    """The comments on the scenario and on its territories, hires and assumptions (open ones first)."""
+    found = comment_facts(pack, sp)
+    if not found:
+        return
+    rows: list[list[Cell]] = [
+        [c.about, c.text, f"{c.author}, {c.at}", "Resolved" if c.resolved else "Open"] for c in found
+    ]
+    doc.section(
+        f"Comments — scenario {sp.name}",
+        [Col("About", 1.6), Col("Comment", 4), Col("Who and when", 1.8), Col("State", 0.8)],
+        rows,
+        font=doc.fonts.small,
+    )
+
+
 def render_pdf(pack: Pack, progress: Progress | None = None, *, page_size: str = "letter") -> bytes:
     """The report as the bytes of a complete PDF; raises ExportError when Qt could not produce one."""
     report = progress or no_progress
@@ -718,11 +775,14 @@ def render_pdf(pack: Pack, progress: Progress | None = None, *, page_size: str =
             budget_pages(doc, sp)
             _hire_table(doc, sp)
             _flags(doc, sp)
+            _comments(doc, pack, sp)
             _decisions(doc, pack, sp)
             _assumptions(doc, sp)
         for other in pack.scenarios[1:]:
             report(0.92, "Writing the comparison")
             _compare(doc, pack.scenarios[0], other)
+        report(0.96, "Writing the handshake")
+        _handshake(doc, pack)
         ended = painter.end()
     finally:
         if painter.isActive():

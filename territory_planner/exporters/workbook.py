@@ -44,8 +44,11 @@ from .pack import (
     Pack,
     Progress,
     ScenarioPack,
+    comment_facts,
     date_label,
+    handshake_facts,
     no_progress,
+    sign_off_facts,
     status_label,
 )
 
@@ -476,6 +479,61 @@ def _about(ws: Worksheet, pack: Pack) -> None:
         _put(ws, r, 2, text).alignment = _WRAP
 
 
+def _handshake(ws: Worksheet, pack: Pack) -> None:
+    """The written handshake (stages, handoff, SLA, lead quality), the joint KPIs and, for each exported scenario,
+    its agreed conversion rates with the benchmark range beside each; then each scenario's status and sign-offs."""
+    bold_rows: list[int] = []
+    rows: list[tuple[str, str, str, str]] = []
+
+    def heading(text: str) -> None:
+        if rows:
+            rows.append(("", "", "", ""))
+        rows.append((text, "", "", ""))
+        bold_rows.append(len(rows))
+
+    first = handshake_facts(pack, pack.scenarios[0])
+    heading("The handshake both teams sign")
+    for title, text in first.sections:
+        rows.append((title, text or "Not written yet", "", ""))
+    heading("Joint KPIs (KPI, target, owner)")
+    for name, target, owner in first.kpis or [("None agreed yet", "", "")]:
+        rows.append((name, target, owner, ""))
+    for sp in pack.scenarios:
+        heading(f"Agreed conversion rates — scenario {sp.name} (stage, value, benchmark, the plan's own range)")
+        for label, shown, benchmark, own in handshake_facts(pack, sp).rates:
+            rows.append((label, shown, benchmark, own))
+    heading("Sign-off (scenario, status, who and when, approved with)")
+    for sp in pack.scenarios:
+        facts = sign_off_facts(pack, sp)
+        rows.append((sp.name, facts.line, "\n".join(facts.sign_offs), facts.note))
+    for letter, width in zip("ABCD", (40, 90, 44, 44), strict=True):
+        ws.column_dimensions[letter].width = width
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = _put(ws, r, c, value)
+            cell.alignment = _WRAP
+            if r in bold_rows or c == 1:
+                cell.font = _BOLD
+
+
+def _comments(ws: Worksheet, pack: Pack) -> None:
+    """Every comment on the exported scenarios and the things in them: about what, who, when, text, state."""
+    columns = [
+        Column("Scenario", importable=False),
+        Column("About", importable=False),
+        Column("Author", importable=False),
+        Column("When", importable=False),
+        Column("Comment", importable=False, max_width=90, wrap=True),
+        Column("State", importable=False),
+    ]
+    rows = [
+        [sp.name, c.about, c.author, c.at, c.text, "resolved" if c.resolved else "open"]
+        for sp in pack.scenarios
+        for c in comment_facts(pack, sp)
+    ]
+    _write_sheet(ws, columns, rows)
+
+
 #: The detail sheets that list every exported scenario (a Scenario column first) when several are exported.
 ALL_SCENARIO_SHEETS = ("All territories", "All sellers", "All allocations", "All assumptions", "All flags")
 
@@ -541,8 +599,11 @@ def build_workbook(pack: Pack, progress: Progress | None = None) -> Workbook:
         ("Scenarios", lambda ws: _scenarios(ws, pack)),
         ("Budget", lambda ws: _budget(ws, pack)),
         ("Regions", lambda ws: _regions(ws, pack)),
+        ("Handshake", lambda ws: _handshake(ws, pack)),
         ("About", lambda ws: _about(ws, pack)),
     ]
+    if any(comment_facts(pack, sp) for sp in pack.scenarios):
+        steps.insert(len(steps) - 1, ("Comments", lambda ws: _comments(ws, pack)))
     if len(pack.scenarios) > 1:  # every scenario's detail, not just the first's (issue 16 §3 item 9)
         fills = (_territories, _sellers, _allocations, _assumptions, _flags)
         at = next(i for i, (title, _) in enumerate(steps) if title == "Scenarios") + 1
