@@ -297,12 +297,12 @@ def rich_plan() -> Plan:
     }
     base.assignment = {"01001": "South-East", "01003": "South-East", "02010": "Pacific", "007": "North-East"}
     base.sellers = {
-        "Ana Ruiz": Seller("Ana Ruiz", "South-East", "existing", None, 0, 1_200_000.0, 150_000.0),
+        "Ana Ruiz": Seller("Ana Ruiz", "South-East", "existing", None, 0, 1_200_000.0, 150_000.0, home="Atlanta, GA"),
         "Ben Okafor": Seller("Ben Okafor", "Pacific", "planned", Month(2027, 4), 3, 900_000.0, 140_000.0),
         "TBD hire": Seller("TBD hire", None, "planned", Month(2027, 10), 6, 750_000.5, 0.0),
     }
     base.allocations = {
-        ("region", "East"): Allocation("region", "East", 250_000.0, 1_200.0),
+        ("region", "East"): Allocation("region", "East", 250_000.0, 1_200.0, locked=True),
         ("territory", "Pacific"): Allocation("territory", "Pacific", 80_000.0, 300.5, Month(2027, 7)),
     }
     assumptions = Assumptions()

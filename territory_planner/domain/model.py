@@ -13,6 +13,7 @@ import pandas as pd
 from .assumptions import Assumptions, check_amount
 from .errors import DuplicateName, PlanError, UnknownName
 from .governance import Governance
+from .homes import parse_home
 from .months import Month
 from .text import MAX_NAME_LENGTH, control_characters, printable
 
@@ -214,8 +215,15 @@ class Seller:
     ramp_months: int = 0
     annual_quota: float = 0.0
     annual_cost: float = 0.0
+    #: where the seller works from, as :func:`domain.homes.parse_home` tidies it ("02134", "Austin, TX",
+    #: "30.27,-97.74"); None when not given
+    home: str | None = None
 
     def __post_init__(self) -> None:
+        if self.home is not None:
+            tidy = parse_home(self.home, f"seller '{self.name}'").text
+            if tidy != self.home:
+                object.__setattr__(self, "home", tidy)
         if self.status not in ("existing", "planned"):
             raise PlanError(f"Seller '{self.name}' has status '{self.status}': use existing or planned.")
         if self.ramp_months < 0 or self.ramp_months > 60:
@@ -237,6 +245,9 @@ class Allocation:
     budget: float = 0.0
     hours: float = 0.0
     start_month: Month | None = None
+    #: kept exactly by the budget optimiser and never a source or a cut of a fix (issue 11); the user may still
+    #: edit it by hand
+    locked: bool = False
 
     def __post_init__(self) -> None:
         if self.level not in ("region", "territory"):

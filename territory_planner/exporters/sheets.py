@@ -50,7 +50,7 @@ def sheet_rows(plan: Plan, scenario: Scenario) -> dict[str, tuple[list[str], lis
         [[u, t] for u, t in sorted(scenario.assignment.items(), key=lambda kv: order.get(kv[0], 0))],
     )
     sheets["sellers"] = (
-        ["seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost"],
+        ["seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost", "home"],
         [
             [
                 s.name,
@@ -60,14 +60,22 @@ def sheet_rows(plan: Plan, scenario: Scenario) -> dict[str, tuple[list[str], lis
                 s.ramp_months,
                 _num(s.annual_quota),
                 _num(s.annual_cost),
+                s.home or "",
             ]
             for s in scenario.sellers.values()
         ],
     )
     sheets["allocations"] = (
-        ["level", "name", "budget", "hours", "start_month"],
+        ["level", "name", "budget", "hours", "start_month", "locked"],
         [
-            [al.level, al.name, _num(al.budget), _num(al.hours), str(al.start_month or "")]
+            [
+                al.level,
+                al.name,
+                _num(al.budget),
+                _num(al.hours),
+                str(al.start_month or ""),
+                "yes" if al.locked else "no",
+            ]
             for al in scenario.allocations.values()
         ],
     )

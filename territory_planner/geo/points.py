@@ -10,7 +10,13 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
+from territory_planner.domain import Layer
 from territory_planner.geo._polygons import as_geometry_array
+
+#: How far off a layer's simplified coastline a point may fall and still go to the nearest unit: 0.05 degrees in a
+#: geographic layer (about 5 km), 5 km in a projected one.
+NEAREST_DEGREES = 0.05
+NEAREST_METRES = 5_000.0
 
 
 def place_points(
@@ -68,3 +74,39 @@ def place_points(
             )
             result[usable[unplaced[still[near_point]]]] = near_unit
     return result
+
+
+class UnitLocator:
+    """Finds the unit of one layer that holds each point, shore points included (see :func:`place_points`).
+
+    Built once per layer and use (an import, the sellers' home bases): it keeps the layer's shapes as a frame.
+    ``units`` is None for a layer without shapes; then every point is placed nowhere (-1).
+    """
+
+    def __init__(self, layer: Layer) -> None:
+        self.units: gpd.GeoDataFrame | None = None
+        self.tolerance = 0.0
+        if layer.geometry is None:
+            return
+        geometry = layer.geometry
+        if isinstance(geometry, gpd.GeoSeries) and not geometry.index.equals(layer.units.index):
+            geometry = geometry.reindex(layer.units.index)
+        crs = getattr(geometry, "crs", None) or layer.crs
+        self.units = gpd.GeoDataFrame(geometry=np.asarray(getattr(geometry, "array", geometry)), crs=crs)
+        frame_crs = self.units.crs
+        self.tolerance = NEAREST_DEGREES if frame_crs is None or frame_crs.is_geographic else NEAREST_METRES
+
+    def place(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> tuple[NDArray[np.int64], int]:
+        """(positions of the units holding the points, or -1; how many went to a nearest unit off the shore)."""
+        if self.units is None or len(lon) == 0:
+            return np.full(len(lon), -1, dtype=np.int64), 0
+        found = np.asarray(place_points(lon, lat, self.units), dtype=np.int64)
+        missed = np.flatnonzero((found < 0) & np.isfinite(lon) & np.isfinite(lat))
+        nearest = 0
+        if len(missed) and self.tolerance > 0:
+            near = np.asarray(
+                place_points(lon[missed], lat[missed], self.units, nearest_within=self.tolerance), dtype=np.int64
+            )
+            found[missed] = near
+            nearest = int((near >= 0).sum())
+        return found, nearest

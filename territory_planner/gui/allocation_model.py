@@ -33,12 +33,13 @@ class AllocationRow:
 class AllocationTableModel(DocumentRowsModel):
     """Every region and territory with its allocation (budget, hours, start month); empty rows have none."""
 
-    COLUMNS = ("funds", "budget", "hours", "start", "needs", "covers")
+    COLUMNS = ("funds", "budget", "hours", "start", "locked", "needs", "covers")
     HEADERS: ClassVar[dict[str, str]] = {
         "funds": "Allocated to",
         "budget": "Budget",
         "hours": "Hours",
         "start": "Money from",
+        "locked": "Locked",
         "needs": "Needs",
         "covers": "Funds",
     }
@@ -106,6 +107,8 @@ class AllocationTableModel(DocumentRowsModel):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and self.COLUMNS[index.column()] in self.EDITABLE:
             base |= Qt.ItemFlag.ItemIsEditable
+        if index.isValid() and self.COLUMNS[index.column()] == "locked" and self._rows[index.row()].allocation:
+            base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -128,6 +131,8 @@ class AllocationTableModel(DocumentRowsModel):
                 return money(row.needs, cur)
             if key == "covers":
                 return row.covers if a else ("" if row.level == "territory" else "no allocation")
+        if role == Qt.ItemDataRole.CheckStateRole and key == "locked" and a is not None:
+            return Qt.CheckState.Checked if a.locked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.EditRole:
             if key == "budget":
                 return f"{a.budget:,.0f}" if a else ""
@@ -146,13 +151,27 @@ class AllocationTableModel(DocumentRowsModel):
                 return "First month the money can be spent (YYYY-MM); empty = the plan's first month"
             if key in ("budget", "hours"):
                 return "Type an amount such as 240k, 1.2M or 2,400"
+            if key == "locked":
+                return (
+                    "Locked: the budget optimiser keeps this allocation exactly and no fix moves money from it"
+                    if a is not None
+                    else "Give it an allocation first to lock it"
+                )
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or self.document is None or role != Qt.ItemDataRole.EditRole:
+        if not index.isValid() or self.document is None:
             return False
         row = self._rows[index.row()]
         key = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.CheckStateRole and key == "locked" and row.allocation is not None:
+            locked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+            if locked == row.allocation.locked:
+                return False
+            new_lock = replace(row.allocation, locked=locked)
+            return self.document.execute(SetAllocation(self.document.scenario_name, row.level, row.name, new_lock))
+        if role != Qt.ItemDataRole.EditRole:
+            return False
         text = str(value).strip()
         current = row.allocation or Allocation(row.level, row.name)
         try:

@@ -28,6 +28,7 @@ from ..domain import Month, PlanError, Seller
 from ..domain.formatting import money
 from ..domain.model import Scenario
 from ..services.autosave import RecoveryEntry
+from ..services.homes import check_home
 from .parsing import parse_number
 
 
@@ -97,6 +98,11 @@ class SellerDialog(QDialog):
         self.quota_edit.setToolTip("Annual quota when fully ramped, e.g. 1.2M")
         self.cost_edit = QLineEdit(f"{seller.annual_cost:,.0f}" if seller else "")
         self.cost_edit.setPlaceholderText("e.g. 230k")
+        self.home_edit = QLineEdit(seller.home or "" if seller else "")
+        self.home_edit.setPlaceholderText("ZIP code, City, ST or lat,lon — e.g. 78701")
+        self.home_edit.setToolTip(
+            "Where the seller works from: shown on the map, and kept inside their territory by the territory builder"
+        )
 
         self.error_label = QLabel("")
         self.error_label.setObjectName("ErrorNote")
@@ -110,6 +116,7 @@ class SellerDialog(QDialog):
         form.addRow("Ramp", self.ramp_spin)
         form.addRow(f"Annual quota ({currency})", self.quota_edit)
         form.addRow(f"Annual cost ({currency})", self.cost_edit)
+        form.addRow("Home base", self.home_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
@@ -126,6 +133,8 @@ class SellerDialog(QDialog):
         status = "planned" if self.planned_radio.isChecked() else "existing"
         quota = parse_number(self.quota_edit.text() or "0", "Annual quota")
         cost = parse_number(self.cost_edit.text() or "0", "Annual cost")
+        home_text = self.home_edit.text().strip()
+        home = check_home(home_text, f"seller '{name}'") if home_text else None
         seller = Seller(
             name,
             self.territory_combo.currentData(),
@@ -134,6 +143,7 @@ class SellerDialog(QDialog):
             self.ramp_spin.value(),
             quota,
             cost,
+            home,
         )
         if seller.is_hire and seller.start_month is None:
             raise PlanError(f"A planned hire needs a start month: when does {name} start?")

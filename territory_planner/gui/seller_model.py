@@ -34,7 +34,7 @@ class SellerTableModel(DocumentRowsModel):
     Rows can be dragged (as the seller's name) onto the map to put the seller into the territory dropped on.
     """
 
-    COLUMNS = ("name", "kind", "territory", "start", "ramp", "quota", "cost", "needs", "fund_by", "status")
+    COLUMNS = ("name", "kind", "territory", "start", "ramp", "quota", "cost", "home", "needs", "fund_by", "status")
     HEADERS: ClassVar[dict[str, str]] = {
         "name": "Name",
         "kind": "Kind",
@@ -43,6 +43,7 @@ class SellerTableModel(DocumentRowsModel):
         "ramp": "Ramp",
         "quota": "Annual quota",
         "cost": "Cost",
+        "home": "Home base",
         "needs": "Extra spend needed",
         "fund_by": "Pipeline from",
         "status": "Funding",
@@ -119,6 +120,8 @@ class SellerTableModel(DocumentRowsModel):
                 return money(seller.annual_quota, cur)
             if key == "cost":
                 return money(seller.annual_cost, cur) if seller.annual_cost else "—"
+            if key == "home":
+                return seller.home or "—"
             if hire is None:
                 return ""
             if key == "needs":

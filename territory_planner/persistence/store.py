@@ -379,12 +379,13 @@ def _scenario_rows(plan: Plan, key: str) -> list[tuple[Table, list[Row]]]:
         sellers.extend(
             {"plan_key": key, "scenario": name, "name": x.name, "position": i, "territory": x.territory,
              "status": x.status, "start_month": _month_text(x.start_month), "ramp_months": int(x.ramp_months),
-             "annual_quota": float(x.annual_quota), "annual_cost": float(x.annual_cost)}
+             "annual_quota": float(x.annual_quota), "annual_cost": float(x.annual_cost), "home": x.home}
             for i, x in enumerate(s.sellers.values())
         )  # fmt: skip
         allocations.extend(
             {"plan_key": key, "scenario": name, "level": al.level, "name": al.name, "position": i,
-             "budget": float(al.budget), "hours": float(al.hours), "start_month": _month_text(al.start_month)}
+             "budget": float(al.budget), "hours": float(al.hours), "start_month": _month_text(al.start_month),
+             "locked": bool(al.locked)}
             for i, al in enumerate(s.allocations.values())
         )  # fmt: skip
         assumptions.extend(_assumption_rows(key, name, a))
@@ -1204,10 +1205,11 @@ def _read_scenarios(connection: Connection, key: str) -> dict[str, Scenario]:
             ramp_months=int(r.ramp_months),
             annual_quota=float(r.annual_quota),
             annual_cost=float(r.annual_cost),
+            home=r.home,
         )
     for r in rows(t.allocation, t.allocation.c.scenario, t.allocation.c.position):
         allocations[r.scenario][(r.level, r.name)] = Allocation(
-            r.level, r.name, float(r.budget), float(r.hours), _month(r.start_month)
+            r.level, r.name, float(r.budget), float(r.hours), _month(r.start_month), bool(r.locked)
         )
     ranges: dict[str, dict[str, dict[str, float]]] = {s.name: {} for s in heads}
     market: dict[str, str | None] = {s.name: None for s in heads}

@@ -174,6 +174,7 @@ seller = Table(
     Column("ramp_months", Integer, nullable=False),
     Column("annual_quota", Double, nullable=False),
     Column("annual_cost", Double, nullable=False),
+    Column("home", Text, nullable=True),  # the home base as written: a ZIP code, "City, ST" or "lat,lon" (schema 4)
     PrimaryKeyConstraint("plan_key", "scenario", "name", name="pk_tp_seller"),
     _scenario_fk("tp_seller"),
 )
@@ -189,6 +190,7 @@ allocation = Table(
     Column("budget", Double, nullable=False),
     Column("hours", Double, nullable=False),
     Column("start_month", Text, nullable=True),  # YYYY-MM
+    Column("locked", Boolean, nullable=False),  # kept exactly by the optimiser (schema 4)
     PrimaryKeyConstraint("plan_key", "scenario", "level", "name", name="pk_tp_allocation"),
     _scenario_fk("tp_allocation"),
 )

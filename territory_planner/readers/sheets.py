@@ -48,6 +48,7 @@ from ..domain.formatting import plural_noun
 from ..domain.model import Layer, check_color, check_name
 from ..domain.parents import UnitParents
 from .errors import InputFileError, Problem
+from .homes import check_home
 from .table import Table, parse_amount, parse_rate, read_table
 
 SHEETS = ("territories", "assignments", "sellers", "allocations", "assumptions", "attributes")
@@ -55,8 +56,8 @@ SHEETS = ("territories", "assignments", "sellers", "allocations", "assumptions",
 COLUMNS = {
     "assignments": ("unit_id", "territory"),
     "territories": ("territory", "region", "color"),
-    "sellers": ("seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost"),
-    "allocations": ("level", "name", "budget", "hours", "start_month"),
+    "sellers": ("seller", "territory", "status", "start_month", "ramp_months", "annual_quota", "annual_cost", "home"),
+    "allocations": ("level", "name", "budget", "hours", "start_month", "locked"),
     "assumptions": ("level", "name", "key", "value", "low", "high"),
     "attributes": ("unit_id",),
 }
@@ -65,6 +66,11 @@ COLUMNS = {
 #: The largest attribute value (population, accounts, market potential) a unit may have: sums over any number
 #: of units stay finite and printable.
 MAX_ATTRIBUTE = 1e15
+
+
+#: The words a yes/no column (``locked``) accepts, compared in lower case; an empty cell is "no" (or "unchanged").
+_YES = ("yes", "true", "1")
+_NO = ("no", "false", "0")
 
 
 class _Collector:
@@ -100,6 +106,14 @@ class _Collector:
                 self.add(row, column, str(exc))
                 return None
         return value
+
+    def yes_no(self, row: int, values: dict[str, str], column: str) -> bool:
+        """Whether the column is empty, yes or no (true/false, 1/0, any case); else a problem is recorded."""
+        text = values.get(column, "").lower()
+        if text in ("", *_YES, *_NO):
+            return True
+        self.add(row, column, f"'{values.get(column)}' should be yes or no.")
+        return False
 
     def name(self, row: int, values: dict[str, str], column: str, kind: str) -> str | None:
         """The column's name checked as the plan checks names (length, control characters), or None with a problem
@@ -332,10 +346,9 @@ def read_territories(plan: Plan, scenario: str, path: str | Path, merge: bool = 
                 c.add(row, "color", f"'{color}' is not a colour; write it as #rrggbb, for example #4e79a7.")
                 continue
         locked_text = values.get("locked", "").lower()
-        if locked_text not in ("", "yes", "no", "true", "false", "1", "0"):
-            c.add(row, "locked", f"'{locked_text}' should be yes or no.")
+        if not c.yes_no(row, values, "locked"):
             continue
-        locked = None if not locked_text else locked_text in ("yes", "true", "1")
+        locked = None if not locked_text else locked_text in _YES
         wanted[name] = (region, color, locked)
     c.raise_if_any()
     commands: list[Command] = []
@@ -409,9 +422,25 @@ def read_sellers(
             continue
         quota = c.amount(row, values, "annual_quota", bounded="annual_quota")
         cost = c.amount(row, values, "annual_cost", required=False, bounded="annual_cost")
+        home: str | None = None
+        if values.get("home", ""):
+            try:
+                home = check_home(values["home"], f"seller '{name}'")
+            except PlanError as exc:
+                c.add(row, "home", str(exc))
+                continue
         if quota is None or (values.get("annual_cost") and cost is None):
             continue
-        sellers[name] = Seller(name, territory, status, start, ramp_months, quota, cost or 0.0)  # type: ignore[arg-type]
+        sellers[name] = Seller(
+            name,
+            territory,
+            status,  # type: ignore[arg-type]
+            start,
+            ramp_months,
+            quota,
+            cost or 0.0,
+            home,
+        )
     c.raise_if_any()
     gone = [n for n in s.sellers if n in sellers] if merge else list(s.sellers)
     commands: list[Command] = [RemoveSeller(scenario, n) for n in gone]
@@ -449,9 +478,19 @@ def read_allocations(plan: Plan, scenario: str, path: str | Path, merge: bool = 
         budget = c.amount(row, values, "budget", bounded="budget")
         hours = c.amount(row, values, "hours", required=False, bounded="hours")
         start = c.month(row, values, "start_month")
+        locked = values.get("locked", "").lower()
+        if not c.yes_no(row, values, "locked"):
+            continue
         if budget is None or (values.get("hours") and hours is None) or (values.get("start_month") and not start):
             continue
-        allocations[(level, name)] = Allocation(level, name, budget, hours or 0.0, start)  # type: ignore[arg-type]
+        allocations[(level, name)] = Allocation(
+            level,  # type: ignore[arg-type]
+            name,
+            budget,
+            hours or 0.0,
+            start,
+            locked=locked in _YES,
+        )
     c.raise_if_any()
     removed = [] if merge else [key for key in s.allocations if key not in allocations]
     commands: list[Command] = [SetAllocation(scenario, lv, n, None) for (lv, n) in removed]

@@ -59,9 +59,7 @@ __all__ = ["AccountsImportResult", "Cancelled", "ColumnMapping", "UnplacedAccoun
 _CANCELLED = "The import was cancelled; nothing was changed."
 
 #: Accounts whose point lies just outside every unit (a coast simplified by the map, a ZIP centroid on a pier) go
-#: to the nearest unit within this distance: degrees for a longitude/latitude layer (0.05° ≈ 5 km), else metres.
-NEAREST_DEGREES = 0.05
-NEAREST_METRES = 5_000.0
+#: to the nearest unit nearby: ``geo.points.NEAREST_DEGREES`` / ``NEAREST_METRES``.
 EXAMPLES = 20
 
 # Why an account could not be placed, per location kind (0 = not tried / nothing to say).
@@ -335,7 +333,8 @@ def _is_text_attribute(layer: Layer, name: str) -> bool:
 # --- placing ------------------------------------------------------------------------------------------------
 
 
-def _is_zip_layer(layer: Layer) -> bool:
+def is_zip_layer(layer: Layer) -> bool:
+    """Whether the layer's units are ZIP codes (their ids are the codes)."""
     words = f"{layer.name} {layer.unit_noun}".lower()
     return "zip" in words or "zcta" in words
 
@@ -347,12 +346,11 @@ class _Placer:
         self.layer = layer
         self.columns = reader.columns
         self.noun = layer.unit_noun or "unit"
-        self.zip_layer = _is_zip_layer(layer)
-        self.units = self._unit_frame(layer)
-        self.tolerance = 0.0
-        if self.units is not None:
-            crs = self.units.crs
-            self.tolerance = NEAREST_DEGREES if crs is None or crs.is_geographic else NEAREST_METRES
+        self.zip_layer = is_zip_layer(layer)
+        from ..geo.points import UnitLocator
+
+        self.locator = UnitLocator(layer)
+        self.units = self.locator.units
         self.nearest = 0
         self.zero_restored = 0
         self.zip_plus4 = 0
@@ -373,32 +371,10 @@ class _Placer:
                 "Import the layer's boundaries first."
             )
 
-    @staticmethod
-    def _unit_frame(layer: Layer) -> Any:
-        if layer.geometry is None:
-            return None
-        import geopandas as gpd
-
-        geometry = layer.geometry
-        if isinstance(geometry, gpd.GeoSeries) and not geometry.index.equals(layer.units.index):
-            geometry = geometry.reindex(layer.units.index)
-        crs = getattr(geometry, "crs", None) or layer.crs
-        return gpd.GeoDataFrame(geometry=np.asarray(getattr(geometry, "array", geometry)), crs=crs)
-
     def points(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int64]:
         """Units containing the points; points just off the layer's edge go to the nearest unit nearby."""
-        from ..geo.points import place_points
-
-        if self.units is None or len(lon) == 0:
-            return np.full(len(lon), -1, dtype=np.int64)
-        found = np.asarray(place_points(lon, lat, self.units), dtype=np.int64)
-        missed = np.flatnonzero((found < 0) & np.isfinite(lon) & np.isfinite(lat))
-        if len(missed) and self.tolerance > 0:
-            near = np.asarray(
-                place_points(lon[missed], lat[missed], self.units, nearest_within=self.tolerance), dtype=np.int64
-            )
-            found[missed] = near
-            self.nearest += int((near >= 0).sum())
+        found, nearest = self.locator.place(lon, lat)
+        self.nearest += nearest
         return found
 
     def zip_units(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -24,6 +24,7 @@ import numpy as np
 from ..domain import BASELINE, PALETTE, Plan, PlanError, Scenario, Seller, Territory
 from ..domain.commands import AssignUnits, Batch, Command, CopyScenario, CreateTerritory, DeleteTerritory, EditSeller
 from ..geo.partition import Graph, PartitionCancelled, PartitionProblem, partition, pieces_per_label
+from .homes import placer_for
 from .progress import Cancelled, Progress, ReportFn
 
 SeedMode = Literal["auto", "sellers", "hires"]
@@ -38,8 +39,9 @@ class BuildCancelled(Cancelled):
 class BuildOptions:
     """What to build. ``territories`` may be left out with ``seeds`` sellers/hires or ``from_current``.
 
-    ``homes`` maps a seller's name to the unit id of their home base (the sellers sheet's ``home`` column fills it
-    once it exists); a seeded seller's home unit always ends in their territory.
+    ``homes`` maps a seller's name to the unit id of their home base, over the sellers' own home bases (the
+    sellers sheet's ``home`` column, placed by ``services/homes.py``); a seeded seller's home unit always ends in
+    their territory.
     """
 
     into: str
@@ -211,7 +213,8 @@ def build_territories(
             f"The units in scope have no {', '.join(a for a, _ in attrs)} to balance on (all zero or missing): "
             "import the attribute or name another one with --balance."
         )
-    seed_points, seed_units = _seed_points(plan, source, scope, seeds, geo.points, w, options.homes, notes)
+    homes = {**placer_for(plan.layer).units_of(source.sellers.values()), **options.homes}
+    seed_points, seed_units = _seed_points(plan, source, scope, seeds, geo.points, w, homes, notes)
     initial = _initial_labels(source, scope) if options.from_current else None
 
     def engine_progress(fraction: float, message: str) -> bool:

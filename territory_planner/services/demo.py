@@ -80,6 +80,7 @@ def build_demo_plan(layer: Layer | None = None, layer_name: str | None = None) -
             int(entry.get("ramp_months", 0)),
             float(entry["annual_quota"]),
             float(entry.get("annual_cost", 0)),
+            entry.get("home"),
         )
         commands.append(AddSeller(s, seller))
     for entry in data["allocations"]:

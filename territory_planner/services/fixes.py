@@ -220,10 +220,10 @@ class FixFinder:
 
     def sources(self, exclude: PoolKey | None) -> list[_Source]:
         """Allocations with money they do not need: their budget above what their territories require (so taking
-        it leaves them funded), largest first."""
+        it leaves them funded), largest first; never a locked one."""
         found = []
         for key, allocation in self.s.allocations.items():
-            if key == exclude:
+            if key == exclude or allocation.locked:
                 continue
             surplus = math.floor(allocation.budget - self.pool_required(key) + 1e-9)
             if surplus >= 1:
@@ -234,7 +234,7 @@ class FixFinder:
     def hours_sources(self, exclude: PoolKey | None) -> list[tuple[PoolKey, Allocation, float]]:
         found = []
         for key, allocation in self.s.allocations.items():
-            if key == exclude or allocation.hours <= 0:
+            if key == exclude or allocation.hours <= 0 or allocation.locked:
                 continue
             surplus = math.floor(allocation.hours - self.pool_required_hours(key) + 1e-9)
             if surplus >= 1:
@@ -301,8 +301,12 @@ class FixFinder:
         guess: float,
     ) -> None:
         """Add-from-unallocated and move-from-surplus options for money that ``target`` (or, with ``None``, a new
-        allocation of ``territory``) needs so that ``works``."""
+        allocation of ``territory``) needs so that ``works``. A locked allocation gets no money: it is kept exactly."""
         name = self.trials.name
+        if target is not None and self.s.allocations[target].locked:
+            where = target[1] if target[0] == "territory" else f"region {target[1]}'s shared budget"
+            fixes.notes.append(f"The allocation of {where} is locked: unlock it to add money to it.")
+            return
 
         def commands_for(x: float) -> list[Command]:
             if target is None:
@@ -499,7 +503,7 @@ class FixFinder:
                 f"{exact_money(cut, self.cur)} leaves some territory short."
             )
         candidates = sorted(
-            (k for k, a in self.s.allocations.items() if a.budget + _CENT >= cut),
+            (k for k, a in self.s.allocations.items() if a.budget + _CENT >= cut and not a.locked),
             key=lambda k: (-(self.s.allocations[k].budget - self.pool_required(k)), k),
         )[:_MAX_SINGLE_CUTS]
         for key in candidates:
@@ -533,6 +537,9 @@ class FixFinder:
             self.hire_options(fixes, hires, lambda report, _h: clears(report))
             return
         key: PoolKey = (flag.subject_type, flag.subject)
+        if key in self.s.allocations and self.s.allocations[key].locked:
+            fixes.notes.append(f"The allocation of {key[1]} is locked: unlock it to give it more hours.")
+            return
 
         def hours_change(k: PoolKey, delta: float) -> tuple[Change, Command]:
             a = self.s.allocations[k]

@@ -467,6 +467,8 @@ def solve(
 ) -> SolveResult:
     """Optimise the budget of ``scenario`` into a new what-if ``into`` (returned as a command; nothing is applied).
 
+    Allocations marked ``locked`` in the scenario are kept exactly, and so are those named in ``locked``.
+
     Raises :class:`InfeasiblePlan` when the existing sellers alone cannot be funded, saying by how much, and
     :class:`SolveCancelled` (a :class:`Cancelled`) when ``progress`` is cancelled between stages.
     """
@@ -484,7 +486,8 @@ def solve(
     if time_limit <= 0:
         raise PlanError(f"The time limit must be more than 0 seconds, not {time_limit:g}.")
     report_progress(0.0, "Reading the plan")
-    model = _Model(source, allow_delays, frozenset(locked or ()), plan.layer)
+    exact = frozenset(locked or ()) | {key for key, a in source.allocations.items() if a.locked}
+    model = _Model(source, allow_delays, exact, plan.layer)
     cur = model.report.currency
     budget_short, hours_short, locked_short = model.existing_shortfalls()
     if budget_short > EPS or hours_short > EPS or locked_short:

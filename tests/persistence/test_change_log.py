@@ -3,8 +3,10 @@ plans of schema 2 open and gain the new tables."""
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from territory_planner.domain import commands as c
 from territory_planner.domain.changelog import apply_command, from_json
 from territory_planner.domain.governance import Comment
 from territory_planner.domain.handshake import Kpi
-from territory_planner.persistence import PlanTarget, load_plan, plan_target, save_plan
+from territory_planner.persistence import PlanTarget, load_plan, plan_target, save_plan, schema_version
 from territory_planner.persistence import tables as t
 from tests.plan_builders import assert_plans_equal, rich_plan
 
@@ -111,13 +113,28 @@ def test_an_approved_scenario_is_still_read_only_after_a_round_trip(file_target:
 # --- schema 2 plans ------------------------------------------------------------------------------------------
 
 
+#: The columns schema 4 added (allocation locks, sellers' home bases).
+SCHEMA_4_COLUMNS = (("tp_allocation", "locked"), ("tp_seller", "home"))
+
+
+def _without_schema_4(plan: Plan) -> Plan:
+    """The plan as schema 2 stores it: no allocation is locked and no seller has a home base."""
+    out = copy.deepcopy(plan)
+    for scenario in out.scenarios.values():
+        scenario.allocations = {k: replace(a, locked=False) for k, a in scenario.allocations.items()}
+        scenario.sellers = {k: replace(x, home=None) for k, x in scenario.sellers.items()}
+    return out
+
+
 def _as_schema_2(path: Path) -> None:
-    """Turn a file written now into exactly what schema 2 wrote: schema 3 only added tables."""
+    """Turn a file written now into exactly what schema 2 wrote: schema 3 only added tables, schema 4 two columns."""
     connection = sqlite3.connect(path)
     try:
         with connection:
             for table in NEW_TABLES:
                 connection.execute(f"DROP TABLE {table}")
+            for table, column in SCHEMA_4_COLUMNS:
+                connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
             connection.execute(f"UPDATE {t.VERSION_TABLE} SET version_num = '0002'")
     finally:
         connection.close()
@@ -140,7 +157,7 @@ def test_a_schema_2_plan_file_opens_and_its_next_save_gains_the_new_tables(tmp_p
     assert not set(NEW_TABLES) & _tables(path)
 
     loaded = load_plan(path)
-    assert_plans_equal(loaded, plan)
+    assert_plans_equal(loaded, _without_schema_4(plan))
     assert loaded.governance.log == [] and loaded.governance.approvals == {}
     assert path.read_bytes() == before  # opening never changes the file
 
@@ -168,14 +185,16 @@ def test_a_schema_2_database_is_migrated_in_place_and_gains_the_new_tables(postg
         with engine.begin() as connection:
             for table in NEW_TABLES:
                 connection.execute(text(f"DROP TABLE {table}"))
+            for table, column in SCHEMA_4_COLUMNS:
+                connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
             connection.execute(text(f"UPDATE {t.VERSION_TABLE} SET version_num = '0002'"))
         loaded = load_plan(target)
-        assert_plans_equal(loaded, plan)
+        assert_plans_equal(loaded, _without_schema_4(plan))
         with engine.connect() as connection:
             present = set(connection.dialect.get_table_names(connection))
             version = connection.execute(text(f"SELECT version_num FROM {t.VERSION_TABLE}")).scalar()
         engine.dispose()
-        assert set(NEW_TABLES) <= present and version == "0003"
+        assert set(NEW_TABLES) <= present and version == f"{schema_version():04d}"
         apply_command(loaded, c.SetHandshakeText("lead", "Any named contact"), author="Dana")
         save_plan(loaded, target)
         assert load_plan(target).governance.handshake.texts == {"lead": "Any named contact"}

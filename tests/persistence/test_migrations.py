@@ -110,7 +110,7 @@ def stored_revision(path: Path) -> str:
 
 def test_schema_version_is_the_newest_migration() -> None:
     scripts = list((schema.MIGRATIONS_DIR / "versions").glob("r0*.py"))
-    assert schema_version() == 3 == len(scripts)
+    assert schema_version() == 4 == len(scripts)
 
 
 def test_plan_file_written_by_schema_0001_opens(tmp_path: Path) -> None:
@@ -122,19 +122,21 @@ def test_plan_file_written_by_schema_0001_opens(tmp_path: Path) -> None:
 def test_older_plan_opens_unchanged_and_its_next_save_migrates_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a schema 4 in the app, opening a schema-1 file migrates it in memory only (reading never changes a
-    plan file: it may be read-only, or still be used by an older app); the next save writes schema 4."""
+    """With a newer schema N in the app, opening a schema-1 file migrates it in memory only (reading never changes
+    a plan file: it may be read-only, or still be used by an older app); the next save writes schema N."""
+    newest = schema_version()
+    new, previous = f"{newest + 1:04d}", f"{newest:04d}"
     migrations = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "r0004_plan_note.py").write_text(
+    (migrations / "versions" / f"r{new}_plan_note.py").write_text(
         textwrap.dedent(
-            '''
-            """Schema 4 (test only): a note on the plan."""
+            f'''
+            """Schema {new} (test only): a note on the plan."""
             import sqlalchemy as sa
             from alembic import op
 
-            revision = "0004"
-            down_revision = "0003"
+            revision = "{new}"
+            down_revision = "{previous}"
             branch_labels = None
             depends_on = None
 
@@ -154,7 +156,7 @@ def test_older_plan_opens_unchanged_and_its_next_save_migrates_it(
     path = restore_dump(FIXTURES / "plan-schema-0001.sql", tmp_path / "old.tplan")
     before = path.read_bytes()
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", migrations)
-    assert schema_version() == 4
+    assert schema_version() == newest + 1
 
     loaded = load_plan(path)
     assert_plans_equal(loaded, schema_0001_plan())
@@ -162,7 +164,7 @@ def test_older_plan_opens_unchanged_and_its_next_save_migrates_it(
     assert stored_revision(path) == "0001"
 
     save_plan(loaded, path)
-    assert stored_revision(path) == "0004"
+    assert stored_revision(path) == new
     connection = sqlite3.connect(path)
     try:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(tp_plan)")]
@@ -171,9 +173,9 @@ def test_older_plan_opens_unchanged_and_its_next_save_migrates_it(
     assert "note" in columns
     assert_plans_equal(load_plan(path), schema_0001_plan())
 
-    # The app without schema 4 now meets a newer plan.
+    # The app without schema N now meets a newer plan.
     monkeypatch.undo()
-    with pytest.raises(NewerSchemaError, match=r"newer Territory Planner \(schema 4\); update the app"):
+    with pytest.raises(NewerSchemaError, match=rf"newer Territory Planner \(schema {newest + 1}\); update the app"):
         load_plan(path)
 
 

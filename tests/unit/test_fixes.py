@@ -7,6 +7,8 @@ hours 0.0001 per unit plus 40 onboarding hours per hire.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from territory_planner.domain import BASELINE, Plan, PlanError, Territory, evaluate
@@ -283,3 +285,39 @@ def test_fix_command_refuses_a_plan_with_nothing_to_fix() -> None:
     )
     with pytest.raises(PlanError, match="nothing to fix"):
         fix_command(make_plan(scenario=scenario), BASELINE, 0, 0)
+
+
+# --- locked allocations (issue 11): never a source, never a cut, never topped up ---------------------------------
+
+
+def test_a_locked_allocation_is_never_a_source_of_a_move() -> None:
+    plan = short_territory()
+    s = plan.scenario()
+    s.allocations[("territory", "C")] = replace(s.allocations[("territory", "C")], locked=True)
+    fixes = fixes_of(plan, "UNFUNDED_TERRITORY", "A")
+    move = next(o for o in fixes.options if o.kind == "move_budget") if "move_budget" in kinds(fixes) else None
+    assert move is None  # B alone has only 24,000 spare of the 42,000 needed, and C is locked
+    assert any("$24,000" in note and "no move covers it" in note for note in fixes.notes)
+    assert assert_every_option_is_honest(plan) >= 1
+
+
+def test_a_locked_allocation_is_not_topped_up_and_says_why() -> None:
+    plan = short_territory()
+    s = plan.scenario()
+    s.allocations[("territory", "A")] = replace(s.allocations[("territory", "A")], locked=True)
+    fixes = fixes_of(plan, "UNFUNDED_TERRITORY", "A")
+    assert not {"add_budget", "move_budget"} & set(kinds(fixes))
+    assert any("locked" in note for note in fixes.notes)
+
+
+def test_over_budget_never_cuts_a_locked_allocation() -> None:
+    plan = short_territory()
+    s = plan.scenario()
+    s.allocations[("territory", "A")] = territory_alloc("A", 192_000)
+    s.allocations[("territory", "C")] = replace(territory_alloc("C", 30_000), locked=True)
+    s.assumptions.values["marketing_budget"] = 330_000.0
+    fixes = fixes_of(plan, "OVER_BUDGET", "plan")
+    assert fixes.options
+    for option in fixes.options:
+        assert all(c.name != "C" for c in option.changes), option.description
+    assert assert_every_option_is_honest(plan) >= 1

@@ -376,3 +376,15 @@ def test_random_plans_match_brute_force(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_random_plans_with_delays_match_brute_force(seed: int) -> None:
     assert_matches_brute_force(random_plan(100 + seed, delays=True), allow_delays=True)
+
+
+def test_an_allocation_marked_locked_is_kept_exactly_without_naming_it() -> None:
+    """The plan's own ``locked`` column does what ``--lock`` does, and the optimum is the brute-force one."""
+    plan = two_territories()
+    s = plan.scenario(BASELINE)
+    s.allocations[("territory", "A")] = replace(s.allocations[("territory", "A")], locked=True)
+    result, dropped, _ = assert_matches_brute_force(plan, allow_delays=False, locked={("territory", "A")})
+    unnamed = solve(plan, BASELINE, "Unnamed", allow_delays=False)
+    assert sorted(unnamed.dropped_hires) == sorted(result.dropped_hires) == dropped == ["H1", "H3"]
+    changes = {(a.level, a.name): (a.before, a.after) for a in unnamed.allocations}
+    assert changes == {("territory", "B"): (100_000, 192_000)}
