@@ -20,7 +20,7 @@ from .risk_tornado import Tornado
 class ChartWidget(QWidget):
     """A white canvas that paints one chart, or a grey sentence when there is nothing to draw."""
 
-    MIN_SIZE = QSize(360, 200)
+    MIN_SIZE = QSize(320, 150)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +68,8 @@ class WaterfallChart(ChartWidget):
 
 class TornadoChart(ChartWidget):
     """One territory's gap with each funnel key at the low and at the high end of its range."""
+
+    MIN_SIZE = QSize(320, 120)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

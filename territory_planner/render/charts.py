@@ -207,7 +207,7 @@ def paint_tornado(
     font: QFont | None = None,
 ) -> None:
     """Horizontal bars from the gap now to the gap at each end of a key's range, widest first as given; the zero
-    line (where the verdict flips) is drawn bold, a short end is red and hatched, a covered end green."""
+    line (where the verdict flips) is drawn bold, the part of a bar past it (short) red and hatched, the rest green."""
     font = font or QFont()
     small = _small(font)
     metrics = QFontMetricsF(small)
@@ -245,13 +245,21 @@ def paint_tornado(
         for gap, text in ((row.gap_low, row.low_text), (row.gap_high, row.high_text)):
             left, right = sorted((x(gap_now), x(gap)))
             bar = QRectF(left, mid - bar_h / 2, max(right - left, 1.0), bar_h)
-            short = gap < 0
-            painter.fillRect(bar, QColor("#fdecea") if short else QColor("#e6f2ea"))
-            if short:
-                painter.fillRect(bar, QBrush(SHORT, Qt.BrushStyle.BDiagPattern))
-            painter.setPen(QPen(SHORT if short else GOOD, 1.2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(bar)
+            # The part of a bar past the zero line is short (red, hatched); the rest still covers (green).
+            zero = x(0.0)
+            short_part = QRectF(bar.left(), bar.top(), max(min(bar.right(), zero) - bar.left(), 0.0), bar_h)
+            covered_part = QRectF(
+                max(bar.left(), zero), bar.top(), max(bar.right() - max(bar.left(), zero), 0.0), bar_h
+            )
+            for part, short in ((short_part, True), (covered_part, False)):
+                if part.width() <= 0:
+                    continue
+                painter.fillRect(part, QColor("#fdecea") if short else QColor("#e6f2ea"))
+                if short:
+                    painter.fillRect(part, QBrush(SHORT, Qt.BrushStyle.BDiagPattern))
+                painter.setPen(QPen(SHORT if short else GOOD, 1.2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(part)
             painter.setPen(INK)
             width = metrics.horizontalAdvance(text) + 6
             at_left = x(gap) < x(gap_now)
@@ -304,7 +312,9 @@ def paint_timeline(
         return
     first, last = timeline_span(rows, period_start)
     n = last.minus(first) + 1
-    name_w = min(max(metrics.horizontalAdvance(f"{h.seller} — {h.territory or '—'}") for h in rows) + 24, 260.0)
+    name_w = min(
+        max(metrics.horizontalAdvance(f"{h.seller} — {h.territory or '—'} (no money)") for h in rows) + 24, 300.0
+    )
     name_w = min(name_w, rect.width() * 0.34)
     head = metrics.height() + 6
     chart = QRectF(rect.left() + name_w, rect.top() + head, rect.width() - name_w, 0)
@@ -344,7 +354,10 @@ def paint_timeline(
         painter.setBrush(QColor(colors.get(h.status, DEFAULT_STYLE.no_status)))
         painter.drawEllipse(dot)
         painter.setPen(INK)
-        name = metrics.elidedText(f"{h.seller} — {h.territory or '—'}", Qt.TextElideMode.ElideRight, name_w - 22)
+        money_note = " (no money)" if h.money_from is None else ""
+        name = metrics.elidedText(
+            f"{h.seller} — {h.territory or '—'}{money_note}", Qt.TextElideMode.ElideRight, name_w - 22
+        )
         painter.drawText(QRectF(rect.left() + 16, top, name_w - 18, row_h), _LEFT_V, name)
         _hire_bars(painter, h, top, row_h, xm, col, chart.right(), metrics)
     painter.restore()
@@ -375,7 +388,10 @@ def _hire_bars(
             painter.fillRect(late, QBrush(SHORT, Qt.BrushStyle.DiagCrossPattern))
             painter.setPen(QPen(SHORT, 1.5))
             painter.drawRect(late)
-            painter.drawText(QRectF(late.left() - 34, y - 2, 32, bar_h + 4), _RIGHT_V, "late")
+            word = QRectF(late.left() + 2, late.top() + 1, metrics.horizontalAdvance("late") + 6, late.height() - 2)
+            if word.width() < late.width() - 2:
+                painter.fillRect(word, QColor("#ffffff"))
+                painter.drawText(word, _CENTER, "late")
     if h.start is not None:
         full = h.full_quota or h.start
         ramp = QRectF(xm(h.start), y, xm(full) - xm(h.start) + col, bar_h)
