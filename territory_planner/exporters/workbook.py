@@ -201,6 +201,7 @@ def _sellers(ws: Worksheet, sp: ScenarioPack) -> None:
         Column("ramp_months", INTEGER),
         Column("annual_quota", money),
         Column("annual_cost", money),
+        Column("home", TEXT),
         Column("Quota in the period", money, importable=False),
         Column("Extra program spend (hires)", money, importable=False),
         Column("Pipeline must start by", TEXT, importable=False),
@@ -221,6 +222,7 @@ def _sellers(ws: Worksheet, sp: ScenarioPack) -> None:
                 s.ramp_months,
                 s.annual_quota,
                 s.annual_cost,
+                s.home or "",
                 hire.period_quota if hire else period_quota(s, sp.report.period_start),
                 hire.marginal_spend if hire else None,
                 str(hire.fund_by_month) if hire and hire.fund_by_month else "",
@@ -230,7 +232,7 @@ def _sellers(ws: Worksheet, sp: ScenarioPack) -> None:
         )
         statuses.append(hire.status if hire else None)
     _write_sheet(ws, columns, rows)
-    _status_fill(ws, 11, statuses)
+    _status_fill(ws, 1 + [c.header for c in columns].index("Funding status (hires)"), statuses)
 
 
 def _allocations(ws: Worksheet, sp: ScenarioPack) -> None:
@@ -240,9 +242,10 @@ def _allocations(ws: Worksheet, sp: ScenarioPack) -> None:
         Column("budget", money_format(sp.currency)),
         Column("hours", HOURS),
         Column("start_month", TEXT),
+        Column("locked"),
     ]
     rows = [
-        [a.level, a.name, a.budget, a.hours, str(a.start_month) if a.start_month else ""]
+        [a.level, a.name, a.budget, a.hours, str(a.start_month) if a.start_month else "", "yes" if a.locked else "no"]
         for a in sp.scenario.allocations.values()
     ]
     _write_sheet(ws, columns, rows)

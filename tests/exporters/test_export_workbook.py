@@ -123,3 +123,20 @@ def test_names_that_look_like_formulas_stay_text(demo_plan: Plan, tmp_path: Path
     assert report_to_dict(evaluate(fresh.scenario(BASELINE), fresh.layer)) == report_to_dict(
         evaluate(plan.scenario(BASELINE), plan.layer)
     )
+
+
+def test_locks_and_home_bases_survive_the_workbook(demo_plan: Plan, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    plan = demo_plan.deepcopy()
+    s = plan.scenario(BASELINE)
+    key = next(iter(s.allocations))
+    s.allocations[key] = replace(s.allocations[key], locked=True)
+    path = tmp_path / "plan.xlsx"
+    export_pack(plan, [BASELINE], xlsx=path)
+    fresh = Plan("Imported", plan.layer)
+    import_workbook(fresh, path, BASELINE).apply(fresh)
+    got = fresh.scenario(BASELINE)
+    assert [k for k, a in got.allocations.items() if a.locked] == [key]
+    assert {n: x.home for n, x in got.sellers.items()} == {n: x.home for n, x in s.sellers.items()}
+    assert all(x.home for x in got.sellers.values())
