@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.budget import BudgetStory, RegionRollup, allocated_hours_text, budget_story
+from ..domain.checks import exceeds, same_amount
 from ..domain.formatting import hours, money, percent
 from ..domain.sensitivity import KEY_WORDS
 from .charts import GaugeChart, TimelineChart, TornadoChart, WaterfallChart
@@ -101,7 +102,7 @@ class RegionRollupModel(QAbstractTableModel):
         if key == "pool":
             if not r.pool_budget:
                 return "—"
-            drawn = "" if abs(r.pool_drawn - r.pool_budget) < 0.005 else f" ({money(r.pool_drawn, cur)} drawn)"
+            drawn = "" if same_amount(r.pool_drawn, r.pool_budget) else f" ({money(r.pool_drawn, cur)} drawn)"
             return money(r.pool_budget, cur) + drawn
         if key == "own":
             return money(r.own_budget, cur) if r.own_budget else "—"
@@ -122,7 +123,7 @@ class RegionRollupModel(QAbstractTableModel):
             return r.gap if key == "gap" else self.text(r, key)
         if role == Qt.ItemDataRole.TextAlignmentRole and key not in ("region", "status"):
             return RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and key == "gap" and r.gap < -0.005:
+        if role == Qt.ItemDataRole.ForegroundRole and key == "gap" and exceeds(0.0, r.gap):
             return QBrush(QColor("#b00020"))
         if role == Qt.ItemDataRole.BackgroundRole and key == "status" and r.status is not None:
             return QBrush(QColor(STATUS_TINT[r.status]))
