@@ -172,6 +172,7 @@ class WindowActions:
             "Put the selected units into the territory chosen for painting",
         )
         self.recent_menu: QMenu | None = None
+        self.map_menu = QMenu(window)  # replaced by the menu bar's Map menu in build_menus
         self.import_menu: QMenu | None = None
 
     def document_actions(self) -> list[QAction]:
@@ -297,7 +298,7 @@ class WindowActions:
             scenario_menu.addSeparator()
             for action in signoff:  # Propose, Sign off as sales / marketing, Withdraw, Your name…
                 scenario_menu.addAction(action)
-        map_menu = bar.addMenu("&Map")
+        map_menu = self.map_menu = bar.addMenu("&Map")
         for action in paint.mode_actions.values():
             map_menu.addAction(action)
         map_menu.addSeparator()

@@ -12,9 +12,10 @@ edits), and the tables, flags and summary are refreshed once per event-loop turn
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QGraphicsView, QMainWindow, QToolBar, QUndoView, QWidget
 
 from ..domain import Report
@@ -41,6 +42,7 @@ from .planning_actions import PlanningActions
 from .protocols import MapFactory, MapWidget, as_widget
 from .risk_run import RiskResults, open_risk_dialog
 from .scenario_controller import ScenarioController
+from .search import FindMap, SearchBox
 from .seller_drop import SellerDrop
 from .sellers_panel import SellersPanel
 from .settings import LAYOUT_VERSION, app_settings
@@ -198,6 +200,13 @@ class MainWindow(QMainWindow):
             [*self.signoff.actions(), self.signoff.name_action],
         )
         self.menu_actions.build_status_bar(self.paint, self.documents)
+        self.search = SearchBox(self, cast("FindMap", self.map), self.runner, self)  # Find (Ctrl+F): gui/search.py
+        self.main_toolbar.addSeparator()
+        self.main_toolbar.addWidget(self.search)
+        self.find_action = make_action(
+            self, "&Find…", self.search.start, QKeySequence.StandardKey.Find, "Find a ZIP, county, territory or city"
+        )
+        self.menu_actions.map_menu.addAction(self.find_action)
         self.messages.error_shown.connect(lambda text: self.show_status(text, 8000))
         self._restore_layout()
         self._set_document_actions_enabled(False)
