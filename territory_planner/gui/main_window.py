@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.flags_dock], [430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.territories_dock], [300], Qt.Orientation.Vertical)
         self.territories.territory_activated.connect(self.zoom_to_territory)
+        self.territories.units_requested.connect(self.zoom_to_units)  # a county of a territory's by-county list
 
     def _docks(self) -> list[QDockWidget]:
         return [
@@ -558,6 +559,11 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             QTimer.singleShot(0, self._zoom_to_fit)
+
+    def zoom_to_units(self, unit_ids: list[str]) -> None:
+        if unit_ids:
+            self.map.zoom_to_units(unit_ids)
+            self.map.highlight_units(unit_ids)
 
     def zoom_to_territory(self, name: str) -> None:
         if self.state is None:

@@ -7,6 +7,7 @@ from functools import partial
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -36,7 +37,9 @@ from ..domain.commands import (
 )
 from ..domain.formatting import count, money
 from ..domain.model import Territory
+from ..geo.parents import layer_parents
 from .document import PlanDocument
+from .drilldown import DrilldownDialog
 from .model_base import NAME_ROLE, SORT_ROLE
 from .panel_base import Panel, fit_columns_when_idle, panel_button, panel_table
 from .territory_model import TerritoryTableModel
@@ -51,6 +54,7 @@ class TerritoriesPanel(Panel):
     territory_chosen = Signal(str)
     territory_activated = Signal(str)  # double-clicked: zoom to it
     build_requested = Signal()  # "Build territories…" (the window opens the builder)
+    units_requested = Signal(list)  # a row of a territory's by-county list was double-clicked: show those units
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +71,9 @@ class TerritoriesPanel(Panel):
         self._fit_columns = fit_columns_when_idle(self.view, first=1)
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_view_context_menu)
+        self.drilldown: DrilldownDialog | None = None
         self.model.modelReset.connect(self._on_model_reset)
 
         self.region_menu = QMenu(self)
@@ -168,6 +175,34 @@ class TerritoriesPanel(Panel):
             self.ask_recolour()
         elif key != "name":
             self.territory_activated.emit(index.data(NAME_ROLE))
+
+    # --- by county ----------------------------------------------------------------------------------------
+    def _on_view_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        name = index.data(NAME_ROLE) if index.isValid() else None
+        if not isinstance(name, str) or self.document is None:
+            return
+        menu = QMenu(self)
+        for level in layer_parents(self.document.plan.layer).levels:
+            menu.addAction(f"{name} by {level}…", partial(self.show_drilldown, name, level))
+        menu.addAction("Rename…", self.ask_rename)
+        menu.addAction("Colour…", self.ask_recolour)
+        self.select(name)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def show_drilldown(self, name: str, level: str | None = None) -> DrilldownDialog | None:
+        """Open the list of a territory's counties (or states); None for a layer whose units have no parents."""
+        if self.document is None or not layer_parents(self.document.plan.layer).levels:
+            return None
+        if self.drilldown is not None:
+            self.drilldown.close()
+        dialog = DrilldownDialog(self.document.plan.layer, self.document.scenario, name, level, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.units_chosen.connect(self.units_requested)
+        dialog.destroyed.connect(lambda *_: setattr(self, "drilldown", None))
+        self.drilldown = dialog
+        dialog.show()
+        return dialog
 
     # --- commands ------------------------------------------------------------------------------------------
     def _territory(self) -> Territory | None:
