@@ -236,6 +236,95 @@ def bench_window(plan: Plan, layer_name: str, runs: int) -> list[Record]:
     return out
 
 
+#: Counties in the county-level stroke record.
+COUNTY_STROKE_COUNTIES = 20
+
+
+def bench_county_stroke(plan: Plan, layer_name: str, runs: int) -> list[Record]:
+    """A county-level stroke in a ZIP plan (issue 15 §3): "Paint by" counties, a stroke that touched one ZIP code
+    in each of 20 counties of the source territory, timed like ``bench_window``'s strokes from the map's report
+    of the stroke (the tool hands over the whole counties) through the paint controller's widening, the one
+    command and the territory state to the repainted map and refreshed panels. The 20 counties are the source
+    territory's with the most ZIP codes, all of whose ZIP codes it holds (about 800 at ZIP scale, as the issue
+    sizes it). Floor 100 ms, goal 40 ms. Layers without parents (none of their units carry a county) give no
+    record."""
+    import time
+
+    import numpy as np
+    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from territory_planner.geo.parents import layer_parents
+    from territory_planner.gui.document import PlanDocument
+    from territory_planner.gui.main_window import MainWindow
+    from territory_planner.gui.map_view import MapView
+    from territory_planner.services.autosave import RecoveryStore
+    from territory_planner.services.workspace import Workspace
+
+    from .core import SOURCE, TARGET
+
+    parents = layer_parents(plan.layer)
+    if "county" not in parents.levels:
+        return []
+    app = QApplication.instance() or QApplication([])
+    county = parents.level("county")
+    scenario = plan.scenario()
+    in_source = np.array([scenario.assignment.get(u) == SOURCE for u in plan.layer.unit_ids])
+    held = np.bincount(county.codes[in_source & (county.codes >= 0)], minlength=len(county.ids))
+    whole = np.flatnonzero((held == county.sizes) & (held > 0))
+    chosen = whole[np.argsort(-held[whole], kind="stable")][:COUNTY_STROKE_COUNTIES]
+    touched = np.array([int(np.flatnonzero(county.codes == c)[0]) for c in chosen], dtype=np.int64)
+    stroke_positions = parents.expand(touched, "county")  # what the paint tool reports at county level
+    n_units, n_terr = len(plan.layer), len(scenario.territories)
+    times: list[float] = []
+    painted: list[float] = []
+
+    def wait_painted(start: float, limit: float = 10) -> None:
+        while not painted and time.perf_counter() - start < limit:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    def settle(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+        workspace = Workspace(Path(folder) / "user")
+        window = MainWindow(workspace, recovery=RecoveryStore(workspace.recovery_dir))
+        window._closing_ok = True
+        window.resize(1600, 1000)
+        view = cast(MapView, window.map)
+        view.painted.connect(lambda: painted.append(time.perf_counter()))
+        window.set_document(PlanDocument(plan.deepcopy(), None))
+        window.refresh_now()
+        window.show()
+        start = time.perf_counter()
+        while not view.is_map_drawn() and time.perf_counter() - start < 30:
+            painted.clear()
+            wait_painted(start, 30)
+        view.wait_for_raster()
+        window.paint.set_level("county")
+        units = view.unit_ids_at(stroke_positions.tolist())
+        for _ in range(max(1, runs // 3)):
+            for forward in (True, False):
+                _choose_paint_target(window, TARGET if forward else SOURCE)
+                settle(IDLE_BETWEEN_STROKES_S)
+                painted.clear()
+                start = time.perf_counter()
+                view.stroke_finished.emit(units)
+                window.refresh_now()
+                wait_painted(start)
+                times.append((time.perf_counter() - start) * 1000)
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    print(f"   (county-level stroke: {len(chosen)} counties, {len(units):,} units)")
+    name = f"window: county-level stroke over {COUNTY_STROKE_COUNTIES} counties in a ZIP plan"
+    return [record(name, layer_name, n_units, n_terr, times)]
+
+
 def _choose_paint_target(window: Any, name: str) -> None:
     """Pick the territory in the toolbar's "Paint into" list, as the user does (untimed)."""
     combo = window.paint.paint_combo
@@ -308,4 +397,5 @@ def optional_sections(plan: Plan, layer_name: str, runs: int) -> list[tuple[str,
         sections.append(("build-zcta", partial(bench_zcta.suite_section, runs, layer_name)))
     sections.append(("map", partial(bench_map_view, plan, layer_name, runs)))
     sections.append(("window", partial(bench_window, plan, layer_name, runs)))
+    sections.append(("county stroke", partial(bench_county_stroke, plan, layer_name, runs)))
     return sections
