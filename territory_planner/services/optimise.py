@@ -425,11 +425,30 @@ class _Solver:
             self.lo.append(-np.inf)
             self.hi.append(value)
 
-    def stage(self, name: str, c: np.ndarray, integral: bool = True, rel_gap: float = 1e-9) -> np.ndarray | None:
+    def keep_incumbent(self, c: np.ndarray, x: np.ndarray) -> None:
+        """The last stage found nothing in time, so the answer of the stage before stands: record how far it may be
+        from this stage's optimum, measured against the LP relaxation's bound (an honest, if loose, gap)."""
+        last = self.stages[-1]
+        value = float(c @ x)
+        bound = self._relaxed_bound(c)
+        gap = None if bound is None else (0.0 if value <= 0 else max(0.0, (value - bound) / abs(value)))
+        self.stages[-1] = replace(last, status="time limit (the previous stage's answer kept)", gap=gap)
+
+    def _relaxed_bound(self, c: np.ndarray) -> float | None:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        constraints = LinearConstraint(self._matrix(), np.array(self.lo), np.array(self.hi))
+        res = milp(c, constraints=constraints, bounds=Bounds(np.zeros(self.m.n), self.upper), options={"time_limit": 2})
+        return float(res.fun) if res.x is not None else None
+
+    def stage(
+        self, name: str, c: np.ndarray, integral: bool = True, rel_gap: float = 1e-9, share: float = 1.0
+    ) -> np.ndarray | None:
+        """Optimise ``c`` within ``share`` of the time left (so that a later stage keeps time of its own)."""
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         started = time.perf_counter()
-        left = max(0.05, self.deadline - started)
+        left = max(0.05, (self.deadline - started) * share)
         if not self.rows:
             return None
         constraints = LinearConstraint(self._matrix(), np.array(self.lo), np.array(self.hi))
@@ -521,7 +540,8 @@ def solve(
     if x is not None:
         q = float(quota_vec @ x)
         solver.fix(quota_vec, q - max(1e-6, 1e-9 * abs(q)), "at_least")
-    y = solver.stage("least money moved", moved_vec, rel_gap=MONEY_GAP)
+    # With delays the fewest-months stage still follows: it keeps half of the time left.
+    y = solver.stage("least money moved", moved_vec, rel_gap=MONEY_GAP, share=0.5 if allow_delays else 1.0)
     if y is None and x is not None:  # keep the hires chosen so far; the allocations are then a plain LP
         for j in range(model.n_z):
             solver.fix(np.eye(1, model.n, j).ravel(), float(round(x[j])), "at_least")
@@ -538,6 +558,8 @@ def solve(
         y = solver.stage("fewest months of delay", delay_vec)
         if y is not None:
             x = y
+        else:
+            solver.keep_incumbent(delay_vec, x)
     report_progress(0.9, "Checking the result with the plan's checks")
     result = _result(plan, source, into, model, x, solver.stages, started)
     report_progress(1.0, "Done")
