@@ -51,7 +51,7 @@ class Found:
 
 
 def layer_entries(layer: Layer, parents: UnitParents) -> dict[str, Found]:
-    """Labels of the layer's units and of their counties and states (the part that changes only with the layer)."""
+    """Labels of the layer's states, counties and units, in that order (the part that changes only with the layer)."""
     units = layer.units
     ids = [str(u) for u in layer.unit_ids]
     names = units["name"].astype(str).tolist() if "name" in units.columns else ids
@@ -60,10 +60,7 @@ def layer_entries(layer: Layer, parents: UnitParents) -> dict[str, Found]:
         names = [f"{n}, {s}" if s and not n.endswith(f", {s}") else n for n, s in zip(names, states, strict=True)]
     kind = layer.unit_noun
     out: dict[str, Found] = {}
-    for position, (unit, name) in enumerate(zip(ids, names, strict=True)):
-        text = unit if name in ("", unit) else f"{unit} {name}"
-        out[f"{text}{SEPARATOR}{kind}"] = Found(kind, unit, np.asarray([position], dtype=np.int64))
-    for level in parents.levels:
+    for level in reversed(parents.levels):  # states, then counties, then the (many) units: the list reads that way
         info = parent_info(layer, level)
         known = parent_names(info) if info is not None else {}
         codes = parents.level(level)
@@ -75,6 +72,9 @@ def layer_entries(layer: Layer, parents: UnitParents) -> dict[str, Found]:
             text = f"{label} ({parent})" if label else f"{level.capitalize()} {parent}"
             members = order[starts[code] : starts[code + 1]]
             out[f"{text}{SEPARATOR}{level}"] = Found(level, str(parent), np.sort(members))
+    for position, (unit, name) in enumerate(zip(ids, names, strict=True)):
+        text = unit if name in ("", unit) else f"{unit} {name}"
+        out[f"{text}{SEPARATOR}{kind}"] = Found(kind, unit, np.asarray([position], dtype=np.int64))
     return out
 
 
@@ -181,8 +181,8 @@ class SearchBox(QLineEdit):
             entries[f"{seller.name}{where}{SEPARATOR}{'planned hire' if seller.is_hire else 'seller'}"] = Found(
                 "seller", seller.name
             )
+        entries.update(self._city_entries)  # before the units, so that "Austin" lists the city above its ZIP codes
         entries.update(self._layer_entries)
-        entries.update(self._city_entries)
         self._entries = entries
         self._model.setStringList(list(entries))
 
