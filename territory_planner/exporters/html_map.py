@@ -569,14 +569,16 @@ def _scenario_layers(
                 f'<span class="tp-label-num">{len(labels) + 1}</span></div>',
             }
         )
-        count = len(facts.hires)
-        for i, hire in enumerate(facts.hires):
+        away = [h for h in facts.hires if h.seller not in sp.homes]  # drawn in a row under the label
+        for hire in facts.hires:
+            home = sp.homes.get(hire.seller)
+            i = away.index(hire) if home is None else 0
             hires.append(
                 {
-                    "lat": lat,
-                    "lon": lon,
-                    "dx": round((i - (count - 1) / 2) * 20),
-                    "dy": 28,
+                    "lat": lat if home is None else round(home[1], 5),
+                    "lon": lon if home is None else round(home[0], 5),
+                    "dx": round((i - (len(away) - 1) / 2) * 20) if home is None else 0,
+                    "dy": 28 if home is None else 0,
                     "html": f'<span class="tp-hire" title="{esc(STATUS_TEXT[hire.status])}">'
                     f"{status_icon_svg(hire.status)}</span>",
                     "tooltip": f"<b>{esc(hire.seller)}</b><br>starts {esc(month_label(hire.start_month))}: "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -98,6 +98,8 @@ class ScenarioPack:
     outlines: dict[str, BaseGeometry] = field(default_factory=dict)
     #: The territory of each of the pack's atoms (``None`` = unassigned), aligned with ``Pack.atoms``.
     atom_territories: list[str | None] = field(default_factory=list)
+    #: Where each seller with a home base on the map works from: seller name -> (longitude, latitude).
+    homes: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -361,12 +363,14 @@ def build_pack(
     reports: dict[str, Report] | None = None,
     created: dt.date | None = None,
     progress: Progress | None = None,
+    home_points: Mapping[str, tuple[float, float]] | None = None,
 ) -> Pack:
     """Evaluate the scenarios and prepare the shapes the exporters draw.
 
     ``maps`` prepares simplified display shapes (HTML, PDF, PNG); ``exact_outlines`` the exact dissolved outlines
-    (GIS files). ``reports`` may pass evaluations already at hand (a session's cache). Raises UnknownName for a
-    scenario the plan does not have, before any work.
+    (GIS files). ``reports`` may pass evaluations already at hand (a session's cache). ``home_points`` places
+    sellers' home bases: home base text -> (longitude, latitude), for those on the layer (``services/homes.py``).
+    Raises UnknownName for a scenario the plan does not have, before any work.
     """
     report_progress = progress or no_progress
     names = list(dict.fromkeys(scenario_names))
@@ -377,7 +381,10 @@ def build_pack(
     for i, scenario in enumerate(scenarios):
         report_progress(0.3 * i / len(scenarios), f"Checking scenario {scenario.name}")
         report = (reports or {}).get(scenario.name) or evaluate(scenario, plan.layer)
-        packs.append(ScenarioPack(scenario, report, _territory_facts(scenario, report)))
+        sp = ScenarioPack(scenario, report, _territory_facts(scenario, report))
+        points = home_points or {}
+        sp.homes = {x.name: points[x.home] for x in scenario.sellers.values() if x.home and x.home in points}
+        packs.append(sp)
     pack = Pack(plan, packs, created or dt.date.today())
     if not (maps or exact_outlines):
         report_progress(1.0, "Figures ready")

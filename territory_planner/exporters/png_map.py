@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, Qt
@@ -120,7 +121,7 @@ class StaticMap:
         if pack.atoms is None:
             raise ExportError("The pack was prepared without map shapes; build it with maps=True.")
         self.pack = pack
-        planar = render.project_for_display(pack.atoms)
+        planar, self._homes = self._project(pack)
         self.geometry = render.MapGeometry(planar)
         self._codes = [self._scenario_codes(sp) for sp in pack.scenarios]
         assigned = np.zeros(self.geometry.n, dtype=bool)
@@ -128,6 +129,37 @@ class StaticMap:
             assigned |= data.codes >= 0
         extent = self.geometry.union_bounds(np.flatnonzero(assigned)) if assigned.any() else QRectF()
         self.source = render.padded(extent if not extent.isEmpty() else self.geometry.extent, 0.04)
+
+    @staticmethod
+    def _project(pack: Pack) -> tuple[Any, list[dict[str, QPointF]]]:
+        """The atoms in display coordinates, and each scenario's home bases (seller -> point) projected with them
+        (one projection, so a home in Alaska moves with the Alaska inset)."""
+        import geopandas as gpd
+        import pandas as pd
+        import shapely
+
+        atoms = pack.atoms
+        assert atoms is not None
+        keys = [(i, name) for i, sp in enumerate(pack.scenarios) for name in sp.homes]
+        if not keys:
+            return render.project_for_display(atoms), [{} for _ in pack.scenarios]
+        lon = [pack.scenarios[i].homes[n][0] for i, n in keys]
+        lat = [pack.scenarios[i].homes[n][1] for i, n in keys]
+        points = gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326")
+        if atoms.crs is not None and not atoms.crs.equals(points.crs):
+            points = points.to_crs(atoms.crs)
+        both = gpd.GeoSeries(
+            pd.concat([pd.Series(atoms.array, dtype=object), pd.Series(points.array, dtype=object)], ignore_index=True),
+            crs=atoms.crs,
+        )
+        projected = render.project_for_display(both)
+        planar = projected.iloc[: len(atoms)]
+        planar.index = atoms.index
+        homes: list[dict[str, QPointF]] = [{} for _ in pack.scenarios]
+        for (i, name), point in zip(keys, projected.iloc[len(atoms) :], strict=True):
+            if point is not None and not point.is_empty:
+                homes[i][name] = QPointF(point.x, -point.y)  # scene coordinates: y down (geo.projection.to_scene)
+        return planar, homes
 
     @staticmethod
     def _scenario_codes(sp: ScenarioPack) -> _ScenarioCodes:
@@ -175,16 +207,20 @@ class StaticMap:
         full = transform * painter.transform()
         painter.resetTransform()
         size = max(QFontMetricsF(font).height() * 0.95, 10.0)
+        homes = self._homes[scenario]
         for code, facts in enumerate(sp.territories):
+            for hire in facts.hires:  # a hire with a home base on the map is drawn where they work from
+                if hire.seller in homes:
+                    draw_status_icon(painter, full.map(homes[hire.seller]), size, hire.status)
+            away = [h for h in facts.hires if h.seller not in homes]
             anchor = anchors.get(code)
-            if anchor is None or not facts.hires:
+            if anchor is None or not away:
                 continue
             center = full.map(QPointF(anchor.x, anchor.y))
             layout = render.label_layout(facts.name, int(render.status_kinds([facts.status], 1)[0]), False, font=font)
             y = center.y() + layout.size.height() / 2 + size * 0.75
-            count = len(facts.hires)
-            for i, hire in enumerate(facts.hires):
-                x = center.x() + (i - (count - 1) / 2) * size * 1.35
+            for i, hire in enumerate(away):
+                x = center.x() + (i - (len(away) - 1) / 2) * size * 1.35
                 draw_status_icon(painter, QPointF(x, y), size, hire.status)
         painter.restore()
 

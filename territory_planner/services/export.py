@@ -19,6 +19,7 @@ from typing import cast
 from ..domain import Plan
 from ..domain.commands import Batch
 from ..domain.formatting import count
+from ..domain.homes import parse_home
 from ..exporters.atomic import atomic_path, check_written, user_reason
 from ..exporters.pack import ExportError, build_pack
 from .export_kinds import DEFAULT_EXPORT_KINDS, EXPORT_KINDS, KINDS, ExportKind
@@ -59,6 +60,22 @@ def _check_companions(kind: ExportKind, companions: Sequence[tuple[Path, object]
                 f"The {kind.what} of a further scenario goes to {path.name}, which is where the {KINDS[other].what} "
                 "is to be written; choose another name for one of them."
             )
+
+
+def home_points(plan: Plan, scenarios: list[str]) -> dict[str, tuple[float, float]]:
+    """Home base text -> (longitude, latitude) for the home bases of the scenarios' sellers that are on the layer."""
+    from ..readers.homes import home_location
+    from .homes import placer_for
+
+    placer = placer_for(plan.layer)
+    out: dict[str, tuple[float, float]] = {}
+    for name in scenarios:
+        for seller in plan.scenario(name).sellers.values():
+            if seller.home and seller.home not in out and placer.unit_of(seller.home) is not None:
+                point = home_location(parse_home(seller.home))
+                if point is not None:
+                    out[seller.home] = point
+    return out
 
 
 def export_pack(
@@ -110,6 +127,7 @@ def export_pack(
         maps="display" in outlines,
         exact_outlines="exact" in outlines,
         progress=tracker.scaled(0.0, pack_share).quiet(),
+        home_points=home_points(plan, names) if "display" in outlines else None,
     )
     total = sum(KINDS[key].weight for key in targets_in_order)
     done = 0.0
