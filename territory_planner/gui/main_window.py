@@ -22,6 +22,7 @@ from ..domain import Report
 from ..domain.commands import AssignUnits, SetUnitAttributes
 from ..domain.model import Seller
 from ..services.autosave import RecoveryStore
+from ..services.homes import placer_for
 from ..services.workspace import Workspace
 from .actions import EditSlots, StatusBar, WindowActions, make_action
 from .assumptions_panel import AssumptionsPanel
@@ -470,9 +471,11 @@ class MainWindow(QMainWindow):
         hires = {h.seller: h.status for h in report.hires}
         unit_point = getattr(self.map, "unit_point", None)
 
+        placer = placer_for(doc.plan.layer)
+
         def home_point(seller: Seller) -> tuple[float, float] | None:
-            home = getattr(seller, "home", None)  # a unit id, once sellers carry a home base
-            return unit_point(str(home)) if home and unit_point is not None else None
+            unit = placer.unit_of(seller.home) if unit_point is not None else None
+            return unit_point(unit) if unit is not None and unit_point is not None else None
 
         markers = [
             Marker(s.name, s.territory, hires.get(s.name, "unfunded") if s.is_hire else EXISTING, home_point(s))
