@@ -90,15 +90,25 @@ class AgreedRate:
     value: float
     shown: str
     benchmark: str
+    #: The plan's own low–high range of the rate ("18 % – 30 %"), empty when none is set.
+    plan_range: str = ""
 
 
 def handshake_rates(assumptions: Assumptions) -> list[AgreedRate]:
     """The conversion rates the handshake agrees on, taken from the scenario's assumptions (plan level)."""
     out = []
+    cur = assumptions.currency
     for key in RATE_KEYS:
         spec = FUNNEL_KEYS[key]
         value = assumptions.plan_value(key)
-        out.append(AgreedRate(key, spec.label, value, format_assumption(key, value, assumptions.currency), spec.hint))
+        ends = assumptions.ranges.get(key, {})
+        low, high = ends.get("low"), ends.get("high")
+        own = (
+            f"{format_assumption(key, low, cur)} – {format_assumption(key, high, cur)}"
+            if low is not None and high is not None
+            else ""
+        )
+        out.append(AgreedRate(key, spec.label, value, format_assumption(key, value, cur), spec.hint, own))
     return out
 
 

@@ -220,16 +220,7 @@ def handshake_facts(pack: Pack, sp: ScenarioPack) -> HandshakeFacts:
     """The handshake document beside the conversion rates of ``sp``'s assumptions (the rates live there)."""
     h = pack.plan.governance.handshake
     a = sp.scenario.assumptions
-    rates = []
-    for rate in handshake_rates(a):
-        ends = a.ranges.get(rate.key, {})
-        low, high = ends.get("low"), ends.get("high")
-        own = (
-            f"{format_assumption(rate.key, low, a.currency)} – {format_assumption(rate.key, high, a.currency)}"
-            if low is not None and high is not None
-            else ""
-        )
-        rates.append((rate.label, rate.shown, rate.benchmark, own))
+    rates = [(rate.label, rate.shown, rate.benchmark, rate.plan_range) for rate in handshake_rates(a)]
     return HandshakeFacts(
         [(heading, h.texts.get(key, "")) for key, heading in SECTIONS.items()],
         [(k.name, k.target, k.owner) for k in h.kpis.values()],

@@ -16,7 +16,7 @@ from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QGraphicsView, QMainWindow, QToolBar, QUndoView, QWidget
+from PySide6.QtWidgets import QDockWidget, QGraphicsView, QMainWindow, QToolBar, QWidget
 
 from ..domain import Report
 from ..domain.commands import AssignUnits, SetUnitAttributes
@@ -28,11 +28,14 @@ from .actions import EditSlots, StatusBar, WindowActions, make_action
 from .assumptions_panel import AssumptionsPanel
 from .budget_panel import BudgetPanel
 from .colour_modes import ColourModes
+from .comments_panel import CommentsPanel
 from .conflict_dialog import handle_save_conflict
 from .document import PlanDocument
 from .document_controller import DocumentController
 from .flag_navigation import FlagNavigation
 from .flags_panel import FlagsPanel
+from .handshake_panel import HandshakePanel
+from .history_panel import HistoryPanel
 from .import_export import ImportExport
 from .map_look import escape_text, unit_title
 from .map_markers import EXISTING, Marker, SellerMarkers
@@ -150,6 +153,8 @@ class MainWindow(QMainWindow):
                 self.assumptions_dock,
                 self.budget_dock,
                 self.history_dock,
+                self.handshake_dock,
+                self.comments_dock,
             ],
             self.flags_dock,
             self.flags,
@@ -238,8 +243,11 @@ class MainWindow(QMainWindow):
         self.budget.set_risk(self.risk_results)
         self.territories.active_territory_changed.connect(self.budget.show_territory)
         self.budget.run_requested.connect(self.ask_risk)
-        self.history = QUndoView()
-        self.history.setEmptyLabel("Opened plan")
+        self.history = HistoryPanel()  # the change log, with the undo list in its Undo tab
+        self.handshake = HandshakePanel()
+        self.comments = CommentsPanel()
+        self.territories.active_territory_changed.connect(lambda name: self.comments.show_subject("territory", name))
+        self.sellers.seller_selected.connect(lambda name: self.comments.show_subject("seller", name))
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.flags_dock = self._dock("Flags", "FlagsDock", self.flags, right)
@@ -249,6 +257,13 @@ class MainWindow(QMainWindow):
         self.assumptions_dock = self._dock("Assumptions", "AssumptionsDock", self.assumptions, bottom)
         self.budget_dock = self._dock("Budget", "BudgetDock", self.budget, bottom)
         self.history_dock = self._dock("History", "HistoryDock", self.history, right)
+        self.handshake_dock = self._dock("Handshake", "HandshakeDock", self.handshake, bottom)
+        self.comments_dock = self._dock("Comments", "CommentsDock", self.comments, right)
+        self.tabifyDockWidget(self.budget_dock, self.handshake_dock)
+        self.tabifyDockWidget(self.history_dock, self.comments_dock)
+        self.comments.open_count_changed.connect(
+            lambda n: self.comments_dock.setWindowTitle(f"Comments ({n} open)" if n else "Comments")
+        )
         self.tabifyDockWidget(self.territories_dock, self.sellers_dock)
         self.tabifyDockWidget(self.sellers_dock, self.marketing_dock)
         self.tabifyDockWidget(self.marketing_dock, self.assumptions_dock)
@@ -270,6 +285,8 @@ class MainWindow(QMainWindow):
             self.budget_dock,
             self.flags_dock,
             self.history_dock,
+            self.handshake_dock,
+            self.comments_dock,
         ]
 
     def save(self) -> Task | None:
@@ -322,7 +339,8 @@ class MainWindow(QMainWindow):
             old.close()
             old.deleteLater()
         self.document = document
-        self.history.setStack(document.undo_stack if document else None)  # type: ignore[arg-type]
+        for governance_panel in (self.history, self.handshake, self.comments):
+            governance_panel.set_document(document)
         self.paint.reset()
         self.documents.adopt(document)
         if document is not None:

@@ -8,7 +8,7 @@ from ..services.session import current_user
 
 ORGANISATION = "TerritoryPlanner"
 APPLICATION = "Territory Planner"
-LAYOUT_VERSION = 2  # bump when docks are added or renamed, so an old saved layout is not applied
+LAYOUT_VERSION = 3  # bump when docks are added or renamed, so an old saved layout is not applied
 AUTHOR_KEY = "sharing/author"
 
 
