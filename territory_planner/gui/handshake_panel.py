@@ -42,7 +42,7 @@ class _SectionEditor(QPlainTextEdit):
         self.setObjectName(f"handshake-{key}")
         self.setTabChangesFocus(True)
         self.setPlaceholderText("Not written yet")
-        self.setFixedHeight(64)
+        self.setFixedHeight(48)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
