@@ -109,4 +109,53 @@ def _on_choice(window: ConflictHost, document: PlanDocument, key: str) -> None:
         )
 
 
-__all__ = ["CANCEL", "RELOAD", "SAVE_AS", "WHAT_IF", "ConflictDialog", "handle_save_conflict"]
+# --- live sharing: the same field changed here and by someone else ------------------------------------------
+
+MINE, THEIRS = "mine", "theirs"
+
+
+class FieldConflictDialog(QDialog):
+    """ "You and Dana both changed …": each field with both values, and the choice of whose values to keep."""
+
+    chosen = Signal(str)
+
+    def __init__(self, conflicts: list[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("You and someone else changed the same thing")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        authors = sorted({str(c.author) for c in conflicts})
+        lines = [f"• {c}" for c in conflicts]  # "Colour of territory T0: yours '#aa0000', Dana's '#00bb00'"
+        text = QLabel(
+            f"{' and '.join(authors)} changed the same {'field' if len(conflicts) == 1 else 'fields'} as you since "
+            "you last saw the plan:\n\n" + "\n".join(lines) + "\n\nWhose values should the plan keep?"
+        )
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)  # names and values are data, never markup
+        layout.addWidget(text)
+        self.message = text
+        buttons = QDialogButtonBox(Qt.Orientation.Horizontal)
+        self.buttons: dict[str, QPushButton] = {}
+        theirs = f"Take {authors[0]}'s" if len(authors) == 1 else "Take theirs"
+        for key, label in ((MINE, "Keep mine"), (THEIRS, theirs)):
+            button = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
+            button.clicked.connect(lambda _checked=False, k=key: self._choose(k))
+            self.buttons[key] = button
+        layout.addWidget(buttons)
+
+    def _choose(self, key: str) -> None:
+        self.chosen.emit(key)
+        self.accept()
+
+
+__all__ = [
+    "CANCEL",
+    "MINE",
+    "RELOAD",
+    "SAVE_AS",
+    "THEIRS",
+    "WHAT_IF",
+    "ConflictDialog",
+    "FieldConflictDialog",
+    "handle_save_conflict",
+]

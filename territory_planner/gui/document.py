@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -24,6 +25,10 @@ from ..services.workspace import display_name
 from .undo import DomainUndoCommand
 
 log = logging.getLogger(__name__)
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
 
 
 # --- plain task functions (run on workers; no Qt, no live plan) ------------------------------------------------
@@ -76,6 +81,8 @@ class PlanDocument(QObject):
         self._scenario = BASELINE if BASELINE in plan.scenarios else next(iter(plan.scenarios))
         self._replaying = False
         self.recovery_key: str | None = None
+        #: The live-sharing link of a plan opened from a plan server (gui/sharing_controller.py), else None.
+        self.sharing: Closable | None = None
         self.session.changed.append(self._on_session_changed)
 
     # --- properties ----------------------------------------------------------------------------------------
@@ -111,6 +118,9 @@ class PlanDocument(QObject):
         return not self.undo_stack.isClean()
 
     def close(self) -> None:
+        if self.sharing is not None:
+            self.sharing.close()
+            self.sharing = None
         self.session.changed.remove(self._on_session_changed)
         self.session.close()
 
@@ -161,6 +171,17 @@ class PlanDocument(QObject):
                 self._scenario = target
                 self.scenario_switched.emit(target)
         self.changed.emit(command)
+
+    def remote_applied(self, commands: list[Command]) -> None:
+        """Someone else's committed changes were applied to this plan (not undoable here): refresh the views."""
+        if any(touches_scenario_list(command) for command in commands):
+            if self._scenario not in self.plan.scenarios:
+                self._scenario = BASELINE if BASELINE in self.plan.scenarios else next(iter(self.plan.scenarios))
+                self.scenarios_changed.emit()
+                self.scenario_switched.emit(self._scenario)
+            else:
+                self.scenarios_changed.emit()
+        self.changed.emit(None)
 
     def assign_units(self, unit_ids: list[str], territory: str | None) -> bool:
         """Assign units of the shown scenario to a territory (``None`` = unassign) as one undo entry."""

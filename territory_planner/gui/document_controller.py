@@ -291,6 +291,10 @@ class DocumentController(QObject):
         if doc.target is None:
             self.ask_save_as()
             return None
+        commit = getattr(doc.sharing, "commit", None)
+        if commit is not None:  # a live plan: saving commits the unsaved changes (others see them at once)
+            commit()
+            return None
         return self.save_to(doc.target)
 
     def save_to(self, target: str) -> Task | None:

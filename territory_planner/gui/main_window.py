@@ -50,6 +50,7 @@ from .search import FindMap, SearchBox
 from .seller_drop import SellerDrop
 from .sellers_panel import SellersPanel
 from .settings import LAYOUT_VERSION, app_settings
+from .sharing_controller import SharingController
 from .signoff_controller import SignOffController
 from .summary_strip import SummaryStrip
 from .territories_panel import TerritoriesPanel
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self.summary_toolbar = self.menu_actions.add_summary_toolbar(self.summary)
         self.signoff = SignOffController(self, self.settings)
         self.signoff.reported.connect(lambda text: self.show_status(text, 8000))
+        self.sharing = SharingController(self, self.settings, self.show_status)  # live plans on a plan server
         self.main_toolbar.insertWidget(self.scenarios.compare_action, self.signoff.status_label)
         self.risk_action = make_action(
             self,
@@ -206,6 +208,7 @@ class MainWindow(QMainWindow):
             [*self.signoff.actions(), self.signoff.name_action],
         )
         self.menu_actions.build_status_bar(self.paint, self.documents)
+        self.statusBar().addPermanentWidget(self.sharing.presence_label)
         self.search = SearchBox(self, cast("FindMap", self.map), self.runner, self)  # Find (Ctrl+F): gui/search.py
         self.main_toolbar.addSeparator()
         self.main_toolbar.addWidget(self.search)
@@ -358,6 +361,7 @@ class MainWindow(QMainWindow):
             panel.set_document(document)
         self.flags.set_document(document)
         self.signoff.set_document(document)
+        self.sharing.attach(document)
         self.scenarios.fill_combo()
         self.colours.fill()
         self._show_scenario()
@@ -404,6 +408,7 @@ class MainWindow(QMainWindow):
             return
         self.runner.cancel_all()
         self.runner.wait(10_000)
+        self.sharing.shutdown()
         self.save_layout()
         self.documents.discard_recovery()
         self.scenarios.close_compare()

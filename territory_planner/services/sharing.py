@@ -18,6 +18,7 @@ on its GUI thread). Every access to the plan takes the session's lock. A lost co
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -65,11 +66,17 @@ class SharedSession:
     heartbeat_seconds: float = 5.0
     listen_timeout: float = 0.25
     client: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    #: The plan as the owner already loaded it from ``target`` (the app's open document); None = load it here.
+    opened: Plan | None = None
+    #: Apply remote changes through ``dispatch`` instead of on the listener thread (the app: the plan is only
+    #: ever touched on its GUI thread, where its views read it).
+    apply_on_dispatch: bool = False
 
     def __post_init__(self) -> None:
         self.store = SharedStore(self.target)
         self.lock = threading.RLock()
-        self.plan: Plan = load_plan(self.store.where)
+        self.plan: Plan = self.opened if self.opened is not None else load_plan(self.store.where)
+        self.opened = None
         self.started_at = now_text()
         self._stop = threading.Event()
         self._connected = threading.Event()
@@ -207,20 +214,14 @@ class SharedSession:
             try:
                 self._listener = self.store.listen()
                 self._connected.set()
-                self.catch_up()  # whatever was committed before we listened (or while we were away)
+                self._from_listener(self.catch_up)  # what was committed before we listened (or while we were away)
                 if lost:
                     self._status("Reconnected to the plan server; the plan is up to date.")
                     lost = False
                 while not self._stop.is_set():
                     notices = [n for n in self._listener.wait(self.listen_timeout) if n.get("plan") == self.store.key]
-                    last = self.plan.governance.last_sequence()
-                    if any(int(n.get("sequence", 0)) > last for n in notices):
-                        self.catch_up()
-                    newest = max((int(n.get("revision", 0)) for n in notices), default=0)
-                    if newest > self._known_revision() and not self.plan.governance.pending():
-                        self.catch_up()
-                        if newest > self._known_revision():  # a save with no log entries: only a reload shows it
-                            self.reload()
+                    if notices:
+                        self._from_listener(functools.partial(self._on_notices, notices))
             except PlanError as exc:
                 if self._stop.is_set():
                     break
@@ -234,6 +235,33 @@ class SharedSession:
                 if self._listener is not None:
                     self._listener.close()
                     self._listener = None
+
+    def _on_notices(self, notices: list[dict[str, Any]]) -> None:
+        """Catch up after notices of commits (a save that wrote no log entries can only be seen by a reload)."""
+        last = self.plan.governance.last_sequence()
+        if any(int(n.get("sequence", 0)) > last for n in notices):
+            self.catch_up()
+        newest = max((int(n.get("revision", 0)) for n in notices), default=0)
+        if newest > self._known_revision() and not self.plan.governance.pending():
+            self.catch_up()
+            if newest > self._known_revision():
+                self.reload()
+
+    def _from_listener(self, fn: Callable[[], object]) -> None:
+        """Run work the listener asks for: here, or through ``dispatch`` when the owner applies changes itself."""
+        if not self.apply_on_dispatch:
+            fn()
+            return
+
+        def guarded() -> None:
+            if self._stop.is_set():
+                return
+            try:
+                fn()
+            except PlanError:  # the listener notices a lost server by itself and says so once
+                log.info("Catching up with the plan server failed; the listener retries", exc_info=True)
+
+        self.dispatch(guarded)
 
     def _tell_presence(self, on_presence: Callable[[list[Presence]], None], present: list[Presence]) -> None:
         self.dispatch(lambda: on_presence(present))
