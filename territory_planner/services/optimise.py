@@ -4,7 +4,8 @@ The funnel is linear in quota, so a territory's required spend is its existing s
 planned hire it keeps, that hire's period quota times the territory's spend per unit of quota; required hours add
 the hire's MQL hours and onboarding. A delay only changes a hire's period quota (the ramp starts later), so every
 candidate start month is precomputed and the choice is one binary per hire and month. That makes the plan a small
-mixed-integer programme, solved with HiGHS (``scipy.optimize.milp``) in lexicographic stages:
+mixed-integer programme, solved with HiGHS (``highspy``, one model warm-started from stage to stage) in
+lexicographic stages:
 
 1. every territory's existing sellers funded (checked in closed form; if impossible, say by how much and stop);
 2. the most planned hires funded;
@@ -12,8 +13,10 @@ mixed-integer programme, solved with HiGHS (``scipy.optimize.milp``) in lexicogr
 4. the least money moved from the source allocations;
 5. with delays allowed, the fewest months of delay in total.
 
-Each stage fixes the optimum of the stages before it. The result is applied to a copy of the plan and checked with
-the real checks (every kept territory and hire must end ``funded``, not at risk) before anybody sees it.
+Each stage fixes the optimum of the stages before it. Money moved is modelled as the territories' shortfalls
+(what each requires beyond what it had), from which the least money moved follows in closed form. The result is
+applied to a copy of the plan and checked with the real checks (every kept territory and hire must end
+``funded``, not at risk) before anybody sees it.
 See docs/optimiser.md.
 """
 
@@ -282,10 +285,11 @@ class _Model:
             h.column = col
             col += len(h.options)
         self.n_z = col
-        self.x0 = col
-        self.d0 = col + len(self.variable)
-        self.n = self.d0 + len(self.variable)
+        self.s0 = col  # then one column per variable territory: its shortfall, max(0, required - before)
+        self.n = self.s0 + len(self.variable)
         self.var_index = {t: i for i, t in enumerate(self.variable)}
+        #: The budget the variable territories share: the plan's budget less what locked allocations keep.
+        self.free_budget = self.budget - sum(g.allocation.budget for g in self.groups)
 
     def pool_key(self, territory: str) -> PoolKey | None:
         """The allocation that funds ``territory`` in the source scenario."""
@@ -315,6 +319,12 @@ class _Model:
 
     # --- rows ----------------------------------------------------------------------------------------------------
     def constraint_rows(self) -> tuple[list[dict[int, float]], list[float], list[float]]:
+        """The rows of the programme. Money moved is not modelled allocation by allocation: once the hires are
+        chosen, each variable territory requires ``need_t``, and the least money that funds them all is, in closed
+        form, the total shortfall ``S = sum max(0, need_t - before_t)`` plus ``max(0, S - spare)``, where ``spare``
+        is the free budget the source left unallocated (:meth:`moved`). That is increasing in ``S``, so the
+        programme minimises the shortfall columns ``s_t >= need_t - before_t`` and :func:`_allocate` sets the
+        allocations afterwards."""
         rows: list[dict[int, float]] = []
         lo: list[float] = []
         hi: list[float] = []
@@ -334,10 +344,14 @@ class _Model:
                 spend_rows[h.territory][h.column + k] = o.spend / _MONEY_UNIT
                 hours_row[h.column + k] = o.hours
                 hours_by_t[h.territory][h.column + k] = o.hours
-        for t in self.variable:  # x_t covers the territory's requirement
+        budget_row: dict[int, float] = {}
+        for t in self.variable:
+            # s_t >= need_t - before_t, i.e. hires' spend - s_t <= before_t - existing_t (the room before a shortfall)
+            room = (self.before[t] - self.existing_spend[t]) / _MONEY_UNIT
             row = dict(spend_rows[t])
-            row[self.x0 + self.var_index[t]] = -1.0
-            add(row, -np.inf, -self.existing_spend[t] / _MONEY_UNIT)
+            budget_row.update(spend_rows[t])
+            row[self.s0 + self.var_index[t]] = -1.0
+            add(row, -np.inf, room)
         for g in self.groups:  # locked allocations cover their territories
             row = {}
             for m in g.members:
@@ -348,18 +362,42 @@ class _Model:
                 for m in g.members:
                     row_h.update(hours_by_t[m])
                 add(row_h, -np.inf, g.allocation.hours - sum(self.existing_hours[m] for m in g.members))
-        locked_budget = sum(g.allocation.budget for g in self.groups)
-        add(
-            {self.x0 + i: 1.0 for i in range(len(self.variable))},
-            -np.inf,
-            (self.budget - locked_budget) / _MONEY_UNIT,
-        )
+        # the variable territories' requirements add up to at most the free budget
+        add(budget_row, -np.inf, (self.free_budget - sum(self.existing_spend[t] for t in self.variable)) / _MONEY_UNIT)
         add(hours_row, -np.inf, self.team_hours - sum(self.existing_hours.values()))
-        for t, i in self.var_index.items():  # d_t >= |x_t - before_t|
-            b = self.before[t] / _MONEY_UNIT
-            add({self.d0 + i: 1.0, self.x0 + i: -1.0}, -b, np.inf)
-            add({self.d0 + i: 1.0, self.x0 + i: 1.0}, b, np.inf)
         return rows, lo, hi
+
+    def shortfall_cuts(self) -> tuple[list[dict[int, float]], list[float], list[float]]:
+        """Tighter shortfall rows for the stages after the money one, hire option by hire option: with ``room`` the
+        money a territory has beyond its existing sellers, ``s_t >= sum_k (spend_k - room)+ z_k``. Valid for every
+        choice (one hire chosen: exactly the shortfall; several: the sum of their (spend - room)+ is at most their
+        total - room), and exact for a territory with one candidate hire, where the plain row is weak in the
+        relaxation (a fractional hire fills the room for nothing). They slow the money stage, whose relaxation is
+        already tight, and shrink the delay stage's gap by a factor of about ten (docs/optimiser.md)."""
+        rows: list[dict[int, float]] = []
+        spend: dict[str, dict[int, float]] = {}
+        for h in self.hires:
+            if h.territory in self.var_index:
+                for k, o in enumerate(h.options):
+                    spend.setdefault(h.territory, {})[h.column + k] = o.spend / _MONEY_UNIT
+        for t, by_option in spend.items():
+            room = (self.before[t] - self.existing_spend[t]) / _MONEY_UNIT
+            if room <= 0:
+                continue  # the plain row is already exact
+            over = {j: a - room for j, a in by_option.items() if a - room > 1e-12}
+            if over:
+                over[self.s0 + self.var_index[t]] = -1.0
+                rows.append(over)
+        return rows, [-np.inf] * len(rows), [0.0] * len(rows)
+
+    def spare(self) -> float:
+        """The free budget the source leaves unallocated (negative when the source is over budget)."""
+        return self.free_budget - sum(self.before.values())
+
+    def moved(self, shortfall: float) -> float:
+        """The least money moved when the territories' shortfalls add up to ``shortfall``: each shortfall is moved
+        in, and what the unallocated budget cannot cover is taken from territories with more than they need."""
+        return shortfall + max(0.0, shortfall - self.spare())
 
     def hires_vector(self) -> np.ndarray:
         c = np.zeros(self.n)
@@ -373,9 +411,9 @@ class _Model:
                 c[h.column + k] = o.quota / _QUOTA_UNIT
         return c
 
-    def moved_vector(self) -> np.ndarray:
+    def shortfall_vector(self) -> np.ndarray:
         c = np.zeros(self.n)
-        c[self.d0 :] = 1.0
+        c[self.s0 :] = 1.0
         return c
 
     def delay_vector(self) -> np.ndarray:
@@ -387,87 +425,99 @@ class _Model:
 
 
 class _Solver:
-    """Sequential solves: each stage optimises one objective with the optimum of the earlier ones fixed."""
+    """Sequential solves on one HiGHS model (``highspy``): each stage optimises one objective with the optimum of
+    the earlier ones fixed as a row, starting from the answer of the stage before (a feasible start, so every stage
+    has an answer and a proper gap however little time it gets)."""
 
     def __init__(self, model: _Model, deadline: float) -> None:
-        from scipy.sparse import csr_array
+        import highspy
 
+        self._hs = highspy
         self.m = model
         self.deadline = deadline
-        rows, lo, hi = model.constraint_rows()
-        self.rows, self.lo, self.hi = rows, lo, hi
-        self._csr = csr_array
-        self.integrality = np.zeros(model.n)
-        self.integrality[: model.n_z] = 1
-        upper = np.full(model.n, np.inf)
+        # The core class: highspy.Highs installs Python callbacks whose first use prints a banner on stdout.
+        self.h = highspy._Highs()  # type: ignore[attr-defined]
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("presolve", "on")
+        n = model.n
+        inf = highspy.kHighsInf
+        upper = np.full(n, inf)
         upper[: model.n_z] = 1.0
-        self.upper = upper
+        self.h.addVars(n, np.zeros(n), upper)
+        if model.n_z:
+            self.h.changeColsIntegrality(
+                model.n_z, np.arange(model.n_z, dtype=np.int32), np.full(model.n_z, highspy.HighsVarType.kInteger)
+            )
+        self.add_rows(*model.constraint_rows())
         self.stages: list[Stage] = []
 
-    def _matrix(self) -> Any:
-        data, indices, indptr = [], [], [0]
-        for row in self.rows:
-            for j, v in row.items():
-                indices.append(j)
-                data.append(v)
-            indptr.append(len(indices))
-        return self._csr((data, indices, indptr), shape=(len(self.rows), self.m.n))
+    def _add(self, row: dict[int, float], low: float, high: float) -> None:
+        inf = self._hs.kHighsInf
+        index = np.fromiter(row.keys(), dtype=np.int32, count=len(row))
+        value = np.fromiter(row.values(), dtype=float, count=len(row))
+        self.h.addRow(max(low, -inf), min(high, inf), len(row), index, value)
+
+    def add_rows(self, rows: list[dict[int, float]], lo: list[float], hi: list[float]) -> None:
+        for row, low, high in zip(rows, lo, hi, strict=True):
+            self._add(row, low, high)
 
     def fix(self, c: np.ndarray, value: float, sense: str) -> None:
         """Add the row ``c @ x >= value`` (``sense`` "at_least") or ``c @ x <= value`` ("at_most")."""
         row = {int(j): float(c[j]) for j in np.flatnonzero(c)}
         if sense == "at_least":
-            self.rows.append(row)
-            self.lo.append(value)
-            self.hi.append(np.inf)
+            self._add(row, value, np.inf)
         else:
-            self.rows.append(row)
-            self.lo.append(-np.inf)
-            self.hi.append(value)
-
-    def keep_incumbent(self, c: np.ndarray, x: np.ndarray) -> None:
-        """The last stage found nothing in time, so the answer of the stage before stands: record how far it may be
-        from this stage's optimum, measured against the LP relaxation's bound (an honest, if loose, gap)."""
-        last = self.stages[-1]
-        value = float(c @ x)
-        bound = self._relaxed_bound(c)
-        gap = None if bound is None else (0.0 if value <= 0 else max(0.0, (value - bound) / abs(value)))
-        self.stages[-1] = replace(last, status="time limit (the previous stage's answer kept)", gap=gap)
-
-    def _relaxed_bound(self, c: np.ndarray) -> float | None:
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
-        constraints = LinearConstraint(self._matrix(), np.array(self.lo), np.array(self.hi))
-        res = milp(c, constraints=constraints, bounds=Bounds(np.zeros(self.m.n), self.upper), options={"time_limit": 2})
-        return float(res.fun) if res.x is not None else None
+            self._add(row, -np.inf, value)
 
     def stage(
-        self, name: str, c: np.ndarray, integral: bool = True, rel_gap: float = 1e-9, share: float = 1.0
-    ) -> np.ndarray | None:
-        """Optimise ``c`` within ``share`` of the time left (so that a later stage keeps time of its own)."""
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
-        started = time.perf_counter()
-        left = max(0.05, (self.deadline - started) * share)
-        if not self.rows:
-            return None
-        constraints = LinearConstraint(self._matrix(), np.array(self.lo), np.array(self.hi))
-        res = milp(
-            c,
-            constraints=constraints,
-            integrality=self.integrality if integral else np.zeros(self.m.n),
-            bounds=Bounds(np.zeros(self.m.n), self.upper),
-            options={"time_limit": left, "mip_rel_gap": rel_gap, "presolve": True},
-        )
-        seconds = time.perf_counter() - started
-        found_gap = getattr(res, "mip_gap", None)
-        gap = None if found_gap is None or not np.isfinite(found_gap) else max(0.0, float(found_gap))
-        if res.x is None:
-            self.stages.append(Stage(name, "no solution in time" if res.status == 1 else res.message, gap, seconds))
-            return None
-        status = "optimal" if res.status == 0 else "time limit"
-        self.stages.append(Stage(name, status, gap if gap is not None else (0.0 if res.status == 0 else None), seconds))
-        x = np.asarray(res.x, dtype=float)
+        self,
+        name: str,
+        c: np.ndarray,
+        start: np.ndarray,
+        rel_gap: float = 1e-9,
+        share: float = 1.0,
+        gap_of: Any = None,
+    ) -> np.ndarray:
+        """Minimise ``c`` from the feasible ``start`` within ``share`` of the time left (so that a later stage keeps
+        time of its own). Returns the best answer found (``start`` when the solver improved on nothing).
+        ``gap_of(value, bound)`` turns the solver's objective and bound into the gap reported (default: HiGHS's)."""
+        hs, h = self._hs, self.h
+        began = time.perf_counter()
+        left = max(0.05, (self.deadline - began) * share)
+        h.changeColsCost(self.m.n, np.arange(self.m.n, dtype=np.int32), np.asarray(c, dtype=float))
+        h.setOptionValue("time_limit", float(left))
+        h.setOptionValue("mip_rel_gap", float(rel_gap))
+        solution = hs.HighsSolution()
+        solution.col_value = [float(v) for v in start]
+        solution.value_valid = True
+        h.setSolution(solution)
+        h.run()
+        seconds = time.perf_counter() - began
+        status = h.getModelStatus()
+        info = h.getInfo()
+        found = info.primal_solution_status == hs.SolutionStatus.kSolutionStatusFeasible
+        x = np.asarray(h.getSolution().col_value, dtype=float) if found else np.asarray(start, dtype=float)
+        if found and float(c @ x) > float(c @ start) + 1e-9 * max(1.0, abs(float(c @ start))):
+            x = np.asarray(start, dtype=float)  # never worse than the start (it stays feasible)
+        value = float(c @ x)
+        bound = float(info.mip_dual_bound) if self.m.n_z else value
+        if not np.isfinite(bound):
+            bound = None  # type: ignore[assignment]
+        if status == hs.HighsModelStatus.kOptimal:
+            state = "optimal"
+        elif status == hs.HighsModelStatus.kTimeLimit:
+            state = "time limit" if found else "time limit (the previous stage's answer kept)"
+        else:
+            state = f"stopped: {h.modelStatusToString(status)} (the previous stage's answer kept)"
+            x = np.asarray(start, dtype=float)
+            value = float(c @ x)
+        if bound is None:
+            gap: float | None = 0.0 if state == "optimal" else None
+        elif gap_of is not None:
+            gap = gap_of(value, bound)
+        else:
+            gap = 0.0 if abs(value) < 1e-12 else max(0.0, (value - bound) / abs(value))
+        self.stages.append(Stage(name, state, gap, seconds))
         return x
 
 
@@ -514,52 +564,42 @@ def solve(
                              hours_short, locked_short)  # fmt: skip
 
     solver = _Solver(model, started + time_limit)
-    n_hires_vec, quota_vec, moved_vec, delay_vec = (
+    n_hires_vec, quota_vec, short_vec, delay_vec = (
         model.hires_vector(),
         model.quota_vector(),
-        model.moved_vector(),
+        model.shortfall_vector(),
         model.delay_vector(),
     )
-    x: np.ndarray | None = None
+
+    def moved_gap(value: float, bound: float) -> float:  # the gap in money moved, not in shortfall
+        worst, best = model.moved(value * _MONEY_UNIT), model.moved(max(bound, 0.0) * _MONEY_UNIT)
+        return 0.0 if worst <= 0 else max(0.0, (worst - best) / worst)
+
+    x = _greedy(model)  # feasible: the existing sellers are funded (checked above), hires added while they fit
     if model.n_z:
         check_cancel()
         report_progress(0.1, "Funding the most hires")
-        x = solver.stage("most hires funded", -n_hires_vec)
-        if x is None:
-            x = _greedy(model)
-            solver.stages[-1] = replace(solver.stages[-1], status="fallback (cheapest hires first)")
+        x = solver.stage("most hires funded", -n_hires_vec, x)
         kept = round(float(n_hires_vec @ x))
         solver.fix(n_hires_vec, kept - 0.5, "at_least")
         check_cancel()
         report_progress(0.35, "Funding the most quota")
-        y = solver.stage("most funded quota", -quota_vec)
-        if y is not None:
-            x = y
-    check_cancel()
-    report_progress(0.6, "Moving the least money")
-    if x is not None:
+        x = solver.stage("most funded quota", -quota_vec, x)
         q = float(quota_vec @ x)
         solver.fix(quota_vec, q - max(1e-6, 1e-9 * abs(q)), "at_least")
-    # With delays the fewest-months stage still follows: it keeps half of the time left.
-    y = solver.stage("least money moved", moved_vec, rel_gap=MONEY_GAP, share=0.5 if allow_delays else 1.0)
-    if y is None and x is not None:  # keep the hires chosen so far; the allocations are then a plain LP
-        for j in range(model.n_z):
-            solver.fix(np.eye(1, model.n, j).ravel(), float(round(x[j])), "at_least")
-            solver.fix(np.eye(1, model.n, j).ravel(), float(round(x[j])), "at_most")
-        y = solver.stage("least money moved (hires fixed)", moved_vec, integral=False)
-    if y is None:
-        raise PlanError("The optimiser found no allocation in the time given; allow it more time (--time-limit).")
-    x = y
+    check_cancel()
+    report_progress(0.6, "Moving the least money")
+    # With delays the fewest-months stage still follows: it keeps half of the time left. The shortfall is solved
+    # to MONEY_GAP / 2, which keeps money moved (at most twice the shortfall's change) within MONEY_GAP.
+    x = solver.stage("least money moved", short_vec, x, rel_gap=MONEY_GAP / 2, share=0.5 if allow_delays else 1.0,
+                     gap_of=moved_gap)  # fmt: skip
     if allow_delays and model.n_z:
-        moved = float(moved_vec @ x)
-        solver.fix(moved_vec, moved + max(1e-6, 1e-9 * abs(moved)), "at_most")
+        short = float(short_vec @ x)
+        solver.fix(short_vec, short + max(1e-6, 1e-9 * abs(short)), "at_most")
+        solver.add_rows(*model.shortfall_cuts())
         check_cancel()
         report_progress(0.8, "Delaying the fewest months")
-        y = solver.stage("fewest months of delay", delay_vec)
-        if y is not None:
-            x = y
-        else:
-            solver.keep_incumbent(delay_vec, x)
+        x = solver.stage("fewest months of delay", delay_vec, x)
     report_progress(0.9, "Checking the result with the plan's checks")
     result = _result(plan, source, into, model, x, solver.stages, started)
     report_progress(1.0, "Done")
@@ -583,29 +623,53 @@ def _infeasible_message(budget_short: float, hours_short: float, locked_short: d
 
 
 def _greedy(model: _Model) -> np.ndarray:
-    """A feasible choice when the solver found none in time: cheapest hires first, at their planned start."""
+    """A feasible start for the first stage: cheapest hires first, at their planned start, while they fit."""
     x = np.zeros(model.n)
-    spare = model.budget - sum(g.allocation.budget for g in model.groups)
-    spare -= sum(model.existing_spend[t] for t in model.variable)
+    spare = model.free_budget - sum(model.existing_spend[t] for t in model.variable)
     hours = model.team_hours - sum(model.existing_hours.values())
     group_spare = {
         i: g.allocation.budget - sum(model.existing_spend[m] for m in g.members) for i, g in enumerate(model.groups)
+    }
+    group_hours = {
+        i: g.allocation.hours - sum(model.existing_hours[m] for m in g.members)
+        for i, g in enumerate(model.groups)
+        if g.allocation.hours > 0
     }
     for h in sorted(model.hires, key=lambda h: (h.options[0].spend, h.seller.name)):
         o = h.options[0]
         g = model.group_of.get(h.territory)
         room = group_spare[g] if g is not None else spare
-        if o.spend <= room + 1e-9 and o.hours <= hours + 1e-9:
+        room_hours = min(hours, group_hours.get(g, math.inf) if g is not None else math.inf)
+        if o.spend <= room - 1e-6 and o.hours <= room_hours - 1e-6:
             x[h.column] = 1.0
             hours -= o.hours
             if g is not None:
                 group_spare[g] -= o.spend
+                if g in group_hours:
+                    group_hours[g] -= o.hours
             else:
                 spare -= o.spend
+    chosen = {h.seller.name: (h.options[0] if x[h.column] > 0.5 else None) for h in model.hires}
     for t, i in model.var_index.items():
-        need = model.existing_spend[t] + sum(h.options[0].spend * x[h.column] for h in model.hires if h.territory == t)
-        x[model.x0 + i] = need / _MONEY_UNIT
+        need = model.existing_spend[t] + _chosen_spend(model, chosen, {t})
+        x[model.s0 + i] = max(0.0, need - model.before[t]) / _MONEY_UNIT
     return x
+
+
+def _allocate(model: _Model, chosen: dict[str, _Option | None]) -> dict[str, float]:
+    """The allocations that fund ``chosen`` moving the least money: every territory keeps what it had or gets what
+    it requires, whichever is more; if that breaks the budget, territories with more than they require give up
+    their spare money, largest spare first."""
+    need = {t: model.existing_spend[t] + _chosen_spend(model, chosen, {t}) for t in model.variable}
+    after = {t: max(need[t], model.before[t]) for t in model.variable}
+    excess = sum(after.values()) - model.free_budget
+    for t in sorted(model.variable, key=lambda t: (-(model.before[t] - need[t]), t)):
+        if excess <= 0:
+            break
+        cut = min(excess, max(0.0, model.before[t] - need[t]))
+        after[t] -= cut
+        excess -= cut
+    return after
 
 
 def _whole_dollars(values: dict[str, float], before: dict[str, float], limit: float) -> dict[str, float]:
@@ -640,9 +704,7 @@ def _result(
         pick = chosen[h.seller.name]
         if pick is not None and pick.delay > 0 and pick.start is not None:
             delayed.append(DelayedHire(h.seller.name, h.seller.start_month, pick.start))
-    raw = {t: float(x[model.x0 + i]) * _MONEY_UNIT for t, i in model.var_index.items()}
-    for t in raw:  # never below the requirement, whatever the solver's tolerance
-        raw[t] = max(raw[t], model.existing_spend[t] + _chosen_spend(model, chosen, {t}))
+    raw = _allocate(model, chosen)
     locked_budget = sum(g.allocation.budget for g in model.groups)
     after = _whole_dollars(raw, model.before, model.budget - locked_budget)
     hours_need = {t: model.existing_hours[t] for t in s.territories}

@@ -388,3 +388,96 @@ def test_an_allocation_marked_locked_is_kept_exactly_without_naming_it() -> None
     assert sorted(unnamed.dropped_hires) == sorted(result.dropped_hires) == dropped == ["H1", "H3"]
     changes = {(a.level, a.name): (a.before, a.after) for a in unnamed.allocations}
     assert changes == {("territory", "B"): (100_000, 192_000)}
+
+
+# --- the reductions of the formulation (money moved as shortfalls, the per-hire shortfall rows, warm starts) --------
+
+
+def test_money_taken_from_a_territory_with_spare_when_nothing_is_unallocated() -> None:
+    """Money moved is the territories' shortfall plus what the unallocated budget cannot cover: A's hire needs
+    52,000 more, 10,000 is unallocated, so 42,000 comes out of B's 54,000 spare (94,000 moved in all)."""
+    scenario = make_scenario(
+        territories=[Territory("A"), Territory("B")],
+        sellers=[
+            existing("Ann", "A", 1_200_000),
+            existing("Bob", "B", 600_000),
+            hire("HA", "A", "2027-01", 375_000),  # 60,000
+            hire("HB", "B", "2027-01", 300_000),  # 48,000, fits in B's spare
+        ],
+        allocations=[territory_alloc("A", 200_000), territory_alloc("B", 150_000)],
+        marketing_budget=360_000.0,
+    )
+    plan = make_plan(scenario=scenario)
+    result, dropped, _ = assert_matches_brute_force(plan, allow_delays=False)
+    assert dropped == ["HB"] and result.dropped_hires == ["HB"]  # rule (3): HA funds more quota
+    assert result.money_moved == pytest.approx(94_000)
+    changes = {(a.level, a.name): (a.before, a.after) for a in result.allocations}
+    assert changes == {("territory", "A"): (200_000, 252_000), ("territory", "B"): (150_000, 108_000)}
+    assert result.unallocated_budget == pytest.approx(0)
+
+
+def twins_plan() -> Plan:
+    """A has 90,000 beyond Ann's 192,000 and 18,000 is unallocated: 108,000 for hires. The twins I1 and I2 are
+    identical (600k a year from January, 96,000 each): one fits at its planned start, both only when delayed.
+    Each one at full quota needs more than A's room, which is where the per-hire shortfall rows bite."""
+    scenario = make_scenario(
+        territories=[Territory("A")],
+        sellers=[
+            existing("Ann", "A", 1_200_000),
+            hire("I1", "A", "2027-01", 600_000),
+            hire("I2", "A", "2027-01", 600_000),
+        ],
+        allocations=[territory_alloc("A", 282_000)],
+        marketing_budget=300_000.0,
+    )
+    return make_plan(scenario=scenario)
+
+
+def test_two_identical_hires_where_only_one_fits() -> None:
+    plan = twins_plan()
+    result, dropped, _ = assert_matches_brute_force(plan, allow_delays=False)
+    assert len(dropped) == 1 and result.funded_hires == 1 and result.funded_quota == pytest.approx(600_000)
+    assert result.money_moved == pytest.approx(6_000)  # 96,000 needed, 90,000 of room: 6,000 from unallocated
+    # With delays both are kept: at most 108,000 / 0.16 = 675,000 of quota, so 650,000 (13 months between them,
+    # 50,000 a month) and 24 - 13 = 11 months of delay in total, however they are split.
+    result, dropped, _ = assert_matches_brute_force(plan, allow_delays=True)
+    assert dropped == [] and result.funded_hires == 2
+    assert result.funded_quota == pytest.approx(650_000)
+    assert sum(d.after.minus(d.before) for d in result.delayed_hires if d.before) == 11
+
+
+def test_a_later_start_that_is_cheaper_but_loses_quota() -> None:
+    """D (1.2M a year from March) needs 160,000 at its planned start; A has 58,000 of room and 23,000 is
+    unallocated. Every later start is cheaper and funds less; E (300k from January, 48,000) competes for the room."""
+    scenario = make_scenario(
+        territories=[Territory("A")],
+        sellers=[
+            existing("Ann", "A", 1_200_000),
+            hire("D", "A", "2027-03", 1_200_000),
+            hire("E", "A", "2027-01", 300_000),
+        ],
+        allocations=[territory_alloc("A", 250_000)],
+        marketing_budget=273_000.0,
+    )
+    plan = make_plan(scenario=scenario)
+    assert_matches_brute_force(plan, allow_delays=False)
+    result, dropped, delayed = assert_matches_brute_force(plan, allow_delays=True)
+    assert dropped == [] and result.funded_hires == 2 and delayed
+
+
+def test_a_stage_stopped_by_the_time_limit_says_so_with_its_gap() -> None:
+    """On 100 territories x 50 hires the fewest-months stage does not prove in a second: the result is still a
+    verified plan (each stage starts from the one before), not called optimal, with the gap of that stage."""
+    from benchmarks.bench_solve import synthetic_plan
+
+    plan = synthetic_plan(100, 50)
+    result = solve(plan, BASELINE, "Quick", allow_delays=True, time_limit=1.0)
+    assert result.verified, result.problems
+    assert [s.name for s in result.stages][-1] == "fewest months of delay"
+    stopped = [s for s in result.stages if s.status != "optimal"]
+    if stopped:  # on a fast machine every stage may prove; then the result must say optimal
+        assert not result.optimal and result.gap is not None and result.gap > 0
+        assert any("not proven the best" in line for line in result.explanation)
+    else:
+        assert result.optimal and result.gap == 0.0
+    assert result.seconds < 3.0
