@@ -107,7 +107,8 @@ def run_solve(plan: Plan, label: str, layer: str, delays: bool, time_limit: floa
 
 
 def describe(rec: SolveRecord) -> str:
-    proof = "proven optimal" if rec.optimal else f"not proven, gap {rec.gap if rec.gap is not None else 'unknown'}"
+    gap = "unknown" if rec.gap is None else f"{rec.gap * 100:.2f} %"
+    proof = "proven optimal" if rec.optimal else f"not proven, gap {gap}"
     return f"   {rec.name:<40} {rec.median_ms / 1000:8.3f} s  {proof}  ({rec.funded_hires} of {rec.hires} hires funded)"
 
 
