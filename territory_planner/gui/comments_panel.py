@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from ..domain.changelog import now_text
 from ..domain.commands import AddComment, ResolveComment
 from ..domain.governance import Comment, at_text
 from .document import PlanDocument
-from .panel_base import panel_button
+from .panel_base import RestingRefresh, panel_button
 
 COLUMNS = ("About", "Comment", "Who", "When", "State")
 Subject = tuple[str, str]  # (subject type, subject)
@@ -100,10 +100,7 @@ class CommentsPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.text)
         layout.addLayout(buttons)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.refresh)
+        self._resting = RestingRefresh(self, self.refresh)  # once edits rest, and only while shown
         self.setEnabled(False)
 
     # --- document ------------------------------------------------------------------------------------------
@@ -118,8 +115,8 @@ class CommentsPanel(QWidget):
         self.setEnabled(document is not None)
         self.refresh()
 
-    def _on_changed(self, *_: object) -> None:
-        self._timer.start()
+    def _on_changed(self, command: object = None, *_: object) -> None:
+        self._resting.on_command(command)
 
     def subjects(self) -> list[Subject]:
         """What a comment may be about in the shown scenario: the scenario, its territories, its sellers and

@@ -8,7 +8,7 @@ panel) and are shown beside their benchmark ranges. Every widget is plain text: 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..domain.commands import SetHandshakeText, SetKpi
 from ..domain.handshake import KPI_OWNERS, SECTIONS, Kpi, handshake_rates
 from .document import PlanDocument
-from .panel_base import Panel, panel_button, panel_note
+from .panel_base import Panel, RestingRefresh, panel_button, panel_note
 
 
 class _SectionEditor(QPlainTextEdit):
@@ -56,10 +56,7 @@ class HandshakePanel(Panel):
         super().__init__(parent)
         self.editors: dict[str, _SectionEditor] = {}
         self._filling = False
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)  # after the edit that changed it (a table must not refill mid-signal)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._resting = RestingRefresh(self, self.refresh)  # once edits rest, and only while shown
 
         body = QWidget()
         form = QFormLayout(body)
@@ -125,8 +122,8 @@ class HandshakePanel(Panel):
         super().set_document(document)
         self.refresh()
 
-    def _on_changed(self, *_: object) -> None:
-        self._refresh_timer.start()
+    def _on_changed(self, command: object = None, *_: object) -> None:
+        self._resting.on_command(command)
 
     def refresh(self) -> None:
         doc = self.document

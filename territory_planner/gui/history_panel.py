@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,7 @@ from ..domain.commands import RestoreScenario
 from ..domain.governance import Change, at_text
 from ..domain.history import history, scenario_as_of
 from .document import PlanDocument
-from .panel_base import panel_button, panel_note
+from .panel_base import RestingRefresh, panel_button, panel_note
 
 ALL = "All"
 #: Asks for the name of the restored what-if (suggested name) -> name, or None when cancelled.
@@ -98,10 +98,7 @@ class HistoryPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.tabs)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.refresh)
+        self._resting = RestingRefresh(self, self.refresh)  # once edits rest, and only while shown
         self.setEnabled(False)
 
     # --- document ------------------------------------------------------------------------------------------
@@ -115,8 +112,8 @@ class HistoryPanel(QWidget):
         self.setEnabled(document is not None)
         self.refresh()
 
-    def _on_changed(self, *_: object) -> None:
-        self._timer.start()  # once per event-loop turn, however many commands arrived
+    def _on_changed(self, command: object = None, *_: object) -> None:
+        self._resting.on_command(command)  # once per event-loop turn, however many commands arrived
 
     def refresh(self) -> None:
         """Fill the filters (keeping what was chosen) and the rows."""

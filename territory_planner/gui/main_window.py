@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
         self.map.set_tooltip_provider(self._unit_tooltip)
         scene = map_widget.scene() if isinstance(map_widget, QGraphicsView) else None
         self.markers = SellerMarkers(scene) if scene is not None else None
+        labels_changed = getattr(self.map, "labels_changed", None)
+        if labels_changed is not None:
+            labels_changed.connect(self._on_labels_changed)
         map_widget.setAcceptDrops(True)  # sellers and hires can be dropped into the territory under the pointer
 
         self._refresh_timer = QTimer(self)
@@ -357,8 +360,9 @@ class MainWindow(QMainWindow):
             document.undo_stack.indexChanged.connect(self._name_undo_actions)
             self.map.set_layer(document.plan.layer)
         self.risk_results.set_document(document)
-        for panel in (self.territories, self.sellers, self.marketing, self.assumptions, self.budget):
-            panel.set_document(document)
+        if document is None:  # with a document, _show_scenario below gives the panels theirs (once)
+            for panel in (self.territories, self.sellers, self.marketing, self.assumptions, self.budget):
+                panel.set_document(document)
         self.flags.set_document(document)
         self.signoff.set_document(document)
         self.sharing.attach(document)
@@ -485,6 +489,10 @@ class MainWindow(QMainWindow):
         if self.document is not None:
             self._show_markers(self.document.report())
 
+    def _on_labels_changed(self) -> None:
+        if self.document is not None:
+            self._show_markers(self.document.report())
+
     def _show_markers(self, report: Report) -> None:
         """Sellers and planned hires on the map, each with its status symbol (gui/map_markers.py)."""
         doc = self.document
@@ -519,12 +527,16 @@ class MainWindow(QMainWindow):
         self.paint.update_paint_filter()
 
     def _show_scenario(self) -> None:
-        """Everything for the document's current scenario (after opening or switching)."""
+        """Everything for the document's current scenario (after opening or switching).
+
+        The map goes first and its image starts rendering on its worker at once: the panels are filled meanwhile,
+        so at ZIP scale opening waits for the slower of the two, not for their sum (issue 16 §4)."""
         self._rebuild_map_state()
+        self.colours.apply()
+        self.map.start_pending_render()
         self.scenarios.show_current()
         for panel in (self.territories, self.sellers, self.marketing, self.assumptions, self.budget):
             panel.set_document(self.document)
-        self.colours.apply()
         self._refresh_views()
 
     def _on_document_scenario_switched(self, name: str) -> None:

@@ -120,6 +120,11 @@ class LevelOfDetail(QObject):
             self._view_timer.start()  # the shown view image stays until the new one is ready
         self.update()
 
+    def start_pending(self) -> None:
+        """Start the render requested in this event-loop pass at once (the requests so far become one render)."""
+        if self._render_timer.isActive():
+            self._start_render()
+
     def _start_render(self) -> None:
         self._render_timer.stop()
         geometry = self._view.map_geometry()
@@ -359,7 +364,7 @@ class LevelOfDetail(QObject):
             return QRect()
         items = view.unit_items()
         return image.repaint(
-            rect, geometry, items.fill, items.hatch, items.border_paths, items.border_kind, view.map_style()
+            rect, geometry, items.fill, items.hatch, items.border_paths_of, items.border_kind, view.map_style()
         )
 
     def _patch(self, rect: QRectF) -> None:
@@ -434,6 +439,11 @@ class LevelOfDetail(QObject):
             self._update_view_image(geometry)
         else:
             self._view_timer.stop()
+            rect = view.visible_scene_rect()
+            # the items of the region in view (and a margin to pan into), made the first time they are needed
+            view.unit_items().ensure_items(
+                rect.adjusted(-rect.width() / 2, -rect.height() / 2, rect.width() / 2, rect.height() / 2)
+            )
             self._apply_unit_border_lod(geometry)
 
     def _apply_unit_border_lod(self, geometry: render.MapGeometry) -> None:

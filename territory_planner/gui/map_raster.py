@@ -9,6 +9,7 @@ the changed region of it on the GUI thread.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,11 +77,13 @@ class RasterImage:
         geometry: render.MapGeometry,
         fill: np.ndarray,
         hatch: np.ndarray,
-        borders: list,
+        borders: Callable[[np.ndarray], list],
         border_kind: np.ndarray,
         style: render.MapStyle,
     ) -> QRect:
         """Repaint the region around ``scene_rect`` with the current state (GUI thread, GUI-owned paths).
+
+        ``borders`` gives the territory border paths of the units to repaint (worked out then if not yet).
 
         Returns the level-0 pixel rectangle repainted.
         """
@@ -102,7 +105,7 @@ class RasterImage:
             geometry,
             fill,
             hatch,
-            borders,
+            borders(units),
             border_kind,
             units,
             style,

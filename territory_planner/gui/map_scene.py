@@ -13,7 +13,7 @@ import types
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
@@ -80,7 +80,16 @@ class BackgroundTopologyGeometry(render.MapGeometry):
 class UnitItems:
     """The scene items of one layer's units, and the fill/hatch/border style each currently shows."""
 
-    def __init__(self, scene: QGraphicsScene, style: render.MapStyle, geometry: render.MapGeometry | None) -> None:
+    def __init__(
+        self,
+        scene: QGraphicsScene,
+        style: render.MapStyle,
+        geometry: render.MapGeometry | None,
+        lazy: bool = False,
+    ) -> None:
+        """``lazy``: make a tile's unit and border items only when the vector level of detail first shows it
+        (:meth:`ensure_items`); a large layer is shown zoomed out as the cached map image, so most tiles never need
+        items and opening the plan does not wait for tens of thousands of them (issue 16 §4)."""
         self._scene = scene
         self._style = style
         self.geometry = geometry
@@ -90,11 +99,20 @@ class UnitItems:
         self.border_kind = np.zeros(n, dtype=np.int8)
         self.border_items: list[QGraphicsPathItem | None] = [None] * n
         self.border_paths: list[QPainterPath | None] = [None] * n
+        # Units of tiles not made yet whose border path is not worked out yet (lazy layers): their paths are worked
+        # out when a tile is made, an image patched over them or the map exported (``border_paths_of``).
+        self._border_stale = np.zeros(n, dtype=bool)
+        self._codes = np.full(n, -1, dtype=np.int64)
         self._border_group = np.full(n, -1, dtype=np.int8)
         self.tiles: dict[tuple[int, int], QGraphicsRectItem] = {}
         self.hatch_tiles: dict[int, HatchTileItem] = {}
         self.overlay_items: dict[tuple[int, int], QGraphicsPathItem] = {}
-        self.unit_items: list[QGraphicsPathItem] = []
+        self.unit_items: list[QGraphicsPathItem | None] = [None] * n  # None until the unit's tile is made
+        self._lazy = lazy
+        self._tile_units: list[np.ndarray] = []
+        self._tile_bounds = np.zeros((0, 4))
+        self._made = np.zeros(0, dtype=bool)  # per tile: its unit and border items exist
+        self._unit_pen = render.unit_border_pen(style)
         self._brushes: dict[int, QBrush] = {}
         self._vector_visible = True
         self._hover_item: QGraphicsPathItem | None = None
@@ -115,24 +133,65 @@ class UnitItems:
         tx = np.clip(((centres_x - extent.left()) / extent.width() * grid).astype(np.int64), 0, grid - 1)
         ty = np.clip(((centres_y - extent.top()) / extent.height() * grid).astype(np.int64), 0, grid - 1)
         self._tile_of = ty * grid + tx
+        tiles = grid * grid
+        order = np.argsort(self._tile_of, kind="stable")
+        starts = np.searchsorted(self._tile_of[order], np.arange(tiles + 1))
+        self._tile_units = [order[starts[t] : starts[t + 1]] for t in range(tiles)]
+        bounds = np.tile(np.array([np.inf, np.inf, -np.inf, -np.inf]), (tiles, 1))
+        np.minimum.at(bounds[:, 0], self._tile_of, geometry.bounds[:, 0])
+        np.minimum.at(bounds[:, 1], self._tile_of, geometry.bounds[:, 1])
+        np.maximum.at(bounds[:, 2], self._tile_of, geometry.bounds[:, 2])
+        np.maximum.at(bounds[:, 3], self._tile_of, geometry.bounds[:, 3])
+        self._tile_bounds = bounds
+        self._made = np.zeros(tiles, dtype=bool)
+        if not self._lazy:
+            for tile in range(tiles):
+                self._make_tile(tile)
 
-        brush = self._brush(int(self.fill[0]) if n else 0)
-        pen = render.unit_border_pen(self._style)
-        paths = geometry.paths
-        tiles: dict[int, QGraphicsRectItem] = {}
-        items: list[QGraphicsPathItem] = []
-        for unit, tile in enumerate(self._tile_of.tolist()):
-            parent = tiles.get(tile)
-            if parent is None:
-                parent = tiles[tile] = tile_item(FILL)
+    def _make_tile(self, tile: int) -> None:
+        """Make the unit items (and territory border items) of one tile, in the styles the units show now."""
+        self._made[tile] = True
+        units = self._tile_units[tile]
+        if not len(units):
+            return
+        paths = self._geometry().paths
+        parent = tile_item(FILL)  # filled before it joins the scene: one index update, not one per unit
+        parent.setVisible(self._vector_visible)
+        pen = self._unit_pen
+        items = self.unit_items
+        for unit, color in zip(units.tolist(), self.fill[units].tolist(), strict=True):
             item = QGraphicsPathItem(paths[unit], parent)
-            item.setBrush(brush)
+            item.setBrush(self._brush(color))
             item.setPen(pen)
-            items.append(item)
-        for tile, parent in tiles.items():
-            self.tiles[(FILL, tile)] = parent
-            self._scene.addItem(parent)
-        self.unit_items = items
+            items[unit] = item
+        self.tiles[(FILL, tile)] = parent
+        self._scene.addItem(parent)
+        paths_now = self.border_paths_of(units)
+        for unit in units.tolist():
+            path = paths_now[unit]
+            if path is not None:
+                self._create_border_item(unit, path)
+
+    def ensure_items(self, rect: QRectF) -> int:
+        """Make the items of every tile that reaches into ``rect`` (scene coordinates) and has none yet; returns
+        how many tiles were made. A layer built without ``lazy`` has all of them from the start."""
+        if not self._lazy or self._made.all():
+            return 0
+        b = self._tile_bounds
+        wanted = (
+            ~self._made
+            & (b[:, 0] <= rect.right())
+            & (b[:, 2] >= rect.left())
+            & (b[:, 1] <= rect.bottom())
+            & (b[:, 3] >= rect.top())
+        )
+        made = np.flatnonzero(wanted)
+        for tile in made.tolist():
+            self._make_tile(tile)
+        return len(made)
+
+    def tiles_made(self) -> int:
+        return int(self._made.sum())
 
     def _geometry(self) -> render.MapGeometry:
         if self.geometry is None:  # only reachable through a programming error: no layer, no units to style
@@ -151,7 +210,9 @@ class UnitItems:
         changed = fill != self.fill[positions]
         items = self.unit_items
         for unit, color in zip(positions[changed].tolist(), fill[changed].tolist(), strict=True):
-            items[unit].setBrush(self._brush(color))
+            item = items[unit]
+            if item is not None:  # a tile not made yet takes the colour from ``fill`` when it is
+                item.setBrush(self._brush(color))
         self.fill[positions] = fill
         changed = hatch != self.hatch[positions]
         for unit, kind in zip(positions[changed].tolist(), hatch[changed].tolist(), strict=True):
@@ -190,13 +251,23 @@ class UnitItems:
             item.setVisible(visible)
 
     def set_unit_pen(self, pen: QPen) -> None:
+        self._unit_pen = pen
         for item in self.unit_items:
-            item.setPen(pen)
+            if item is not None:
+                item.setPen(pen)
 
     # -- territory borders ---------------------------------------------------------------------------------------
     def apply_borders(self, positions: np.ndarray, codes: np.ndarray) -> None:
         """Recompute the territory border items of ``positions`` (edges facing another territory)."""
+        self._codes = codes
+        if self._lazy:
+            later = ~self._made[self._tile_of[positions]]
+            self._border_stale[positions[later]] = True
+            positions = positions[~later]
+            if not len(positions):
+                return
         paths = self._geometry().boundary_paths(positions, codes)
+        self._border_stale[positions] = False
         for unit, path in zip(positions.tolist(), paths, strict=True):
             item = self.border_items[unit]
             self.border_paths[unit] = path
@@ -213,6 +284,18 @@ class UnitItems:
                 item.setVisible(True)
             if self._border_group[unit] != self._border_group_for(unit):
                 self._restyle_border_item(unit)
+
+    def border_paths_of(self, units: np.ndarray | None = None) -> list[QPainterPath | None]:
+        """``border_paths`` with the paths of ``units`` (all, with None) worked out first where they are stale."""
+        stale = self._border_stale if units is None else np.zeros_like(self._border_stale)
+        if units is not None:
+            stale[units] = self._border_stale[units]
+        todo = np.flatnonzero(stale)
+        if len(todo):
+            for unit, path in zip(todo.tolist(), self._geometry().boundary_paths(todo, self._codes), strict=True):
+                self.border_paths[unit] = path
+            self._border_stale[todo] = False
+        return self.border_paths
 
     def _border_group_for(self, unit: int) -> int:
         return ALERT if self.border_kind[unit] == render.STATUS_UNFUNDED else BORDER
@@ -342,7 +425,14 @@ class UnitItems:
     def paint(self, painter: QPainter) -> None:
         """Draw fills, hatching and borders with ``painter`` (already transformed to scene coordinates)."""
         render.paint_units(
-            painter, self._geometry(), self.fill, self.hatch, self.border_paths, self.border_kind, None, self._style
+            painter,
+            self._geometry(),
+            self.fill,
+            self.hatch,
+            self.border_paths_of(),
+            self.border_kind,
+            None,
+            self._style,
         )
 
 

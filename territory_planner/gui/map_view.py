@@ -60,6 +60,7 @@ class MapView(MapNavigation, QGraphicsView):
     stroke_finished = Signal(list)
     raster_updated = Signal()
     painted = Signal()
+    labels_changed = Signal()  # territory labels were placed anew (markers of sellers without a home follow them)
 
     #: Most units painted as vector items in one frame; beyond it the cached whole-map image is shown.
     VECTOR_BUDGET = 2500
@@ -145,14 +146,16 @@ class MapView(MapNavigation, QGraphicsView):
         self._lod.prepare(geometry)  # the worker makes its own unit paths meanwhile
         self._geometry = geometry
         n = geometry.n
-        self._ids = [str(u) for u in layer.units.index]
+        self._ids = layer.units.index.astype(str).tolist()
         self._id_index = {u: i for i, u in enumerate(self._ids)}
         self._look = MapLook(self._style, n)
         extent = geometry.extent
         self._scene.setSceneRect(
             extent.adjusted(-extent.width() * 2, -extent.height() * 2, extent.width() * 2, extent.height() * 2)
         )
-        self._items = UnitItems(self._scene, self._style, geometry)
+        # A layer too large to draw as items at once is shown zoomed out as the map image: its items are made per
+        # tile as the view first needs them (map_lod.py), not all while the plan opens.
+        self._items = UnitItems(self._scene, self._style, geometry, lazy=n > self.VECTOR_BUDGET)
         self._lod.attach(self._scene)
         self._update_legend()
         self.zoom_to_fit()
@@ -176,7 +179,12 @@ class MapView(MapNavigation, QGraphicsView):
         self._apply_styles(everything)
         self._apply_borders(everything)
         self._after_full_change()
-        self._relabel()
+        if self._needs_raster() and not self._labels.anchors():
+            # opening a large layer: its labels need the neighbour graph, built on a thread, so they are placed
+            # once the event loop is free (while the map image renders) instead of waiting for it here
+            self._label_timer.start()
+        else:
+            self._relabel()
 
     def update_units(self, positions: np.ndarray, codes: np.ndarray) -> None:
         """Incremental refresh after an edit: ``positions`` now belong to ``codes`` (same length, -1 unassigned)."""
@@ -243,12 +251,17 @@ class MapView(MapNavigation, QGraphicsView):
     def legend_widget(self) -> LegendWidget:
         return self._legend
 
+    def labels_pending(self) -> bool:
+        """True while the territory labels wait to be placed anew (after an edit, or while a large plan opens)."""
+        return self._label_timer.isActive()
+
     def _relabel(self) -> None:
         """Rebuild territory labels at the centre of each territory's largest piece."""
         self._label_timer.stop()
         look = self._look
         self._labels.rebuild(self._geometry, look.codes, look.names, look.kinds, look.locked)
         self._place_labels()
+        self.labels_changed.emit()
 
     def _place_labels(self) -> None:
         legend = QRectF(self._legend.geometry()).translated(-QPointF(self.viewport().geometry().topLeft()))
@@ -264,15 +277,15 @@ class MapView(MapNavigation, QGraphicsView):
     def label_points(self) -> dict[str, tuple[float, float]]:
         """Each labelled territory's label point (scene coordinates), by name: where gui/map_markers.py spreads
         the sellers of a territory without a home base."""
-        return {self._look.names[c]: point for c, point in self._labels.anchors().items()}
+        names = self._look.names
+        return {names[c]: point for c, point in self._labels.anchors().items() if c < len(names)}
 
     def unit_point(self, unit_id: str) -> tuple[float, float] | None:
         """A point inside a unit (scene coordinates): where a seller whose home base is that unit is drawn."""
         positions = self._positions([unit_id]) if self._geometry is not None else None
         if self._geometry is None or positions is None or not len(positions):
             return None
-        x, y = self._geometry.anchors[int(positions[0])]
-        return float(x), float(y)
+        return self._geometry.anchor_of(int(positions[0]))
 
     def label_point_size(self) -> float:
         return self._labels.font().pointSizeF()
@@ -289,6 +302,10 @@ class MapView(MapNavigation, QGraphicsView):
 
     def _update_lod(self) -> None:
         self._lod.update()
+
+    def start_pending_render(self) -> None:
+        """Start the map image render asked for in this event-loop pass now, not at the next pass."""
+        self._lod.start_pending()
 
     def wait_for_raster(self, msecs: int = 30000) -> bool:
         """Block until the cached map image is current (benchmarks, tests, export); True when it is."""
@@ -445,8 +462,8 @@ class MapView(MapNavigation, QGraphicsView):
         """A point inside the unit, in scene coordinates (KeyError for a unit not on the map)."""
         if self._geometry is None:
             raise KeyError(unit_id)
-        x, y = self._geometry.anchors[self._id_index[str(unit_id)]]
-        return QPointF(float(x), float(y))
+        x, y = self._geometry.anchor_of(self._id_index[str(unit_id)])
+        return QPointF(x, y)
 
     def view_point(self, unit_id: str) -> QPoint:
         """A point inside the unit, in viewport pixels (where a click selects it)."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
+    QEvent,
+    QObject,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .document import PlanDocument
+from .territory_state import only_assignments
 
 
 def panel_button(text: str, tip: str, slot: object, parent: QWidget) -> QPushButton:
@@ -99,3 +104,58 @@ class Panel(QWidget):
 
     def refresh(self) -> None:
         """Bring the panel up to date with the document's current scenario."""
+
+
+#: How long edits must rest before a panel that does not follow a paint stroke live refreshes (milliseconds).
+REFRESH_AFTER_MS = 250
+
+
+class RestingRefresh(QObject):
+    """Refreshes a panel once edits rest, and only while it is shown (a hidden panel catches up when shown).
+
+    For the panels a paint stroke does not change on screen (history, comments, handshake): refreshing them on
+    every stroke cost a stroke several milliseconds at ZIP scale (issue 16 §4).
+    """
+
+    def __init__(self, widget: QWidget, refresh: Callable[[], None], delay_ms: int = REFRESH_AFTER_MS) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._refresh = refresh
+        self.dirty = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(self._on_timeout)
+        widget.installEventFilter(self)
+
+    def schedule(self, *_: object) -> None:
+        self.dirty = True
+        self.timer.start()
+
+    def on_command(self, command: object = None, *_: object) -> None:
+        """After a command: a paint stroke waits until edits rest (and the panel is shown); anything else (a
+        comment, a handshake text, a rename) shows at the next event-loop turn, shown or not."""
+        if command is not None and only_assignments(command):
+            self.schedule()
+        else:
+            self.dirty = True
+            QTimer.singleShot(0, self._refresh_if_dirty)
+
+    def _refresh_if_dirty(self) -> None:
+        if self.dirty:
+            self.now()
+
+    def now(self) -> None:
+        """Refresh at once (after a change the panel itself made, or for a caller that needs it current)."""
+        self.timer.stop()
+        self.dirty = False
+        self._refresh()
+
+    def _on_timeout(self) -> None:
+        if self._widget.isVisible():
+            self.now()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Show and self.dirty:
+            QTimer.singleShot(0, self._on_timeout)
+        return False

@@ -21,6 +21,7 @@ from ..domain.formatting import count
 from ..domain.signoff import missing_roles, sign_offs_text, status_line, withdrawal_text
 from .document import PlanDocument
 from .settings import author_name, set_author_name
+from .territory_state import only_assignments
 
 #: Asks for the written reason of a sign-off (title, prompt) -> text, or None when the person cancels.
 AskReason = Callable[[str, str], str | None]
@@ -98,7 +99,9 @@ class SignOffController(QObject):
             document.scenario_switched.connect(self._on_changed)
         self.refresh()
 
-    def _on_changed(self, *_: object) -> None:
+    def _on_changed(self, command: object = None, *_: object) -> None:
+        if command is not None and only_assignments(command):
+            return  # a paint stroke never changes a status or sign-off (a proposed scenario refuses it)
         self.refresh()
 
     def refresh(self) -> None:

@@ -6,6 +6,7 @@ Coordinates are *scene coordinates* (geo/projection.py): the display CRS with y 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, cast
 
 import numpy as np
@@ -42,6 +43,48 @@ def _paths_from_rings(rings: topology.Rings, n: int) -> list[QPainterPath]:
     return paths
 
 
+def _inside_points(geoms: np.ndarray) -> np.ndarray:
+    """(n, 2) points inside each geometry (0, 0 for an empty one)."""
+    points = shapely.point_on_surface(geoms)
+    out = np.zeros((len(geoms), 2))
+    if len(geoms):
+        xy, idx = shapely.get_coordinates(points, return_index=True)
+        out[idx] = np.nan_to_num(xy)
+    return out
+
+
+class UnitPaths:
+    """One QPainterPath per unit, each built from the rings the first time it is asked for (a list to its users).
+
+    At ZIP scale building all 33,000 paths takes about half a second; the window shows a large layer zoomed out as
+    an image rendered from paths of its own, so most units never need theirs (issue 16 §4). Not thread-safe: the
+    paths of one geometry are used on one thread.
+    """
+
+    def __init__(self, rings: topology.Rings, n: int) -> None:
+        self._coords, self._offsets = rings.coords, rings.ring_offsets
+        ring_unit = np.asarray(rings.ring_unit, dtype=np.int64)
+        self._order = np.argsort(ring_unit, kind="stable")
+        self._starts = np.searchsorted(ring_unit[self._order], np.arange(n + 1))
+        self._paths: list[QPainterPath | None] = [None] * n
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __getitem__(self, unit: int) -> QPainterPath:
+        path = self._paths[unit]
+        if path is None:
+            path = QPainterPath()
+            coords, offsets = self._coords, self._offsets
+            for ring in self._order[self._starts[unit] : self._starts[unit + 1]].tolist():
+                path.addPolygon(polygon_from_array(coords[offsets[ring] : offsets[ring + 1]]))
+            self._paths[unit] = path
+        return path
+
+    def __iter__(self) -> Iterator[QPainterPath]:
+        return (self[i] for i in range(len(self._paths)))
+
+
 def paths_from_geometry(geoms, flip_y: bool = True) -> list[QPainterPath]:
     """One QPainterPath per (multi)polygon, built from shapely's coordinate buffers.
 
@@ -73,7 +116,7 @@ class MapGeometry:
         self.geoms = to_scene(values)
         rings = topology.rings_of(self.geoms)
         self._rings = rings
-        self.paths = _paths_from_rings(rings, self.n)
+        self.paths = UnitPaths(rings, self.n)
         bounds = shapely.bounds(self.geoms)
         empty = ~np.isfinite(bounds).all(axis=1)
         bounds[empty] = 0.0
@@ -87,13 +130,6 @@ class MapGeometry:
             x0, y0, x1, y1 = 0.0, 0.0, 1.0, 1.0
         self.extent = QRectF(x0, y0, max(x1 - x0, 1e-9), max(y1 - y0, 1e-9))
         self.areas = shapely.area(self.geoms)
-        points = shapely.point_on_surface(self.geoms)
-        self.anchors = np.nan_to_num(shapely.get_coordinates(points, include_z=False)) if self.n else np.zeros((0, 2))
-        if len(self.anchors) != self.n:  # empty geometries give no coordinates
-            anchors = np.zeros((self.n, 2))
-            xy, idx = shapely.get_coordinates(points, return_index=True)
-            anchors[idx] = xy
-            self.anchors = anchors
         sizes = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
         self.median_size = float(np.median(sizes[~empty])) if (~empty).any() else 1.0
         self.tree = shapely.STRtree(self.geoms)
@@ -106,10 +142,20 @@ class MapGeometry:
     # -- topology -----------------------------------------------------------------------------------------------
 
     def _build_topology(self) -> None:
-        # Sets only ``edges`` (gui/map_scene.py builds it on a thread by calling this on a copy of the attributes).
+        # Sets only ``edges`` and ``anchors`` (gui/map_scene.py builds them on a thread by calling this on a copy of
+        # the attributes).
         span = max(self.extent.width(), self.extent.height())
         origin = (self.extent.left(), self.extent.top())
         self.edges = topology.shared_edges(self._rings, self.n, origin, span)
+        self.anchors = _inside_points(self.geoms)
+
+    def anchor_of(self, unit: int) -> tuple[float, float]:
+        """A point inside one unit (the same as ``anchors[unit]``), without waiting for all of them."""
+        anchors = self.__dict__.get("anchors")
+        if anchors is not None:
+            return float(anchors[unit, 0]), float(anchors[unit, 1])
+        xy = _inside_points(self.geoms[unit : unit + 1])
+        return float(xy[0, 0]), float(xy[0, 1])
 
     seg_coord = _edge_field("seg_coord")
     seg_unit = _edge_field("seg_unit")

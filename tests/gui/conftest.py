@@ -132,10 +132,12 @@ def window(qtbot: Any, workspace: Workspace, map_class: Any, tmp_path: Path) -> 
 
 
 @pytest.fixture
-def opened(window: Any, demo_plan: Plan, tmp_path: Path) -> Any:
-    """The main window showing a copy of the demo plan (stored at tmp_path/plan.tplan once saved)."""
+def opened(window: Any, demo_plan: Plan, tmp_path: Path, qtbot: Any) -> Any:
+    """The main window showing a copy of the demo plan (stored at tmp_path/plan.tplan once saved), its territory
+    labels placed (a large layer places them once the event loop is free)."""
     from territory_planner.gui.document import PlanDocument
 
     window.set_document(PlanDocument(demo_plan, str(tmp_path / "plan.tplan")))
     window.refresh_now()
+    qtbot.waitUntil(lambda: not window.map.labels_pending(), timeout=10_000)
     return window

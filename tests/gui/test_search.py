@@ -34,7 +34,9 @@ def _centred_on(win: Any, unit_ids: list[str]) -> bool:
     """Every unit's inside point is in view, and the view is closer than the whole map."""
     view = win.map
     rect = view.visible_scene_rect()
-    return all(rect.contains(view.scene_point(u)) for u in unit_ids) and rect.width() < view._geometry.extent.width() * 3
+    return (
+        all(rect.contains(view.scene_point(u)) for u in unit_ids) and rect.width() < view._geometry.extent.width() * 3
+    )
 
 
 def _zoomed_in(win: Any, fit_width: float) -> bool:

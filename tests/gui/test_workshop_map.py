@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from territory_planner.gui.map_markers import EXISTING, Marker, marker_points, spread_offsets
 
 
@@ -44,11 +46,15 @@ def test_no_two_markers_on_one_spot(opened: Any) -> None:
     spots = [(i.pos().x(), i.pos().y(), i.offset().x(), i.offset().y()) for i in win.markers.items()]
     assert len(spots) == len(set(spots))
     texas = [i for i in win.markers.items() if i.marker.territory == "Texas"]
-    assert len(texas) == 4  # 2 sellers + 2 hires (Austin and Dallas) around one label point
-    assert len({(i.offset().x(), i.offset().y()) for i in texas}) == 4
+    assert len(texas) == 4  # 2 sellers + 2 hires (Austin and Dallas), each at their home base
+    assert len({(i.pos().x(), i.pos().y()) for i in texas}) == 4
+    map_view = win.map
+    austin = next(i for i in texas if i.marker.seller == "Austin AE (hire)")
+    travis = map_view.unit_point("48453")  # Austin's county: the marker stands on it
+    assert (austin.pos().x(), austin.pos().y()) == pytest.approx(travis)
 
 
-def test_markers_follow_a_new_hire(opened: Any) -> None:
+def test_markers_follow_a_new_hire(opened: Any, qtbot: Any) -> None:
     from territory_planner.domain import Month, Seller
     from territory_planner.domain.commands import AddSeller
 
@@ -57,7 +63,7 @@ def test_markers_follow_a_new_hire(opened: Any) -> None:
     hire = Seller("Boise AE (hire)", "Mountain", "planned", Month(2027, 3), 3, 900_000, 150_000)
     assert doc.execute(AddSeller(doc.scenario_name, hire))
     win.refresh_now()
-    assert "Boise AE (hire)" in {i.marker.seller for i in win.markers.items()}
+    qtbot.waitUntil(lambda: "Boise AE (hire)" in {i.marker.seller for i in win.markers.items()}, timeout=5000)
 
 
 def test_home_base_wins_over_the_label_point_and_shared_points_spread() -> None:

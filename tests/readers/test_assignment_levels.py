@@ -95,7 +95,11 @@ def test_a_bad_level_word_and_a_missing_level_are_named(tmp_path: Path) -> None:
 
 
 def test_a_county_listed_twice_and_a_locked_zip_are_refused(tmp_path: Path) -> None:
-    rows = [["unit_id", "territory", "level"], [county_of(2, 0), "North", "county"], [county_of(2, 0), "South", "county"]]
+    rows = [
+        ["unit_id", "territory", "level"],
+        [county_of(2, 0), "North", "county"],
+        [county_of(2, 0), "South", "county"],
+    ]
     message = _refused(zip_grid_plan(), _csv(tmp_path / "twice.csv", rows))
     assert f"county {county_of(2, 0)} is listed twice (rows 2 and 3)" in message
     # county (0, 2) holds the locked territory's ZIP: the row is refused, naming the lock and the way out
