@@ -117,6 +117,7 @@ def run_import(path: str, mode: str) -> None:
 
     from territory_planner.domain import Layer, Plan
     from territory_planner.geo.catalogue import load_bundled_layer
+    from territory_planner.readers.accounts import ColumnMapping
     from territory_planner.readers.zipcodes_index import zip_centroids
     from territory_planner.services.accounts import import_accounts
 
@@ -129,14 +130,13 @@ def run_import(path: str, mode: str) -> None:
     zip_list = time.perf_counter() - start
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
-    columns = {"zip_column": "Billing Zip/Postal Code"} if mode == "zip" else {"lat_column": "Latitude"}
-    result = import_accounts(
-        Plan("bench", layer),
-        path,
-        measures=["Annual Revenue", "Open Pipeline", "Potential"],
-        report=Path(path).with_suffix(".unplaced.csv"),
-        **columns,  # type: ignore[arg-type]
+    measures = ("Annual Revenue", "Open Pipeline", "Potential")
+    mapping = (
+        ColumnMapping(zip="Billing Zip/Postal Code", measures=measures)
+        if mode == "zip"
+        else ColumnMapping(lat="Latitude", measures=measures)
     )
+    result = import_accounts(Plan("bench", layer), path, mapping, report=Path(path).with_suffix(".unplaced.csv"))
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     hwm = _vm_hwm()
@@ -162,17 +162,22 @@ def suite_section(plan: Plan, layer_name: str, runs: int) -> list[Record]:
     """
     from benchmarks.common import record, time_runs
     from territory_planner.domain import Plan as PlanType
+    from territory_planner.readers.accounts import ColumnMapping
     from territory_planner.services.accounts import import_accounts
 
     records = []
     with tempfile.TemporaryDirectory() as folder:
-        for mode, columns in (("zip", {"zip_column": "Billing Zip/Postal Code"}), ("coordinates", {})):
+        measures = ("Annual Revenue", "Open Pipeline")
+        for mode, mapping in (
+            ("zip", ColumnMapping(zip="Billing Zip/Postal Code", measures=measures)),
+            ("coordinates", ColumnMapping(measures=measures)),
+        ):
             path = Path(folder) / f"accounts-{mode}.csv"
             write_export(path, 100_000, mode)
             fresh = PlanType(plan.name, plan.layer)  # the import reads the layer only; no scenario is needed
 
-            def run(path: Path = path, columns: dict[str, str] = columns, fresh: PlanType = fresh) -> None:
-                import_accounts(fresh, path, measures=["Annual Revenue", "Open Pipeline"], **columns)  # type: ignore[arg-type]
+            def run(path: Path = path, mapping: ColumnMapping = mapping, fresh: PlanType = fresh) -> None:
+                import_accounts(fresh, path, mapping)
 
             times = time_runs(run, min(runs, 3))
             records.append(record(f"import 100k accounts by {mode}", layer_name, len(plan.layer), 0, times))

@@ -16,7 +16,11 @@ from .common import Record, record, time_runs, with_baseline
 
 def bench_exports(plan: Plan, layer_name: str, runs: int) -> list[Record]:
     """HTML map, PDF report and GeoPackage of the baseline, each written on its own."""
+    from PySide6.QtWidgets import QApplication
+
     from territory_planner.services.export import export_pack
+
+    QApplication.instance() or QApplication([])  # the PDF paints; the later sections need widgets of the same app
 
     n_units, n_terr = len(plan.layer), len(plan.scenario().territories)
     out = []

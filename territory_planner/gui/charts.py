@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..domain.assumptions import format_assumption
 from ..domain.budget import HireTimeline, WaterfallStep
 from ..domain.months import Month
+from ..domain.tornado import Tornado
 from ..render import charts
-from .risk_tornado import Tornado
 
 
 class ChartWidget(QWidget):

@@ -2,7 +2,7 @@
 
 The task (:func:`risk_task`) is a plain function on a snapshot of the shown scenario and its report: the flip
 points (``domain.sensitivity``), the Monte Carlo draws (``services.risk.run_risk``) and each territory's tornado
-(:mod:`.risk_tornado`). :class:`RiskResults` keeps the last run per scenario; the territories table shows its
+(``domain/tornado.py``). :class:`RiskResults` keeps the last run per scenario; the territories table shows its
 ``p_funded`` as the Confidence column and the Budget panel draws its tornado. A run belongs to the report it was
 made from: after any edit the report is a new one, and the figures show as from before the last change until the
 next run.
@@ -29,11 +29,11 @@ from ..domain import Report
 from ..domain.formatting import count, percent
 from ..domain.model import Scenario
 from ..domain.sensitivity import TerritoryFlips, flip_points
+from ..domain.tornado import Tornado, tornado
 from ..services.progress import Progress
 from ..services.risk import CONFIDENT_SHARE, DEFAULT_DRAWS, DEFAULT_SEED, RiskReport, TerritoryRisk, run_risk
 from .document import PlanDocument
 from .fix_dialog import ERROR_STYLE, scenario_label
-from .risk_tornado import Tornado, tornado
 from .task_dialog import TaskDialogMixin
 from .workers import Task, TaskRunner
 

@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 
 from territory_planner.domain import Plan, evaluate
 from territory_planner.domain.formatting import percent
+from territory_planner.domain.tornado import tornado
 from territory_planner.gui.assumption_model import AssumptionTableModel
 from territory_planner.gui.document import PlanDocument
 from territory_planner.gui.risk_run import RiskDialog
-from territory_planner.gui.risk_tornado import tornado
 from territory_planner.gui.territory_model import STALE, TerritoryTableModel
 from territory_planner.services.risk import run_risk
 

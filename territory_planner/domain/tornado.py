@@ -1,6 +1,6 @@
 """The tornado of one territory: its funding gap with each funnel key at the low and at the high end of its range.
 
-No Qt. Every figure is asked of the domain: the territory's pool (``checks.funding_pools``), how spend moves with a
+Plain domain code (the budget panel draws it). Every figure is asked of the domain: the territory's pool (``checks.funding_pools``), how spend moves with a
 key (``sensitivity.SPEND_EXPONENT``: required spend is proportional to a key or to its inverse), the territory's
 range of a key (``Assumptions.scaled_range``: the plan's range scaled by its value). As for flip points
 (docs/ARCHITECTURE.md), the key changes in this territory only, every other key stays at its value, and a territory
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain import Report
-from ..domain.assumptions import RANGE_KEYS
-from ..domain.checks import funding_pools
-from ..domain.model import Scenario
-from ..domain.sensitivity import KEY_WORDS, SPEND_EXPONENT
+from .assumptions import RANGE_KEYS
+from .checks import Report, funding_pools
+from .model import Scenario
+from .sensitivity import KEY_WORDS, SPEND_EXPONENT
 
 
 @dataclass(frozen=True)
