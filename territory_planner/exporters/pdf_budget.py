@@ -7,14 +7,13 @@ and segments carry a pattern or a word as well as a colour, so the pages read in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPen
 
 from ..domain.budget import (
     BudgetStory,
-    HireTimeline,
     RegionRollup,
     WaterfallStep,
     allocated_hours_text,
@@ -23,6 +22,7 @@ from ..domain.budget import (
 from ..domain.formatting import hours, money, money_cents
 from ..domain.months import Month
 from ..domain.status import STATUS_LABEL
+from ..render import charts
 from .pack import ScenarioPack
 from .pdf_report import INK, MUTED, RIGHT, RULE, Cell, Col, Status, _Layout
 from .png_map import draw_status_icon
@@ -40,116 +40,9 @@ def story_of(sp: ScenarioPack) -> BudgetStory:
 # --- the waterfall ----------------------------------------------------------------------------------------------
 
 
-def _columns(steps: Sequence[WaterfallStep]) -> list[tuple[WaterfallStep, list[WaterfallStep]]]:
-    """Each bar with the parts stacked in it (the region slices make up the "Allocated" bar)."""
-    out: list[tuple[WaterfallStep, list[WaterfallStep]]] = []
-    parts: list[WaterfallStep] = []
-    for step in steps:
-        if step.kind == "part":
-            parts.append(step)
-            continue
-        out.append((step, parts if step.kind == "total" else []))
-        if step.kind == "total":
-            parts = []
-    return out
-
-
-def _nice_step(top: float) -> float:
-    raw = max(top, 1.0) / 5
-    magnitude = 10 ** len(str(int(raw))) / 10
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
-
-
 def draw_waterfall(doc: _Layout, rect: QRectF, steps: Sequence[WaterfallStep], currency: str) -> None:
-    """The waterfall in ``rect``: totals solid, additions hatched, subtractions dotted, region slices labelled."""
-    p = doc.painter
-    small = doc.fonts.small
-    metrics = QFontMetricsF(small)
-    columns = _columns(steps)
-    top = max(max(s.start, s.end) for s in steps) * 1.12 or 1.0
-    axis_w = 58.0
-    label_h = metrics.height() * 3 + 6
-    plot = QRectF(rect.left() + axis_w, rect.top() + metrics.height() + 4, rect.width() - axis_w, 0)
-    plot.setBottom(rect.bottom() - label_h)
-
-    def y(value: float) -> float:
-        return plot.bottom() - plot.height() * value / top
-
-    p.save()
-    p.setFont(small)
-    tick = _nice_step(top)
-    value = 0.0
-    while value <= top:
-        p.setPen(QPen(RULE, 0.5, Qt.PenStyle.DotLine if value else Qt.PenStyle.SolidLine))
-        p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
-        p.setPen(MUTED)
-        p.drawText(
-            QRectF(rect.left(), y(value) - 8, axis_w - 6, 16),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            money(value, currency),
-        )
-        value += tick
-    slot = plot.width() / len(columns)
-    bar_w = slot * 0.62
-    previous_level: float | None = None
-    for i, (step, parts) in enumerate(columns):
-        x = plot.left() + slot * i + (slot - bar_w) / 2
-        low, high = sorted((step.start, step.end))
-        bar = QRectF(x, y(high), bar_w, max(y(low) - y(high), 0.8))
-        if previous_level is not None:  # the connector from the bar before, at the running level
-            p.setPen(QPen(INK, 0.6, Qt.PenStyle.DashLine))
-            p.drawLine(QPointF(x - (slot - bar_w), y(previous_level)), QPointF(x, y(previous_level)))
-        if step.kind == "total" and parts:
-            for j, part in enumerate(parts):
-                seg = QRectF(x, y(part.end), bar_w, max(y(part.start) - y(part.end), 0.5))
-                p.fillRect(seg, PARTS[j % len(PARTS)])
-                p.setPen(QPen(QColor("#ffffff"), 0.8))
-                p.drawLine(seg.topLeft(), seg.topRight())
-                if seg.height() >= metrics.height() + 2:
-                    dark = PARTS[j % len(PARTS)].lightness() < 140
-                    p.setPen(QColor("#ffffff") if dark else INK)
-                    p.drawText(
-                        seg.adjusted(2, 1, -2, -1),
-                        Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                        f"{part.label} {money(part.amount, currency)}",
-                    )
-            p.setPen(QPen(INK, 0.8))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(bar)
-        elif step.kind == "total":
-            p.fillRect(bar, TOTAL)
-        elif step.kind == "up":
-            p.fillRect(bar, QColor("#ffffff"))
-            p.fillRect(bar, QBrush(SHORT, Qt.BrushStyle.BDiagPattern))
-            p.setPen(QPen(SHORT, 1.2))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(bar)
-        else:
-            p.fillRect(bar, QColor("#eceff1"))
-            p.fillRect(bar, QBrush(DOWN, Qt.BrushStyle.Dense6Pattern))
-            p.setPen(QPen(INK, 0.8, Qt.PenStyle.DashLine))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(bar)
-        sign = {"up": "+", "down": "−"}.get(step.kind, "")
-        p.setFont(doc.fonts.bold)
-        p.setPen(INK)
-        p.drawText(
-            QRectF(x - slot * 0.2, bar.top() - metrics.height() - 4, bar_w + slot * 0.4, metrics.height() + 2),
-            Qt.AlignmentFlag.AlignCenter,
-            f"{sign}{money(step.amount, currency)}",
-        )
-        p.setFont(small)
-        caption = step.label + (f"\n{step.note}" if step.note else "")
-        p.drawText(
-            QRectF(plot.left() + slot * i + 2, plot.bottom() + 4, slot - 4, label_h - 4),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-            caption,
-        )
-        previous_level = step.end
-    p.restore()
+    """The waterfall in ``rect``, drawn as the app draws it (render/charts.py)."""
+    charts.paint_waterfall(doc.painter, rect, steps, currency, font=doc.fonts.body)
 
 
 def _exact_table(doc: _Layout, rect: QRectF, rows: Sequence[tuple[str, str, float]], currency: str) -> None:
@@ -279,48 +172,6 @@ def region_rollup_section(doc: _Layout, sp: ScenarioPack, story: BudgetStory) ->
 # --- investment parity ------------------------------------------------------------------------------------------
 
 
-def _band_gauge(doc: _Layout, rect: QRectF, ratio: float, low: float, high: float) -> None:
-    """A 0–N % scale with the band hatched and the plan's ratio marked."""
-    p = doc.painter
-    top = max(0.12, ratio * 1.25, high * 1.25)
-
-    def x(v: float) -> float:
-        return rect.left() + rect.width() * min(v, top) / top
-
-    p.save()
-    bar = QRectF(rect.left(), rect.top() + 18, rect.width(), 16)
-    p.setPen(QPen(INK, 0.8))
-    p.setBrush(QColor("#ffffff"))
-    p.drawRect(bar)
-    band = QRectF(x(low), bar.top(), x(high) - x(low), bar.height())
-    p.fillRect(band, QColor("#c8e6c9"))
-    p.fillRect(band, QBrush(QColor("#2e7d32"), Qt.BrushStyle.FDiagPattern))
-    p.setFont(doc.fonts.small)
-    p.setPen(INK)
-    p.drawText(
-        QRectF(band.left() - 40, rect.top(), band.width() + 80, 16),
-        Qt.AlignmentFlag.AlignCenter,
-        f"band {low * 100:g}–{high * 100:g} %",
-    )
-    step = 0.02
-    v = 0.0
-    while v <= top + 1e-9:
-        p.drawLine(QPointF(x(v), bar.bottom()), QPointF(x(v), bar.bottom() + 4))
-        p.drawText(QRectF(x(v) - 20, bar.bottom() + 5, 40, 14), Qt.AlignmentFlag.AlignCenter, f"{v * 100:g} %")
-        v += step
-    marker = QPainterPath()
-    mx = x(ratio)
-    marker.moveTo(mx, bar.top() - 1)
-    marker.lineTo(mx - 6, bar.top() - 11)
-    marker.lineTo(mx + 6, bar.top() - 11)
-    marker.closeSubpath()
-    p.setBrush(INK)
-    p.drawPath(marker)
-    p.setPen(QPen(INK, 2.0))
-    p.drawLine(QPointF(mx, bar.top()), QPointF(mx, bar.bottom()))
-    p.restore()
-
-
 def parity_page(doc: _Layout, sp: ScenarioPack, story: BudgetStory) -> None:
     par = story.parity
     cur = sp.currency
@@ -370,7 +221,14 @@ def parity_page(doc: _Layout, sp: ScenarioPack, story: BudgetStory) -> None:
     ratio = par.spend_ratio
     if ratio is not None and doc.room() > 90:
         doc.text("Marketing budget as a share of the revenue target", doc.fonts.h3, after=4)
-        _band_gauge(doc, QRectF(doc.left + 10, doc.y, doc.width * 0.7, 60), ratio, par.band_min, par.band_max)
+        charts.paint_band_gauge(
+            doc.painter,
+            QRectF(doc.left + 10, doc.y, doc.width * 0.7, 60),
+            ratio,
+            par.band_min,
+            par.band_max,
+            font=doc.fonts.body,
+        )
         doc.y += 66
         doc.text(
             "The triangle marks this plan; the hatched band is the benchmark range (plan settings spend_ratio_min "
@@ -382,10 +240,6 @@ def parity_page(doc: _Layout, sp: ScenarioPack, story: BudgetStory) -> None:
 
 
 # --- hiring timeline --------------------------------------------------------------------------------------------
-
-
-def _short_month(m: Month) -> str:
-    return m.label()[:3] + (f" {m.year % 100:02d}" if m.month == 1 else "")
 
 
 def timeline_page(doc: _Layout, sp: ScenarioPack, story: BudgetStory) -> None:
@@ -425,7 +279,7 @@ def timeline_page(doc: _Layout, sp: ScenarioPack, story: BudgetStory) -> None:
         p.setPen(QPen(RULE, 0.4))
         p.drawLine(QPointF(x, chart.top()), QPointF(x, chart.bottom()))
         p.setPen(INK if in_period else MUTED)
-        p.drawText(QRectF(x, doc.y, col, 16), Qt.AlignmentFlag.AlignCenter, _short_month(m))
+        p.drawText(QRectF(x, doc.y, col, 16), Qt.AlignmentFlag.AlignCenter, charts.short_month(m))
     for edge in (period_start, period_start.plus(12)):
         x = chart.left() + edge.minus(first) * col
         p.setPen(QPen(INK, 1.2))
@@ -448,103 +302,11 @@ def timeline_page(doc: _Layout, sp: ScenarioPack, story: BudgetStory) -> None:
             f"{h.seller} — {h.territory or 'no territory'} ({STATUS_LABEL[h.status].lower()}"
             + ("; no marketing money)" if h.money_from is None else ")"),
         )
-        _hire_bars(doc, h, top, row_h, xm, col, chart.right())
+        charts.paint_hire_bars(p, h, top, row_h, xm, col, chart.right(), QFontMetricsF(doc.fonts.small))
     p.restore()
     doc.y = chart.bottom() + 10
-    _timeline_legend(doc, QRectF(doc.left, doc.y, doc.width, legend_h))
+    charts.paint_timeline_key(doc.painter, QPointF(doc.left, doc.y + 8), font=doc.fonts.body)
     doc.y += legend_h
-
-
-def _hire_bars(
-    doc: _Layout, h: HireTimeline, top: float, row_h: float, xm: Callable[[Month], float], col: float, right: float
-) -> None:
-    p = doc.painter
-    bar_h = min(12.0, row_h * 0.4)
-    y = top + (row_h - bar_h) / 2
-    if h.fund_by is not None and h.start is not None:
-        pipe = QRectF(xm(h.fund_by), y + bar_h * 0.2, xm(h.start) - xm(h.fund_by), bar_h * 0.6)
-        p.fillRect(pipe, QColor("#ffffff"))
-        p.fillRect(pipe, QBrush(QColor("#455a64"), Qt.BrushStyle.BDiagPattern))
-        p.setPen(QPen(INK, 0.6))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(pipe)
-        if h.late:
-            until = h.money_from or h.start
-            late = QRectF(xm(h.fund_by), y - 2, max(xm(until) - xm(h.fund_by), col * 0.5), bar_h + 4)
-            p.fillRect(late, QBrush(SHORT, Qt.BrushStyle.DiagCrossPattern))
-            p.setPen(QPen(SHORT, 1.4))
-            p.drawRect(late)
-            p.setFont(doc.fonts.small)
-            p.drawText(QRectF(late.left() - 40, y - 14, 40, 12), RIGHT, "late")
-    if h.start is not None:
-        full = h.full_quota or h.start
-        ramp = QRectF(xm(h.start), y, xm(full) - xm(h.start) + col, bar_h)
-        p.fillRect(ramp, QColor("#b0bec5"))
-        p.fillRect(ramp, QBrush(QColor("#37474f"), Qt.BrushStyle.Dense5Pattern))
-        p.setPen(QPen(INK, 0.6))
-        p.drawRect(ramp)
-        quota = QRectF(ramp.right(), y, max(right - ramp.right(), 0.0), bar_h)
-        if quota.width() > 0:
-            p.fillRect(quota, TOTAL)
-    if h.money_from is not None:
-        mx = xm(h.money_from)
-        diamond = QPainterPath()
-        diamond.moveTo(mx, y - 4)
-        diamond.lineTo(mx + 6, y + bar_h / 2)
-        diamond.lineTo(mx, y + bar_h + 4)
-        diamond.lineTo(mx - 6, y + bar_h / 2)
-        diamond.closeSubpath()
-        p.setPen(QPen(QColor("#ffffff"), 1.0))
-        p.setBrush(INK)
-        p.drawPath(diamond)
-
-
-def _timeline_legend(doc: _Layout, rect: QRectF) -> None:
-    p = doc.painter
-    p.save()
-    p.setFont(doc.fonts.small)
-    items = ["pipeline", "late", "ramp", "quota", "money"]
-    texts = {
-        "pipeline": "pipeline must be built",
-        "late": "before the money starts (late)",
-        "ramp": "ramping to full quota",
-        "quota": "at full quota",
-        "money": "territory's money starts",
-    }
-    x = rect.left()
-    yy = rect.top() + 8
-    metrics = QFontMetricsF(doc.fonts.small)
-    for item in items:
-        sw = QRectF(x, yy, 26, 10)
-        if item == "pipeline":
-            p.fillRect(sw, QBrush(QColor("#455a64"), Qt.BrushStyle.BDiagPattern))
-            p.setPen(QPen(INK, 0.6))
-            p.drawRect(sw)
-        elif item == "late":
-            p.fillRect(sw, QBrush(SHORT, Qt.BrushStyle.DiagCrossPattern))
-            p.setPen(QPen(SHORT, 1.2))
-            p.drawRect(sw)
-        elif item == "ramp":
-            p.fillRect(sw, QColor("#b0bec5"))
-            p.fillRect(sw, QBrush(QColor("#37474f"), Qt.BrushStyle.Dense5Pattern))
-        elif item == "quota":
-            p.fillRect(sw, TOTAL)
-        else:
-            d = QPainterPath()
-            cx, cy = x + 13, yy + 5
-            d.moveTo(cx, cy - 7)
-            d.lineTo(cx + 6, cy)
-            d.lineTo(cx, cy + 7)
-            d.lineTo(cx - 6, cy)
-            d.closeSubpath()
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(INK)
-            p.drawPath(d)
-        p.setPen(INK)
-        text = texts[item]
-        p.drawText(QPointF(x + 32, yy + 9), text)
-        x += 32 + metrics.horizontalAdvance(text) + 22
-    p.restore()
 
 
 def budget_pages(doc: _Layout, sp: ScenarioPack) -> None:

@@ -359,11 +359,11 @@ def paint_timeline(
             f"{h.seller} — {h.territory or '—'}{money_note}", Qt.TextElideMode.ElideRight, name_w - 22
         )
         painter.drawText(QRectF(rect.left() + 16, top, name_w - 18, row_h), _LEFT_V, name)
-        _hire_bars(painter, h, top, row_h, xm, col, chart.right(), metrics)
+        paint_hire_bars(painter, h, top, row_h, xm, col, chart.right(), metrics)
     painter.restore()
 
 
-def _hire_bars(
+def paint_hire_bars(
     painter: QPainter,
     h: HireTimeline,
     top: float,
@@ -521,6 +521,7 @@ __all__ = [
     "TornadoRow",
     "nice_step",
     "paint_band_gauge",
+    "paint_hire_bars",
     "paint_timeline",
     "paint_timeline_key",
     "paint_tornado",
