@@ -15,20 +15,16 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
     QRadioButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +33,7 @@ from ..domain.commands import Batch, Command, CopyScenario
 from ..services.builder import SEED_MODES, BuildOptions, BuildResult, build_territories
 from ..services.progress import Progress
 from .document import PlanDocument
-from .fix_dialog import ERROR_STYLE, check_new_name, execute_reporting, free_name, retarget, scenario_label
+from .fix_dialog import check_new_name, execute_reporting, free_name, retarget, scenario_label
 from .task_dialog import ShowCompare, TaskDialogMixin
 from .workers import Task, TaskRunner
 
@@ -164,37 +160,8 @@ class BuildDialog(TaskDialogMixin, QDialog):
         form.addRow("Refine for", self.seconds)
         form.addRow("Write", where)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setVisible(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.outcome = QLabel()
-        self.outcome.setWordWrap(True)
-        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
-        buttons = QDialogButtonBox()
-        self.run_button = QPushButton("Build")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.run)
-        buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.clicked.connect(self.accept)
-        self.close_button.setVisible(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.outcome)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self._make_task_widgets("Build")
+        self._lay_out_task(intro, form)
 
     # --- options --------------------------------------------------------------------------------------------------
     def set_balance(self, weights: dict[str, float]) -> None:

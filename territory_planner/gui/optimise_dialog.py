@@ -13,16 +13,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,7 +28,7 @@ from ..services.decisions import solve_command
 from ..services.optimise import SolveResult, solve
 from ..services.progress import Progress
 from .document import PlanDocument
-from .fix_dialog import ERROR_STYLE, check_new_name, execute_reporting, free_name, scenario_label
+from .fix_dialog import check_new_name, execute_reporting, free_name, scenario_label
 from .task_dialog import ShowCompare, TaskDialogMixin
 from .workers import Task, TaskRunner
 
@@ -121,38 +117,8 @@ class OptimiseDialog(TaskDialogMixin, QDialog):
         form.addRow("Time limit", self.time_limit)
         form.addRow("Keep exactly", self.locks)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setVisible(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.outcome = QLabel()
-        self.outcome.setWordWrap(True)
-        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
-
-        self.buttons = QDialogButtonBox()
-        self.run_button = QPushButton("Optimise")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.run)
-        self.buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.clicked.connect(self.accept)
-        self.close_button.setVisible(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.outcome)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._make_task_widgets("Optimise")
+        self._lay_out_task(intro, form)
 
     def locked(self) -> frozenset[tuple[str, str]]:
         keys = []

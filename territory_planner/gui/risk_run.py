@@ -15,13 +15,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,7 +29,7 @@ from ..domain.tornado import Tornado, tornado
 from ..services.progress import Progress
 from ..services.risk import CONFIDENT_SHARE, DEFAULT_DRAWS, DEFAULT_SEED, RiskReport, TerritoryRisk, run_risk
 from .document import PlanDocument
-from .fix_dialog import ERROR_STYLE, scenario_label
+from .fix_dialog import scenario_label
 from .task_dialog import TaskDialogMixin
 from .workers import Task, TaskRunner
 
@@ -161,32 +157,8 @@ class RiskDialog(TaskDialogMixin, QDialog):
         form = QFormLayout()
         form.addRow("Draws", self.draws)
         form.addRow("Seed", self.seed)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setVisible(False)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
-        self.buttons = QDialogButtonBox()
-        self.run_button = QPushButton("Run")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.run)
-        self.buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.close_button.clicked.connect(self.accept)
-        self.close_button.setVisible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._make_task_widgets("Run", outcome=False)
+        self._lay_out_task(intro, form)
         if not has_ranges:
             self.run_button.setEnabled(False)
             self._show_error(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from .fix_dialog import error_text
+from .fix_dialog import ERROR_STYLE, error_text
 from .workers import Task, TaskRunner
 
 if TYPE_CHECKING:
@@ -46,6 +47,42 @@ class TaskDialogMixin:
         self.source = document.scenario_name
         self.task = None
         self._cancelled = False
+
+    def _make_task_widgets(self, run_text: str, outcome: bool = True) -> None:
+        """What every task dialog shows under its options: a progress bar, the status, the outcome and the error
+        lines, and the Run / Cancel / Close buttons (Close once the task has run)."""
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.outcome = QLabel()  # what the run found (a dialog without one keeps it hidden)
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcome.setVisible(outcome)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setVisible(False)
+        self.buttons = QDialogButtonBox()
+        self.run_button = QPushButton(run_text)
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)  # type: ignore[attr-defined]
+        self.buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.clicked.connect(self.accept)  # type: ignore[attr-defined]
+        self.close_button.setVisible(False)
+
+    def _lay_out_task(self, intro: QWidget, form: QLayout) -> QVBoxLayout:
+        """The dialog's layout: the intro, the options, then the widgets of :meth:`_make_task_widgets`."""
+        layout = QVBoxLayout(cast(QWidget, self))
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        for widget in (self.progress, self.status, self.outcome, self.error, self.buttons):
+            layout.addWidget(widget)
+        return layout
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
