@@ -23,6 +23,7 @@ import numpy as np
 
 from ..domain import BASELINE, PALETTE, Plan, PlanError, Scenario, Seller, Territory
 from ..domain.commands import AssignUnits, Batch, Command, CopyScenario, CreateTerritory, DeleteTerritory, EditSeller
+from ..domain.formatting import plural_noun
 from ..geo.partition import Graph, PartitionCancelled, PartitionProblem, partition, pieces_per_label
 from .homes import placer_for
 from .progress import Cancelled, Progress, ReportFn
@@ -670,7 +671,7 @@ def _notes(
         notes.append(
             f"{len(off)} territor{'ies are' if len(off) != 1 else 'y is'} outside ±{options.tolerance:.0%} "
             f"(furthest: {worst.territory}, {worst.deviation:+.1%}): the geography does not allow closer with "
-            f"whole contiguous {noun}s in the time given."
+            f"whole contiguous {plural_noun(noun)} in the time given."
         )
     split = [b.territory for b in built if b.pieces > 1]
     if split:

@@ -368,3 +368,15 @@ def test_engine_never_moves_a_unit_that_holds_its_territory_together() -> None:
     result = partition(PartitionProblem(graph, weights, points, 2, 0.05, initial=initial, seconds=2))
     assert result.labels[0] == 0
     assert pieces_per_label(graph, result.labels, 2).tolist() == [1, 1]
+
+
+def test_a_balance_the_geography_cannot_reach_is_reported_in_plain_plurals() -> None:
+    """Three unequal counties in a row cannot make two equal halves: the note says so, in the layer's plural."""
+    layer = grid_layer(3, 1)
+    layer.unit_noun = "county"
+    layer.units["population"] = [1_000, 2_000, 1_500]  # halves of 2,250: 3,000 / 1,500 at best
+    plan = Plan("Uneven", layer)
+    result = build_territories(plan, BuildOptions(into="Two", territories=2, tolerance=0.05))
+    note = next(n for n in result.notes if "outside ±5%" in n)
+    assert "whole contiguous counties" in note and "countys" not in note
+    assert result.max_deviation > 0.05
