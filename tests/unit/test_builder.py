@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -380,3 +382,21 @@ def test_a_balance_the_geography_cannot_reach_is_reported_in_plain_plurals() -> 
     note = next(n for n in result.notes if "outside ±5%" in n)
     assert "whole contiguous counties" in note and "countys" not in note
     assert result.max_deviation > 0.05
+
+
+def test_sellers_own_home_bases_seed_the_build_and_stay_in_their_territories() -> None:
+    """Home bases written on the sellers ("lat,lon", placed by services/homes.py) do what ``homes=`` does."""
+    plan = region_plan()
+    s = plan.scenario()
+    wanted = {"Ann": "r06c00", "Bo": "r11c05", "Hal": "r09c00"}
+    geometry = plan.layer.geometry
+    assert geometry is not None
+    for name, unit in wanted.items():
+        centre = geometry[unit].centroid
+        s.sellers[name] = replace(s.sellers[name], home=f"{centre.y:.5f},{centre.x:.5f}")
+    result = build_territories(plan, BuildOptions(into="Homes", region="West", seeds="sellers"))
+    apply(plan, result)
+    built = plan.scenario("Homes")
+    for name, unit in wanted.items():
+        assert built.assignment[unit] == built.sellers[name].territory
+    assert not any("home base" in note for note in result.notes)
