@@ -1,11 +1,11 @@
 """The tornado of one territory: its funding gap with each funnel key at the low and at the high end of its range.
 
-Plain domain code (the budget panel draws it). Every figure is asked of the domain: the territory's pool (``checks.funding_pools``), how spend moves with a
-key (``sensitivity.SPEND_EXPONENT``: required spend is proportional to a key or to its inverse), the territory's
-range of a key (``Assumptions.scaled_range``: the plan's range scaled by its value). As for flip points
-(docs/ARCHITECTURE.md), the key changes in this territory only, every other key stays at its value, and a territory
-judged in a region pool is judged by the pool's gap (the pool's budget minus all its members' requirement).
-``hours_per_mql`` moves hours, not money, so it has no bar.
+Plain domain code (the budget panel draws it). Every figure comes from the domain: the territory's pool
+(``checks.funding_pools``), how spend moves with a key (``sensitivity.SPEND_EXPONENT``: required spend is
+proportional to a key or to its inverse), the territory's range of a key (``Assumptions.scaled_range``: the plan's
+range scaled by its value). As for flip points (docs/ARCHITECTURE.md), the key changes in this territory only, every
+other key stays at its value, and a territory judged in a region pool is judged by the pool's gap (the pool's budget
+minus all its members' requirement). ``hours_per_mql`` moves hours, not money, so it has no bar.
 """
 
 from __future__ import annotations

@@ -439,11 +439,14 @@ class LevelOfDetail(QObject):
             self._update_view_image(geometry)
         else:
             self._view_timer.stop()
-            rect = view.visible_scene_rect()
-            # the items of the region in view (and a margin to pan into), made the first time they are needed
-            view.unit_items().ensure_items(
-                rect.adjusted(-rect.width() / 2, -rect.height() / 2, rect.width() / 2, rect.height() / 2)
-            )
+            # The items of the region in view (and a margin to pan into), made the first time they are needed; not
+            # while too many units are in view for items (a large layer before its first map image: it stays empty
+            # until the image arrives rather than making and painting every item).
+            if not self.needs_raster() or self.visible_units() <= view.VECTOR_BUDGET * 1.1:
+                rect = view.visible_scene_rect()
+                view.unit_items().ensure_items(
+                    rect.adjusted(-rect.width() / 2, -rect.height() / 2, rect.width() / 2, rect.height() / 2)
+                )
             self._apply_unit_border_lod(geometry)
 
     def _apply_unit_border_lod(self, geometry: render.MapGeometry) -> None:

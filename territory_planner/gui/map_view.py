@@ -90,6 +90,12 @@ class MapView(MapNavigation, QGraphicsView):
         self._label_timer.setSingleShot(True)
         self._label_timer.setInterval(120)
         self._label_timer.timeout.connect(self._relabel)
+        # While the event loop is idle after a large layer opens, its unit and border paths are built a slice at a
+        # time, so the first strokes do not pay for the paths of the region they repaint (issue 16 §4).
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setInterval(30)
+        self._warm_timer.timeout.connect(self._warm_step)
+        self._warm_next = 0
         self._auto_fit = True
 
         self._tools = ToolBox(self)
@@ -160,6 +166,9 @@ class MapView(MapNavigation, QGraphicsView):
         self._update_legend()
         self.zoom_to_fit()
         self._lod.request()
+        self._warm_next = 0
+        if n > self.VECTOR_BUDGET:
+            self._warm_timer.start()
         if had_selection:
             self.selection_changed.emit([])
 
@@ -250,6 +259,24 @@ class MapView(MapNavigation, QGraphicsView):
 
     def legend_widget(self) -> LegendWidget:
         return self._legend
+
+    #: Units whose paths one idle step builds (a few milliseconds).
+    WARM_STEP = 600
+
+    def _warm_step(self) -> None:
+        geometry = self._geometry
+        if geometry is None or self._warm_next >= geometry.n:
+            self._warm_timer.stop()
+            return
+        if not self._lod.drawn():
+            return  # the first map image goes first
+        end = min(self._warm_next + self.WARM_STEP, geometry.n)
+        units = np.arange(self._warm_next, end)
+        paths = geometry.paths
+        for unit in units.tolist():
+            paths[unit]
+        self._items.border_paths_of(units)
+        self._warm_next = end
 
     def labels_pending(self) -> bool:
         """True while the territory labels wait to be placed anew (after an edit, or while a large plan opens)."""

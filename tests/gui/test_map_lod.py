@@ -106,7 +106,11 @@ def test_every_wheel_notch_in_shows_a_level_of_detail_drawn_for_that_zoom(qtbot,
             kind = "items"
             assert visible <= BUDGET * 1.1
             assert all(tile.isVisible() for tile in view.unit_items().tiles.values())
-            pen = view.unit_items().unit_items[0].pen()
+            rect = view.visible_scene_rect()
+            in_view = view.map_geometry().units_in_rect(rect)
+            items = view.unit_items().unit_items
+            assert all(items[u] is not None for u in in_view.tolist())  # the region in view has its items
+            pen = items[int(in_view[0])].pen()
             shows_borders = render.unit_borders_visible(view.map_geometry(), view.current_scale())
             assert (pen.style() != Qt.PenStyle.NoPen) == shows_borders
         elif view.is_showing_view_image():
@@ -287,3 +291,25 @@ def test_a_queued_view_image_renders_before_a_queued_whole_map_image(qtbot, view
     assert renderer.wait(20000)
     QApplication.sendPostedEvents()  # deliver the finished renders now
     assert arrived == ["view", "map"]
+
+
+def test_a_large_layer_makes_items_only_for_the_tiles_it_shows_as_items(qtbot, view: MapView) -> None:
+    """Opened zoomed out, the map image stands in and no unit item exists; zoomed in, the tiles around the view get
+    their items (in the colours and borders the units show) and the rest of the map still has none."""
+    items = view.unit_items()
+    assert view.is_showing_raster() and items.tiles_made() == 0
+    assert all(item is None for item in items.unit_items)
+    for _ in range(14):
+        wheel(view, 1, border_point(view))
+        settle(qtbot, view)
+        if not view.is_showing_raster():
+            break
+    assert not view.is_showing_raster()
+    total = len(items._tile_units)
+    assert 0 < items.tiles_made() < total
+    in_view = view.map_geometry().units_in_rect(view.visible_scene_rect())
+    for unit in in_view.tolist():
+        item = items.unit_items[unit]
+        assert item is not None and item.brush().color().rgb() & 0xFFFFFF == int(items.fill[unit]) & 0xFFFFFF
+    made = [u for u, item in enumerate(items.unit_items) if item is not None]
+    assert len(made) < len(items.unit_items)
