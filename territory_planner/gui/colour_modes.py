@@ -81,15 +81,9 @@ class ColourModes(QObject):
         layer = doc.plan.layer
         if mode == "status":
             self._map.set_color_mode("status")
-        elif mode == "per_seller":
-            per = doc.report().potential_per_seller()
-            label = f"{(layer.potential_column or 'potential').replace('_', ' ')} per seller"
-            self._map.set_color_mode("measure", state.per_unit(per), label.capitalize())
-        elif mode == "penetration":
-            report = doc.report()
-            cap = doc.scenario.assumptions.values["max_penetration"]
-            values = state.per_unit(penetration_percent(report))
-            self._map.set_color_mode("measure", values, penetration_label(report, cap))
+        elif mode in ("per_seller", "penetration"):
+            values, label = self._report_measure(mode)
+            self._map.set_color_mode("measure", values, label)
         elif mode.startswith("attr:") and mode[5:] in layer.units.columns:
             column = mode[5:]
             values = layer.units[column].to_numpy(dtype=float, na_value=np.nan)
@@ -98,9 +92,28 @@ class ColourModes(QObject):
             self._mode = "territory"
             self._map.set_color_mode("territory")
 
+    def _report_measure(self, mode: str) -> tuple[np.ndarray, str]:
+        """(value per unit, legend title) of a colouring that follows the report: potential per seller or
+        penetration (target ÷ market) of each unit's territory."""
+        doc, state = self._host.document, self._host.state
+        assert doc is not None and state is not None
+        report = doc.report()
+        if mode == "per_seller":
+            label = f"{(doc.plan.layer.potential_column or 'potential').replace('_', ' ')} per seller"
+            return state.per_unit(report.potential_per_seller()), label.capitalize()
+        cap = doc.scenario.assumptions.values["max_penetration"]
+        return state.per_unit(penetration_percent(report)), penetration_label(report, cap)
+
     def report_changed(self) -> None:
-        """The figures changed: a colouring that depends on them is redone."""
-        if self._mode in ("per_seller", "penetration"):
+        """The figures changed: a colouring that depends on them is redone, only where values changed when the
+        map can (after a stroke: the units of the two territories it touched), else whole."""
+        if self._mode not in ("per_seller", "penetration"):
+            return
+        if self._host.document is None or self._host.state is None:
+            return
+        values, _ = self._report_measure(self._mode)
+        update = getattr(self._map, "update_measure", None)
+        if update is None or not update(values):
             self.apply()
 
 

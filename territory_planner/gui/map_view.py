@@ -229,6 +229,30 @@ class MapView(MapNavigation, QGraphicsView):
         self._apply_styles(np.arange(self._geometry.n))
         self._after_full_change()
 
+    def measure_values(self) -> np.ndarray | None:
+        """The value per unit of the measure shown (a copy), or None in another colour mode."""
+        values = self._look.values
+        return None if values is None or self._look.color_mode != "measure" else values.copy()
+
+    def update_measure(self, values: np.ndarray) -> bool:
+        """New values of the measure shown, restyling only the units whose value changed (the legend's classes are
+        kept until the next full colouring, so a stroke never reshuffles every colour); False when no measure is
+        shown, so the caller colours afresh."""
+        look = self._look
+        if self._geometry is None or look.color_mode != "measure" or look.values is None:
+            return False
+        values = np.asarray(values, dtype=float)
+        if values.shape != look.values.shape:
+            return False
+        old = look.values
+        changed = np.flatnonzero(~((values == old) | (np.isnan(values) & np.isnan(old))))
+        if not len(changed):
+            return True
+        old[changed] = values[changed]
+        self._apply_styles(changed)
+        self._lod.mark_dirty(self._geometry.union_bounds(changed))
+        return True
+
     def color_mode(self) -> str:
         return self._look.color_mode
 

@@ -100,8 +100,9 @@ def test_penetration_colouring_and_column_follow_a_stroke_live(
     assert after.penetration <= 0.10
     assert "Pacific Northwest" not in _small(win)  # the flag cleared with the stroke
     assert _cell(win, "Pacific Northwest", "penetration") == percent(after.penetration)
-    mode, values, _ = handed[-1]
-    assert mode == "measure"
+    colourings = len(handed)
+    assert win.map.color_mode() == "measure"
+    values = win.map.measure_values()  # updated in place: only the units whose value changed are restyled
     grown = layer.positions(win.document.scenario.units_of("Pacific Northwest"))
     assert values[grown] == pytest.approx(after.penetration * 100)  # the moved units too
     lakes = win.document.report().territory("Great Lakes")
@@ -114,7 +115,10 @@ def test_penetration_colouring_and_column_follow_a_stroke_live(
     win.refresh_now()
     assert win.document.report().territory("Pacific Northwest").market == pytest.approx(pnw.market)
     assert "Pacific Northwest" in _small(win)
-    assert handed[-1][1][pnw_units] == pytest.approx(pnw.penetration * 100)
+    assert win.map.measure_values()[pnw_units] == pytest.approx(pnw.penetration * 100)
+    assert len(handed) == colourings  # the stroke and its undo never coloured the whole map afresh
+    fills = win.map.unit_items().fill
+    assert len(set(fills[pnw_units].tolist())) == 1  # the territory's units share one colour again
 
 
 def test_penetration_tooltip_names_the_numbers_and_the_cap(window: Any, demo_plan: Plan, tmp_path: Any) -> None:
