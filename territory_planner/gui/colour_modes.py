@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox
 
+from .. import render
 from ..domain import Report
 from ..domain.formatting import percent
 from .protocols import MapWidget, WindowHost
@@ -25,6 +26,28 @@ def penetration_label(report: Report, max_penetration: float) -> str:
     if all(r.market is None for r in report.territories):
         return NO_MARKET
     return f"Penetration, % of market (at most {percent(max_penetration, 0)})"
+
+
+#: Penetration bands as shares of the cap (``max_penetration``): four below it, three above.
+PENETRATION_BANDS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+
+
+def penetration_classes(max_penetration: float, label: str) -> render.MeasureClasses:
+    """Fixed classes of penetration (in %): quarters of the cap up to it, then over it (1.5x, 2x, beyond), so a
+    colour always means the same against the cap (quantiles would move with every stroke)."""
+    cap = max_penetration * 100
+    edges = [cap * f for f in PENETRATION_BANDS]
+
+    def span(a: float, b: float) -> str:
+        return f"{percent(a / 100)} – {percent(b / 100)}"
+
+    texts = [span(edges[i], edges[i + 1]) for i in range(3)]
+    texts.append(f"{span(edges[3], cap)} (the cap)")
+    texts += [f"{span(edges[i], edges[i + 1])} (over the cap)" for i in (4, 5)]
+    texts.append(f"over {percent(edges[-1] / 100)}")
+    breaks = [*edges, np.inf]
+    breaks[4] = np.nextafter(cap, np.inf)  # exactly at the cap is within it (MARKET_TOO_SMALL is "over the cap")
+    return render.banded_classes(breaks, texts, label)
 
 
 class ColourModes(QObject):
@@ -81,9 +104,13 @@ class ColourModes(QObject):
         layer = doc.plan.layer
         if mode == "status":
             self._map.set_color_mode("status")
-        elif mode in ("per_seller", "penetration"):
+        elif mode == "per_seller":
             values, label = self._report_measure(mode)
             self._map.set_color_mode("measure", values, label)
+        elif mode == "penetration":
+            values, label = self._report_measure(mode)
+            cap = doc.scenario.assumptions.values["max_penetration"]
+            self._map.set_color_mode("measure", values, label, penetration_classes(cap, label))
         elif mode.startswith("attr:") and mode[5:] in layer.units.columns:
             column = mode[5:]
             values = layer.units[column].to_numpy(dtype=float, na_value=np.nan)
@@ -117,4 +144,4 @@ class ColourModes(QObject):
             self.apply()
 
 
-__all__ = ["NO_MARKET", "ColourModes", "penetration_label", "penetration_percent"]
+__all__ = ["NO_MARKET", "ColourModes", "penetration_classes", "penetration_label", "penetration_percent"]

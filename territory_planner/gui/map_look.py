@@ -66,8 +66,16 @@ class MapLook:
         self.status = list(status) + [None] * (len(self.colors) - len(status))
         self.kinds = render.status_kinds(self.status, len(self.colors))
 
-    def set_color_mode(self, mode: str, values: np.ndarray | None, label: str, check_length: bool) -> None:
-        """Colour by ``territory``, ``status`` or ``measure`` (``values``: one per unit)."""
+    def set_color_mode(
+        self,
+        mode: str,
+        values: np.ndarray | None,
+        label: str,
+        check_length: bool,
+        classes: render.MeasureClasses | None = None,
+    ) -> None:
+        """Colour by ``territory``, ``status`` or ``measure`` (``values``: one per unit; ``classes``: fixed classes,
+        else quantiles of the values)."""
         if mode not in render.COLOR_MODES:
             raise ValueError(f"Unknown colour mode '{mode}': use one of {', '.join(render.COLOR_MODES)}.")
         if mode == "measure":
@@ -78,7 +86,7 @@ class MapLook:
                 raise ValueError(f"Expected one value per unit ({self.n}), got {values.shape}.")
             self.values = values.copy()
             self.value_label = label
-            self.classes = render.measure_classes(values, label, self._style)
+            self.classes = classes or render.measure_classes(values, label, self._style)
         else:
             self.values, self.value_label, self.classes = None, "", None
         self.color_mode = mode

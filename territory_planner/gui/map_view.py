@@ -220,9 +220,16 @@ class MapView(MapNavigation, QGraphicsView):
         if not self._label_timer.isActive():  # after an edit the labels are redone shortly anyway: once is enough
             self._relabel()
 
-    def set_color_mode(self, mode: str, values: np.ndarray | None = None, label: str = "") -> None:
-        """Colour units by ``territory``, funding ``status`` (green/amber/red) or a ``measure`` (values per unit)."""
-        self._look.set_color_mode(mode, values, label, check_length=self._geometry is not None)
+    def set_color_mode(
+        self,
+        mode: str,
+        values: np.ndarray | None = None,
+        label: str = "",
+        classes: render.MeasureClasses | None = None,
+    ) -> None:
+        """Colour units by ``territory``, funding ``status`` (green/amber/red) or a ``measure`` (values per unit, in
+        ``classes`` when given, else in quantile classes)."""
+        self._look.set_color_mode(mode, values, label, check_length=self._geometry is not None, classes=classes)
         if self._geometry is None:
             self._update_legend()
             return

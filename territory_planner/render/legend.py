@@ -64,7 +64,10 @@ def legend_for(
         entries = []
         b = classes.breaks
         for i, color in enumerate(classes.colors):
-            entries.append(LegendEntry(f"{compact_number(b[i])} – {compact_number(b[i + 1])}", color))
+            text = (
+                classes.texts[i] if i < len(classes.texts) else f"{compact_number(b[i])} – {compact_number(b[i + 1])}"
+            )
+            entries.append(LegendEntry(text, color))
         if has_missing:
             entries.append(LegendEntry("No data", style.no_data))
         return Legend(classes.label or "Measure", tuple(entries))

@@ -92,6 +92,8 @@ class MeasureClasses:
     breaks: np.ndarray
     colors: tuple[str, ...]
     label: str = ""
+    #: the legend's words for each class ("7.5–10 % (the cap)"); empty: the breaks as numbers
+    texts: tuple[str, ...] = ()
 
     def classify(self, values: np.ndarray) -> np.ndarray:
         """Class index per value (-1 for missing)."""
@@ -115,6 +117,17 @@ def measure_classes(values: np.ndarray, label: str = "", style: MapStyle = DEFAU
     classes = len(breaks) - 1
     pick = np.linspace(0, len(ramp) - 1, classes).round().astype(int) if classes > 1 else np.array([len(ramp) // 2])
     return MeasureClasses(breaks, tuple(ramp[i] for i in pick), label)
+
+
+def banded_classes(
+    breaks: Sequence[float], texts: Sequence[str], label: str = "", style: MapStyle = DEFAULT_STYLE
+) -> MeasureClasses:
+    """Fixed classes (``len(breaks) - 1`` of them, each named by ``texts``) coloured along the measure ramp: for a
+    figure whose bands mean something of their own (penetration against its cap), unlike quantiles."""
+    ramp = style.measure_ramp
+    classes = len(breaks) - 1
+    pick = np.linspace(0, len(ramp) - 1, classes).round().astype(int) if classes > 1 else np.array([len(ramp) // 2])
+    return MeasureClasses(np.asarray(breaks, dtype=float), tuple(ramp[i] for i in pick), label, tuple(texts))
 
 
 def unit_fill_rgb(

@@ -66,9 +66,9 @@ def test_penetration_colouring_and_column_follow_a_stroke_live(
     handed: list[tuple[str, Any, str]] = []
     real = win.map.set_color_mode
 
-    def spy(mode: str, values: Any = None, label: str = "") -> None:
+    def spy(mode: str, values: Any = None, label: str = "", classes: Any = None) -> None:
         handed.append((mode, None if values is None else np.array(values), label))
-        real(mode, values, label)
+        real(mode, values, label, classes)
 
     monkeypatch.setattr(win.map, "set_color_mode", spy)
     assert win.colours.combo.findData("penetration") >= 0
@@ -76,6 +76,8 @@ def test_penetration_colouring_and_column_follow_a_stroke_live(
     mode, values, label = handed[-1]
     assert mode == "measure" and label.startswith("Penetration, % of market")
     assert win.map.legend_widget().legend().title == label
+    entries = [e.label for e in win.map.legend_widget().legend().entries]
+    assert any(text.endswith("(the cap)") for text in entries)  # fixed bands around max_penetration
 
     scenario, layer = win.document.scenario, win.document.plan.layer
     pnw = win.document.report().territory("Pacific Northwest")
@@ -137,3 +139,15 @@ def test_without_a_market_attribute_the_map_says_no_market_data(opened: Any) -> 
     assert win.map.legend_widget().legend().title == NO_MARKET
     assert _cell(win, "Texas", "penetration") == "—"
     assert win.colours.mode() == "penetration"
+
+
+def test_penetration_bands_are_fixed_around_the_cap() -> None:
+    """The bands mean the same in every plan and after every stroke: quarters of the cap, the cap, then over it."""
+    from territory_planner.gui.colour_modes import penetration_classes
+
+    classes = penetration_classes(0.10, "Penetration")
+    at = classes.classify(np.array([1.0, 2.5, 9.99, 10.0, 10.01, 14.9, 19.0, 45.0, np.nan]))
+    assert at.tolist() == [0, 1, 3, 3, 4, 4, 5, 6, -1]
+    assert classes.texts[3].endswith("(the cap)") and "10.0 %" in classes.texts[3]
+    assert all("over the cap" in t for t in classes.texts[4:6]) and classes.texts[-1] == "over 20.0 %"
+    assert penetration_classes(0.05, "").classify(np.array([5.0, 6.0])).tolist() == [3, 4]
