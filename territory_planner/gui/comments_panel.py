@@ -13,14 +13,12 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +28,7 @@ from ..domain.changelog import now_text
 from ..domain.commands import AddComment, ResolveComment
 from ..domain.governance import Comment, at_text
 from .document import PlanDocument
-from .panel_base import RestingRefresh, panel_button
+from .panel_base import RestingRefresh, follow_document, panel_button, read_only_table
 
 COLUMNS = ("About", "Comment", "Who", "When", "State")
 Subject = tuple[str, str]  # (subject type, subject)
@@ -74,12 +72,7 @@ class CommentsPanel(QWidget):
 
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(self.model)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
@@ -105,12 +98,7 @@ class CommentsPanel(QWidget):
 
     # --- document ------------------------------------------------------------------------------------------
     def set_document(self, document: PlanDocument | None) -> None:
-        if self.document is not None and self.document is not document:
-            self.document.changed.disconnect(self._on_changed)
-            self.document.scenario_switched.disconnect(self._on_changed)
-        if document is not None and document is not self.document:
-            document.changed.connect(self._on_changed)
-            document.scenario_switched.connect(self._on_changed)
+        follow_document(self.document, document, self._on_changed)
         self.document = document
         self.setEnabled(document is not None)
         self.refresh()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..domain.commands import SetHandshakeText, SetKpi
 from ..domain.handshake import KPI_OWNERS, SECTIONS, Kpi, handshake_rates
 from .document import PlanDocument
-from .panel_base import Panel, RestingRefresh, panel_button, panel_note
+from .panel_base import Panel, RestingRefresh, follow_document, panel_button, panel_note
 
 
 class _SectionEditor(QPlainTextEdit):
@@ -113,12 +113,7 @@ class HandshakePanel(Panel):
 
     # --- document ------------------------------------------------------------------------------------------
     def set_document(self, document: PlanDocument | None) -> None:
-        if self.document is not None and self.document is not document:
-            self.document.changed.disconnect(self._on_changed)
-            self.document.scenario_switched.disconnect(self._on_changed)
-        if document is not None and document is not self.document:
-            document.changed.connect(self._on_changed)
-            document.scenario_switched.connect(self._on_changed)
+        follow_document(self.document, document, self._on_changed)
         super().set_document(document)
         self.refresh()
 

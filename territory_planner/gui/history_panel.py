@@ -13,13 +13,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QTableView,
     QTabWidget,
     QUndoView,
     QVBoxLayout,
@@ -31,7 +29,7 @@ from ..domain.commands import RestoreScenario
 from ..domain.governance import Change, at_text
 from ..domain.history import history, scenario_as_of
 from .document import PlanDocument
-from .panel_base import RestingRefresh, panel_button, panel_note
+from .panel_base import RestingRefresh, follow_document, panel_button, panel_note, read_only_table
 
 ALL = "All"
 #: Asks for the name of the restored what-if (suggested name) -> name, or None when cancelled.
@@ -71,12 +69,7 @@ class HistoryPanel(QWidget):
         layout.addLayout(filters)
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(self.model)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -103,10 +96,7 @@ class HistoryPanel(QWidget):
 
     # --- document ------------------------------------------------------------------------------------------
     def set_document(self, document: PlanDocument | None) -> None:
-        if self.document is not None and self.document is not document:
-            self.document.changed.disconnect(self._on_changed)
-        if document is not None and document is not self.document:
-            document.changed.connect(self._on_changed)
+        follow_document(self.document, document, self._on_changed, switches=False)
         self.document = document
         self.undo_view.setStack(document.undo_stack if document is not None else None)  # type: ignore[arg-type]
         self.setEnabled(document is not None)

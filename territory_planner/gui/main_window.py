@@ -20,9 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QGraphicsView, QMainWindow, QToolBar,
 
 from ..domain import Report
 from ..domain.commands import AssignUnits, SetUnitAttributes
-from ..domain.model import Seller
 from ..services.autosave import RecoveryStore
-from ..services.homes import placer_for
 from ..services.workspace import Workspace
 from .actions import EditSlots, StatusBar, WindowActions, make_action
 from .assumptions_panel import AssumptionsPanel
@@ -37,8 +35,8 @@ from .flags_panel import FlagsPanel
 from .handshake_panel import HandshakePanel
 from .history_panel import HistoryPanel
 from .import_export import ImportExport
-from .map_look import escape_text, unit_title
-from .map_markers import EXISTING, Marker, SellerMarkers
+from .map_look import unit_tooltip
+from .map_markers import SellerMarkers, scenario_markers
 from .marketing_panel import MarketingPanel
 from .messages import Messenger
 from .paint_controller import PaintController
@@ -54,8 +52,7 @@ from .sharing_controller import SharingController
 from .signoff_controller import SignOffController
 from .summary_strip import SummaryStrip
 from .territories_panel import TerritoriesPanel
-from .territory_state import UNASSIGNED, TerritoryState, only_assignments
-from .theme import STATUS_LABEL
+from .territory_state import TerritoryState, only_assignments
 from .workers import Task, TaskRunner
 from .workshop_mode import WorkshopMode
 
@@ -499,19 +496,7 @@ class MainWindow(QMainWindow):
         points = getattr(self.map, "label_points", None)
         if self.markers is None or doc is None or points is None:
             return
-        hires = {h.seller: h.status for h in report.hires}
-        unit_point = getattr(self.map, "unit_point", None)
-
-        placer = placer_for(doc.plan.layer)
-
-        def home_point(seller: Seller) -> tuple[float, float] | None:
-            unit = placer.unit_of(seller.home) if unit_point is not None else None
-            return unit_point(unit) if unit is not None and unit_point is not None else None
-
-        markers = [
-            Marker(s.name, s.territory, hires.get(s.name, "unfunded") if s.is_hire else EXISTING, home_point(s))
-            for s in doc.scenario.sellers.values()
-        ]
+        markers = scenario_markers(doc.scenario, report, doc.plan.layer, getattr(self.map, "unit_point", None))
         self.markers.show(markers, points())
 
     def _rebuild_map_state(self) -> None:
@@ -549,23 +534,7 @@ class MainWindow(QMainWindow):
         doc = self.document
         if doc is None or self.state is None:
             return ""
-        layer = doc.plan.layer
-        position = int(position)
-        row = layer.units.iloc[position]
-        parts = [unit_title(layer, position)]  # id — name, state
-        code = int(self.state.codes[position])
-        if code == UNASSIGNED:
-            parts.append("Not in a territory")
-        else:
-            name = self.state.names[code]
-            t = doc.scenario.territories.get(name)
-            region = f" ({t.region})" if t and t.region else ""
-            parts.append(f"{escape_text(name + region)} — {STATUS_LABEL.get(self.state.status[code] or '', '')}")
-        if layer.potential_column:
-            value = row.get(layer.potential_column)
-            if value == value and value is not None:
-                parts.append(f"{layer.potential_column.replace('_', ' ').capitalize()}: {float(value):,.0f}")
-        return "<br>".join(parts)
+        return unit_tooltip(doc.plan.layer, doc.scenario, self.state, int(position))
 
     def ask_risk(self) -> QWidget | None:
         """Scenario > Run confidence (Monte Carlo)…: the dialog that runs it on a worker (gui/risk_run.py)."""

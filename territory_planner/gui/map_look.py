@@ -13,7 +13,9 @@ import numpy as np
 
 from .. import render
 from ..domain import Layer
+from ..domain.model import Scenario
 from ..domain.status import STATUS_LABEL
+from .territory_state import UNASSIGNED, TerritoryState
 
 
 class MapLook:
@@ -161,4 +163,24 @@ def _escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["MapLook", "escape_text", "unit_title"]
+def unit_tooltip(layer: Layer, scenario: Scenario, state: TerritoryState, position: int) -> str:
+    """The window's tooltip of one unit (rich text, user text escaped): id and name, its territory with region and
+    funding status (or "Not in a territory"), and the layer's potential."""
+    row = layer.units.iloc[position]
+    parts = [unit_title(layer, position)]  # id — name, state
+    code = int(state.codes[position])
+    if code == UNASSIGNED:
+        parts.append("Not in a territory")
+    else:
+        name = state.names[code]
+        t = scenario.territories.get(name)
+        region = f" ({t.region})" if t and t.region else ""
+        parts.append(f"{escape_text(name + region)} — {STATUS_LABEL.get(state.status[code] or '', '')}")
+    if layer.potential_column:
+        value = row.get(layer.potential_column)
+        if value == value and value is not None:
+            parts.append(f"{layer.potential_column.replace('_', ' ').capitalize()}: {float(value):,.0f}")
+    return "<br>".join(parts)
+
+
+__all__ = ["MapLook", "escape_text", "unit_title", "unit_tooltip"]

@@ -4,7 +4,7 @@ existing seller, at the seller's home base when the plan has one, else spread ar
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import shiboken6
@@ -12,8 +12,11 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
+from ..domain import Layer, Report
+from ..domain.model import Scenario, Seller
 from ..domain.status import STATUS_LABEL
 from ..exporters.png_map import draw_status_icon
+from ..services.homes import placer_for
 
 MARKER_Z = 60.0  # above the territory labels
 EXISTING = "existing"
@@ -162,4 +165,34 @@ class SellerMarkers:
                 self._scene.removeItem(item)
 
 
-__all__ = ["EXISTING", "MARKER_PX", "Marker", "MarkerItem", "SellerMarkers", "marker_points", "spread_offsets"]
+def scenario_markers(
+    scenario: Scenario,
+    report: Report,
+    layer: Layer,
+    unit_point: Callable[[str], tuple[float, float] | None] | None,
+) -> list[Marker]:
+    """Every seller and planned hire of ``scenario`` (hires with their funding status), each at the point of its
+    home base's unit when ``unit_point`` (the map's) places it, else left to its territory's label point."""
+    hires = {h.seller: h.status for h in report.hires}
+    placer = placer_for(layer)
+
+    def home_point(seller: Seller) -> tuple[float, float] | None:
+        unit = placer.unit_of(seller.home) if unit_point is not None else None
+        return unit_point(unit) if unit is not None and unit_point is not None else None
+
+    return [
+        Marker(s.name, s.territory, hires.get(s.name, "unfunded") if s.is_hire else EXISTING, home_point(s))
+        for s in scenario.sellers.values()
+    ]
+
+
+__all__ = [
+    "EXISTING",
+    "MARKER_PX",
+    "Marker",
+    "MarkerItem",
+    "SellerMarkers",
+    "marker_points",
+    "scenario_markers",
+    "spread_offsets",
+]

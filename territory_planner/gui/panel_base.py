@@ -93,6 +93,31 @@ def fit_columns_when_idle(view: QTableView, first: int = 0) -> QTimer:
     return timer
 
 
+def follow_document(
+    old: PlanDocument | None, new: PlanDocument | None, slot: Callable[..., None], *, switches: bool = True
+) -> None:
+    """Move ``slot`` from ``old``'s changes (and, with ``switches``, scenario switches) to ``new``'s."""
+    if old is not None and old is not new:
+        old.changed.disconnect(slot)
+        if switches:
+            old.scenario_switched.disconnect(slot)
+    if new is not None and new is not old:
+        new.changed.connect(slot)
+        if switches:
+            new.scenario_switched.connect(slot)
+
+
+def read_only_table(model: object) -> QTableView:
+    """A table of rows to read and pick one of (the change log, comments): no editing, whole rows selected."""
+    view = QTableView()
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    return view
+
+
 class Panel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
