@@ -481,3 +481,140 @@ def test_a_stage_stopped_by_the_time_limit_says_so_with_its_gap() -> None:
     else:
         assert result.optimal and result.gap == 0.0
     assert result.seconds < 3.0
+
+
+# --- the exact dynamic programme (services/optimise._dynamic) and the MIP it stands in for ------------------------
+
+
+@pytest.fixture
+def mip_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Solve with HiGHS's stages, as when the dynamic programme does not apply."""
+    from territory_planner.services import optimise
+
+    monkeypatch.setattr(optimise, "_DP_MAX_WORK", 0)
+
+
+@pytest.fixture
+def dp_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each solve was answered by the dynamic programme (True) or fell back to the MIP (False)."""
+    from territory_planner.services import optimise
+
+    calls: list[bool] = []
+    real = optimise._dynamic
+
+    def spy(*args, **kwargs):
+        x = real(*args, **kwargs)
+        calls.append(x is not None)
+        return x
+
+    monkeypatch.setattr(optimise, "_dynamic", spy)
+    return calls
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_plans_match_brute_force_with_the_mip(seed: int, mip_only: None) -> None:
+    assert_matches_brute_force(random_plan(seed, delays=False), allow_delays=False)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_plans_with_delays_match_brute_force_with_the_mip(seed: int, mip_only: None) -> None:
+    assert_matches_brute_force(random_plan(100 + seed, delays=True), allow_delays=True)
+
+
+def test_the_random_plans_are_solved_by_the_dynamic_programme(dp_calls: list[bool]) -> None:
+    """So that the brute-force comparisons above (without ``mip_only``) check the dynamic programme."""
+    for seed in range(3):
+        solve(random_plan(seed, delays=False), BASELINE, "x")
+        solve(random_plan(100 + seed, delays=True), BASELINE, "y", allow_delays=True)
+    assert dp_calls == [True] * 6
+
+
+def crowded_plan() -> Plan:
+    """Three hires in one territory, two of them identical, and a region pool with a hire of its own: A has
+    40,000 beyond Ann, the pool's territories share 230,000 for 192,000 + 96,000, 60,000 is unallocated. Every hire
+    starts late in the period (few start months, so the brute force stays small); delays trade quota for money."""
+    scenario = make_scenario(
+        regions=["North"],
+        territories=[Territory("A"), Territory("N1", "North"), Territory("N2", "North")],
+        sellers=[
+            existing("Ann", "A", 1_200_000),
+            existing("Nat", "N1", 1_200_000),
+            existing("Ned", "N2", 600_000),
+            hire("I1", "A", "2027-09", 1_200_000, ramp=1),
+            hire("I2", "A", "2027-09", 1_200_000, ramp=1),
+            hire("J", "A", "2027-10", 900_000, ramp=2),
+            hire("K", "N2", "2027-09", 1_500_000, ramp=3),
+        ],
+        allocations=[territory_alloc("A", 232_000), region_alloc("North", 230_000)],
+        marketing_budget=192_000 + 40_000 + 230_000 + 60_000.0,
+    )
+    return make_plan(scenario=scenario)
+
+
+@pytest.mark.parametrize("delays", [False, True])
+def test_identical_hires_in_one_territory_match_brute_force(delays: bool, dp_calls: list[bool]) -> None:
+    plan = crowded_plan()
+    result, _, _ = assert_matches_brute_force(plan, allow_delays=delays)
+    assert dp_calls == [True]  # the territory's hires combined into spend levels, the twins as one
+    assert [s.name for s in result.stages][-1] == ("fewest months of delay" if delays else "least money moved")
+    assert all(s.status == "optimal" and s.gap == 0.0 for s in result.stages)
+
+
+@pytest.mark.parametrize("delays", [False, True])
+def test_identical_hires_in_one_territory_match_brute_force_with_the_mip(delays: bool, mip_only: None) -> None:
+    assert_matches_brute_force(crowded_plan(), allow_delays=delays)
+
+
+def test_when_hours_bind_the_mip_solves_it(dp_calls: list[bool]) -> None:
+    """The dynamic programme needs the budget to be the only constraint shared by territories; with the team's
+    hours binding it steps aside, and the MIP's answer is still the brute-force optimum."""
+    plan = crowded_plan()
+    plan.scenario().assumptions.values["marketing_hours"] = 360.0  # the existing sellers need 300
+    assert_matches_brute_force(plan, allow_delays=True)
+    assert dp_calls == [False]
+
+
+@pytest.mark.parametrize("seed", [1, 3, 6])  # seeds where the MIP proves in about a second
+def test_the_dynamic_programme_agrees_with_the_mip_on_synthetic_plans(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On plans too big for the brute force (30 territories, 12 hires), both ways find the same lexicographic
+    optimum: hires, quota, money moved (the MIP's to MONEY_GAP) and, with delays, months of delay."""
+    from benchmarks.bench_solve import synthetic_plan
+    from territory_planner.services import optimise
+
+    plan = synthetic_plan(30, 12, seed=seed)
+    for delays in (False, True):
+        exact = solve(plan, BASELINE, "DP", allow_delays=delays)
+        assert exact.optimal and exact.verified and exact.stages[0].seconds < 5.0
+        with monkeypatch.context() as m:
+            m.setattr(optimise, "_DP_MAX_WORK", 0)
+            mip = solve(plan, BASELINE, "MIP", allow_delays=delays, time_limit=60.0)
+        assert mip.optimal and mip.verified, mip.stages
+        assert exact.funded_hires == mip.funded_hires
+        assert exact.funded_quota == pytest.approx(mip.funded_quota, abs=0.01)
+        assert exact.money_moved <= mip.money_moved + 1.0
+        assert exact.money_moved == pytest.approx(mip.money_moved, rel=optimise.MONEY_GAP)
+        months = [sum(d.after.minus(d.before) for d in r.delayed_hires if d.before) for r in (exact, mip)]
+        if exact.money_moved == pytest.approx(mip.money_moved, abs=1.0):  # same money: the months must agree
+            assert months[0] == months[1]
+
+
+def test_a_stage_stopped_by_the_time_limit_says_so_with_its_gap_in_the_mip(mip_only: None) -> None:
+    """The test above the dynamic programme's section, on the MIP's stages (100 x 50 is solved by the programme
+    in a fraction of a second otherwise)."""
+    test_a_stage_stopped_by_the_time_limit_says_so_with_its_gap()
+
+
+def test_100_territories_and_50_hires_are_proven_optimal_in_a_second() -> None:
+    """The issue's goal: 100 x 50, without and with delays, proven optimal (149 months of delay is the optimum the
+    MIP once proved in 9.8 s)."""
+    from benchmarks.bench_solve import synthetic_plan
+
+    plan = synthetic_plan(100, 50)
+    plain = solve(plan, BASELINE, "Plain")
+    delayed = solve(plan, BASELINE, "Delayed", allow_delays=True)
+    for r in (plain, delayed):
+        assert r.optimal and r.verified and r.gap == 0.0 and r.seconds < 3.0
+    assert delayed.funded_hires == 50 and plain.funded_hires == 35
+    assert sum(d.after.minus(d.before) for d in delayed.delayed_hires if d.before) == 149
