@@ -606,23 +606,25 @@ def _dynamic(model: _Model, time_limit: float, check_cancel: Any) -> np.ndarray 
         return None  # too big, known before the levels are built (a hire adds about one level per option)
     territories: list[tuple[str, list[_Hire], list[_Level]]] = []
     for t, hires in by_t.items():
-        levels = {0: _Level(0, 0, 0, 0, 0.0, ())}
+        combos = {0: _Level(0, 0, 0, 0, 0.0, ())}
         for h in hires:
-            new: dict[int, _Level] = {}
-            for lv in levels.values():
+            grown: dict[int, _Level] = {}
+            for base in combos.values():
                 steps = [(-1, 0, 0, 0, 0, 0.0)] + [
                     (k, spend_units[id(o)], 1, quota_units[id(o)], o.delay, o.spend) for k, o in enumerate(h.options)
                 ]
                 for k, su, c, q, d, sp in steps:
-                    units = lv.units + su
+                    units = base.units + su
                     if units > n:
                         continue
-                    cand = _Level(units, lv.count + c, lv.quota + q, lv.delay + d, lv.spend + sp, (*lv.picks, k))
-                    old = new.get(units)
+                    cand = _Level(
+                        units, base.count + c, base.quota + q, base.delay + d, base.spend + sp, (*base.picks, k)
+                    )
+                    old = grown.get(units)
                     if old is None or (cand.count, cand.quota, -cand.delay) > (old.count, old.quota, -old.delay):
-                        new[units] = cand
-            levels = new
-        territories.append((t, hires, sorted(levels.values(), key=lambda lv: lv.units)))
+                        grown[units] = cand
+            combos = grown
+        territories.append((t, hires, sorted(combos.values(), key=lambda c: c.units)))
     work = sum(len(levels) for _, _, levels in territories) * (n + 1)
     if work > _DP_MAX_WORK or len(territories) * (n + 1) > _DP_MAX_TABLE:
         return None
@@ -657,10 +659,10 @@ def _dynamic(model: _Model, time_limit: float, check_cancel: Any) -> np.ndarray 
             new = np.full(n + 1, _BIG, dtype=np.int64)
             table = np.full(n + 1, -1, dtype=np.int16 if len(levels) < 2**15 else np.int32)
             for j, (lv, (p, tk)) in enumerate(zip(levels, keys[i], strict=True)):
-                cand = best[: n + 1 - lv.units] + (tk - p * t_base)
+                value = best[: n + 1 - lv.units] + (tk - p * t_base)
                 at = new[lv.units :]
-                better = cand < at
-                np.copyto(at, cand, where=better)
+                better = value < at
+                np.copyto(at, value, where=better)
                 table[lv.units :][better] = j
             best = new
             tables.append(table)
@@ -764,14 +766,14 @@ def solve(
         check_cancel()
         report_progress(0.1, "Funding the most hires")
         began = time.perf_counter()
-        exact = _dynamic(model, time_limit, check_cancel)
-        if exact is not None:  # proven: the dynamic programme enumerates every choice (see _dynamic)
+        programme = _dynamic(model, time_limit, check_cancel)
+        if programme is not None:  # proven: the dynamic programme enumerates every choice (see _dynamic)
             seconds = time.perf_counter() - began
             names = ["most hires funded", "most funded quota", "least money moved"]
             names += ["fewest months of delay"] if allow_delays else []
             stages = [Stage(name, "optimal", 0.0, seconds if i == 0 else 0.0) for i, name in enumerate(names)]
             report_progress(0.9, "Checking the result with the plan's checks")
-            result = _result(plan, source, into, model, exact, stages, started)
+            result = _result(plan, source, into, model, programme, stages, started)
             report_progress(1.0, "Done")
             return result
 
