@@ -261,7 +261,7 @@ class RasterRenderer(QObject):
     def worker_paths(self, geometry: render.MapGeometry) -> list:
         cached = self._worker_paths
         if cached is None or cached[0] is not geometry:
-            paths = geometry.build_paths()
+            paths = geometry.build_shapes()
             self._worker_paths = (geometry, paths)
             return paths
         return cached[1]

@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPolygonF,
     QTransform,
 )
 
@@ -101,11 +102,13 @@ def paint_units(
     order = units[np.argsort(fill_rgb[units], kind="stable")]
     colors = fill_rgb[order]
     current = -1
+    draw_path, draw_polygon = painter.drawPath, painter.drawPolygon
     for unit, color in zip(order.tolist(), colors.tolist(), strict=True):
         if color != current:
             painter.setBrush(QColor.fromRgb(color))
             current = color
-        painter.drawPath(paths[unit])
+        shape = paths[unit]
+        (draw_polygon if type(shape) is QPolygonF else draw_path)(shape)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # borders cover the hatch edges
     for kind in (STATUS_AT_RISK, STATUS_UNFUNDED):
@@ -113,7 +116,8 @@ def paint_units(
         if len(hatched):
             painter.setBrush(hatch_brush(kind, painter, style, pixel_scale))
             for unit in hatched.tolist():
-                painter.drawPath(paths[unit])
+                shape = paths[unit]
+                (draw_polygon if type(shape) is QPolygonF else draw_path)(shape)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     for alert in (False, True):

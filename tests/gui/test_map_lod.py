@@ -313,3 +313,39 @@ def test_a_large_layer_makes_items_only_for_the_tiles_it_shows_as_items(qtbot, v
         assert item is not None and item.brush().color().rgb() & 0xFFFFFF == int(items.fill[unit]) & 0xFFFFFF
     made = [u for u, item in enumerate(items.unit_items) if item is not None]
     assert len(made) < len(items.unit_items)
+
+
+def test_the_workers_light_unit_shapes_paint_exactly_as_the_unit_paths(qtbot) -> None:
+    """The worker paints from ``build_shapes`` (a polygon per one-ring unit, which keeps no converted copy once
+    drawn, issue 16 §4): every pixel must match painting from the unit paths, holes and multi-part units included."""
+    import shapely
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
+
+    from territory_planner.gui.map_raster import _PathsView
+
+    geoms = [
+        shapely.box(0, 0, 1, 1),
+        shapely.box(1, 0, 2, 1).difference(shapely.box(1.3, 0.3, 1.7, 0.7)),  # a hole
+        shapely.MultiPolygon([shapely.box(2, 0, 3, 1), shapely.box(3.2, 0, 3.8, 0.5)]),  # two parts
+        shapely.box(1.3, 0.3, 1.7, 0.7),  # the island in the hole
+    ]
+    geometry = render.MapGeometry(np.array(geoms, dtype=object))
+    shapes = geometry.build_shapes()
+    assert [type(s) for s in shapes] == [QPolygonF, QPainterPath, QPainterPath, QPolygonF]
+    codes = np.array([0, 1, 0, 1])
+    borders = geometry.boundary_paths(np.arange(4), codes)
+    fill = np.array([0xD62728, 0x1F77B4, 0x2CA02C, 0xFF7F0E])
+    hatch = np.array([0, 2, 1, 0])
+    kind = np.array([0, 2, 0, 1])
+    images = []
+    for paths in (geometry.build_paths(), shapes):
+        image = QImage(400, 120, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setTransform(render.fit_transform(render.padded(geometry.extent), QRectF(0, 0, 400, 120)))
+        render.paint_units(painter, _PathsView(geometry, paths), fill, hatch, borders, kind)  # type: ignore[arg-type]
+        painter.end()
+        images.append(image)
+    assert images[0] == images[1]
+    assert images[1].pixelColor(200, 60) != QColor("white")  # something was painted
