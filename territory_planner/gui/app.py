@@ -35,13 +35,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
+    style_application(app)
+    return app
+
+
+def style_application(app: QApplication) -> None:
+    """The app's look: the Fusion style, a font of at least 10 pt and the style sheet (benchmarks use it too)."""
     app.setStyle("Fusion")
     font = QFont(app.font())
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
-    return app
 
 
 def choose_recovery(
@@ -120,4 +125,4 @@ def run(plan: str | None = None, exit_process: bool = True) -> int:
     return leave(status) if exit_process else status
 
 
-__all__ = ["build_window", "choose_recovery", "create_application", "leave", "run", "start"]
+__all__ = ["build_window", "choose_recovery", "create_application", "leave", "run", "start", "style_application"]

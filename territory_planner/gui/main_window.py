@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QGraphicsView, QMainWindow, QToolBar,
 
 from ..domain import Report
 from ..domain.commands import AssignUnits, SetUnitAttributes
+from ..services import heap
 from ..services.autosave import RecoveryStore
 from ..services.workspace import Workspace
 from .actions import EditSlots, StatusBar, WindowActions, make_action
@@ -57,6 +58,9 @@ from .workers import Task, TaskRunner
 from .workshop_mode import WorkshopMode
 
 log = logging.getLogger(__name__)
+
+#: Milliseconds after a large plan replaced another before the garbage the other left is collected (services/heap).
+HEAP_COLLECT_DELAY_MS = 1500
 
 
 def default_map_factory(parent: QWidget | None = None) -> MapWidget:
@@ -330,6 +334,12 @@ class MainWindow(QMainWindow):
     # ================================================================================================ documents
     def set_document(self, document: PlanDocument | None) -> None:
         """Show a plan (or none). The previous document is closed."""
+        with heap.opening(len(document.plan.layer) if document is not None else 0):
+            self._set_document(document)
+        if heap.garbage_waiting():
+            QTimer.singleShot(HEAP_COLLECT_DELAY_MS, heap.collect)  # what the previous plan left, once idle
+
+    def _set_document(self, document: PlanDocument | None) -> None:
         old = self.document
         if old is not None:
             old.changed.disconnect(self._on_document_changed)

@@ -31,6 +31,19 @@ def bold_font() -> QFont:
     return font
 
 
+def changed_runs(before: tuple[Any, ...], after: tuple[Any, ...]) -> list[tuple[int, int]]:
+    """The runs ``(first, stop)`` of neighbouring columns whose values differ between two rows of cells."""
+    runs: list[tuple[int, int]] = []
+    for column, (a, b) in enumerate(zip(before, after, strict=True)):
+        if a == b:
+            continue
+        if runs and runs[-1][1] == column:
+            runs[-1] = (runs[-1][0], column + 1)
+        else:
+            runs.append((column, column + 1))
+    return runs
+
+
 class DocumentRowsModel(QAbstractTableModel):
     """A table of rows built from the open document; subclasses give ``_build`` (the rows) and ``_key`` (a row's
     identity). ``refresh`` repaints only the rows whose content changed, and resets when the set of rows changed."""
@@ -67,8 +80,20 @@ class DocumentRowsModel(QAbstractTableModel):
         old_rows, self._rows = self._rows, new_rows
         last = self.columnCount() - 1
         for i, (old, new) in enumerate(zip(old_rows, new_rows, strict=True)):
-            if old != new:
+            if old == new:
+                continue
+            before, after = self._cells(old), self._cells(new)
+            if before is None or after is None:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+                continue
+            for first, stop in changed_runs(before, after):
+                self.dataChanged.emit(self.index(i, first), self.index(i, stop - 1))
+
+    def _cells(self, row: Any) -> tuple[Any, ...] | None:
+        """What each column of ``row`` shows, one comparable value per column, or None to repaint a changed row
+        whole. With it, an edit repaints only the cells that show something new: a styled cell costs about
+        0.2 ms to paint, and a one-unit edit changes 3 of a territory row's 14 (issue 16 §4)."""
+        return None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

@@ -206,7 +206,10 @@ class SummaryStrip(QFrame):
             f"needs {t.required_hours:,.0f} · has <span style='color:{h_color}'>{t.marketing_hours:,.0f}</span>"
         )
         self.verdict_label.setText(report.verdict())
-        self.updateGeometry()
+        if self.heightForWidth(self.width()) != self.height():
+            # only when the strip needs more or fewer rows: asking the window to lay itself out again costs
+            # about a millisecond, and most edits change no figure's width enough to wrap (issue 16 §4)
+            self.updateGeometry()
 
 
 __all__ = ["SummaryStrip"]

@@ -113,6 +113,20 @@ class TerritoryTableModel(DocumentRowsModel):
             rows.append(TerritoryRow(t, r, note, t.name in small, risk, current))
         return rows
 
+    def _cells(self, row: TerritoryRow) -> tuple[Any, ...]:
+        """Per column, what its cell shows: the text and whatever sets its icon, colour or font (``data``)."""
+        t, r = row.territory, row.result
+        cur = self.document.currency if self.document is not None else ""
+        styled = {
+            "name": t.locked,
+            "color": t.color,
+            "gap": r is not None and r.short,
+            "penetration": row.market_too_small,
+            "status": None if r is None else (r.status, is_empty(r)),
+            "confidence": (row.risk.p_funded if row.risk is not None else None, row.risk_current),
+        }
+        return tuple((self._display(key, t, r, cur), styled.get(key)) for key in self.COLUMNS)
+
     def names(self) -> list[str]:
         return [r.territory.name for r in self._rows]
 

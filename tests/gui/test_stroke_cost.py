@@ -154,3 +154,94 @@ def test_an_outline_redrawn_after_a_change_is_the_outline_drawn_afresh(grid_view
         fresh.highlight_units(sorted(members))
         assert _outline(grid_view) == _outline(fresh)
         assert grid_view.highlighted_unit_count() == fresh.highlighted_unit_count()
+
+
+def test_an_edit_repaints_only_the_territory_cells_it_changed(opened: Any) -> None:
+    """A unit moved between two territories changes their unit counts and potential, not their names, colours,
+    targets or allocations: only those cells are repainted (a styled cell costs about 0.2 ms to paint)."""
+    win = opened
+    model = win.territories.model
+    unit, other, texas = _moved_unit(win)
+    changed: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), a.column(), b.row(), b.column())))
+    assert win.document.assign_units([unit], other)
+    win.refresh_now()
+    columns = model.COLUMNS
+    rows = {model.row_of(texas), model.row_of(other)}
+    assert changed and {r for r, _, r2, _ in changed} <= rows and all(r == r2 for r, _, r2, _ in changed)
+    repainted = {columns[c] for _, first, _, last in changed for c in range(first, last + 1)}
+    assert "units" in repainted and "potential" in repainted
+    assert not repainted & {"name", "region", "color", "target", "allocated"}, repainted
+    # every cell that shows something new was repainted: the rows' cells before and after differ only there
+    win.document.undo_stack.undo()
+    win.refresh_now()
+    before = {name: model._cells(model._rows[model.row_of(name)]) for name in (texas, other)}
+    changed.clear()
+    win.document.undo_stack.redo()
+    win.refresh_now()
+    for name in (texas, other):
+        row = model.row_of(name)
+        after = model._cells(model._rows[row])
+        differs = {c for c, (a, b) in enumerate(zip(before[name], after, strict=True)) if a != b}
+        painted = {c for r, first, _, last in changed if r == row for c in range(first, last + 1)}
+        assert differs <= painted, (name, differs, painted)
+
+
+def test_a_status_change_repaints_the_status_cell(opened: Any) -> None:
+    """Cells whose text stays but whose colour or icon changes (status, gap) are repainted too."""
+    from territory_planner.gui.model_base import changed_runs
+
+    assert changed_runs((1, 2, 3, 4), (1, 9, 9, 4)) == [(1, 3)]
+    assert changed_runs((1, 2, 3, 4), (0, 2, 3, 5)) == [(0, 1), (3, 4)]
+    assert changed_runs((1, 2), (1, 2)) == []
+    win = opened
+    model = win.territories.model
+    row = model._rows[0]
+    cells = model._cells(row)
+    status = model.COLUMNS.index("status")
+    result = row.result
+    assert result is not None
+    other = "funded" if result.status != "funded" else "unfunded"
+    from dataclasses import replace
+
+    moved = replace(row, result=replace(result, status=other))
+    assert model._cells(moved)[status] != cells[status]
+
+
+def test_the_summary_strip_asks_for_a_new_layout_only_when_its_rows_change(opened: Any, qtbot: Any) -> None:
+    """Re-laying out the window costs about a millisecond a stroke; the strip still takes another row when a
+    longer figure no longer fits beside the others."""
+    win = opened
+    win.show()
+    qtbot.waitExposed(win)
+    win.resize(1280, 720)
+    strip = win.summary
+    qtbot.waitUntil(lambda: strip.height() >= strip.heightForWidth(strip.width()))
+    unit, other, _ = _moved_unit(win)
+    requests = [0]
+    original = strip.updateGeometry
+
+    def counted() -> None:
+        requests[0] += 1
+        original()
+
+    strip.updateGeometry = counted  # type: ignore[method-assign]
+    assert win.document.assign_units([unit], other)
+    win.refresh_now()
+    assert requests[0] == 0
+    # a verdict long enough to need another row: the strip grows to show it whole
+    report = win.document.report()
+    long_verdict = report.verdict() + " " + "Every territory needs another look before the board meets." * 3
+
+    class LongerVerdict:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(report, name)
+
+        def verdict(self) -> str:
+            return long_verdict
+
+    strip.set_report(LongerVerdict(), win.document.currency)  # type: ignore[arg-type]
+    assert requests[0] == 1
+    verdict = strip.verdict_label
+    qtbot.waitUntil(lambda: verdict.height() >= verdict.heightForWidth(verdict.width()))
+    assert strip.height() >= strip.heightForWidth(strip.width())

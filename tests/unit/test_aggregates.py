@@ -311,3 +311,75 @@ def test_component_labels_partition_the_nodes_as_scipy_does() -> None:
         # the same partition: two nodes share a label exactly when scipy puts them together
         pairs = {(int(x), int(y)) for x, y in zip(labels, theirs, strict=True)}
         assert len(pairs) == count
+
+
+# --- pieces followed by delta (issue 16 §4): equal to a fresh count after every move -----------------------------
+
+
+def _grid_layer(width: int, height: int, rng: np.random.Generator) -> Layer:
+    """A ``width`` x ``height`` grid of units, 4-neighbour or (now and then) 8-neighbour adjacency, with a few
+    pairs cut (lakes, straits) so that islands and holes occur."""
+    pairs = []
+    for y in range(height):
+        for x in range(width):
+            u = y * width + x
+            if x + 1 < width:
+                pairs.append((u, u + 1))
+            if y + 1 < height:
+                pairs.append((u, u + width))
+            if x + 1 < width and y + 1 < height and rng.random() < 0.2:
+                pairs.append((u, u + width + 1))
+    kept = [p for p in pairs if rng.random() > 0.1]
+    return make_layer(width * height, adjacency=kept)
+
+
+def test_pieces_followed_by_delta_equal_a_flood_fill_after_every_move() -> None:
+    rng = np.random.default_rng(23)
+    kept_by_delta = 0
+    for _ in range(25):
+        width, height = int(rng.integers(3, 9)), int(rng.integers(3, 9))
+        layer = _grid_layer(width, height, rng)
+        n = len(layer)
+        ids = list(layer.unit_ids)
+        names = ["A", "B", "C"]
+        start = {ids[i]: names[(i * 3) // n] for i in range(n) if rng.random() < 0.9}
+        plan = make_plan(layer, make_scenario(territories=[Territory(t) for t in names], assignment=start))
+        scenario = plan.scenario()
+        agg = attached(plan)
+        pairs = np.asarray(layer.adjacency)
+        for _ in range(30):
+            for name in names:
+                agg.pieces(name)  # what the report asks after each edit: fills the cache the next move follows
+            seed = int(rng.integers(0, n))
+            size = int(rng.integers(1, 6))
+            # a blob grown from a seed (as a brush stroke touches neighbours), now and then scattered units
+            chosen = {seed}
+            if rng.random() < 0.8:
+                while len(chosen) < size:
+                    links = [int(b) for a, b in pairs.tolist() if a in chosen] + [
+                        int(a) for a, b in pairs.tolist() if b in chosen
+                    ]
+                    grow = [u for u in links if u not in chosen]
+                    if not grow:
+                        break
+                    chosen.add(int(rng.choice(grow)))
+            else:
+                chosen |= {int(u) for u in rng.integers(0, n, size=size)}
+            target = None if rng.random() < 0.15 else str(rng.choice(names))
+            before = dict(agg._pieces)
+            AssignUnits.to(BASELINE, [ids[u] for u in sorted(chosen)], target).apply(plan)
+            kept_by_delta += sum(1 for name in names if name in agg._pieces and name in before)
+            for name in names:
+                positions = {int(p) for p in agg.positions_of(name)}
+                assert agg.pieces(name) == _pieces_by_search(positions, pairs), (name, sorted(chosen), target)
+        assert evaluate(scenario, layer, agg) == evaluate(scenario, layer)
+    assert kept_by_delta > 500  # the delta path is taken, not only the recount after it
+
+
+def test_known_positions_leave_out_unknown_ids_for_short_and_long_lists() -> None:
+    layer = make_layer(80)
+    ids = list(layer.unit_ids)
+    assert layer.known_positions([ids[3], "nope", ids[1]]).tolist() == [3, 1]
+    many = [*ids[10:60], "missing", ids[5]]
+    assert layer.known_positions(many).tolist() == [*range(10, 60), 5]
+    assert layer.known_positions([]).tolist() == []
