@@ -9,7 +9,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
@@ -80,6 +79,8 @@ def _ids_as_text(values: pd.Series) -> tuple[pd.Series, bool]:
 
 
 def _list_layers(path: Path) -> list[str]:
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     try:
         return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except pyogrio.errors.DataSourceError as exc:
@@ -157,6 +158,8 @@ def read_boundary_file(
     file, missing layer, missing columns, missing or duplicate ids, missing or non-polygon geometry, no CRS.
     The file itself is never written.
     """
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pyogrio
 
 from territory_planner.domain.errors import PlanError
 from territory_planner.resources import maps_dir
@@ -185,6 +184,8 @@ def load_bundled_layer(name: str, folder: Path | None = None) -> gpd.GeoDataFram
     Columns are ``name``, the other attributes listed in the manifest, and ``geometry``. Integer attributes with
     missing values come back as floats with NaN. The parent columns (:attr:`LayerInfo.parents`) are text.
     """
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     info = layer_info(name, folder)
     try:
         frame = pyogrio.read_dataframe(info.file, layer=info.table)

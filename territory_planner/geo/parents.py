@@ -8,8 +8,6 @@ county code, not the county's name).
 
 from __future__ import annotations
 
-import pyogrio
-
 from territory_planner.domain import Layer
 from territory_planner.domain.parents import UnitParents
 from territory_planner.geo.catalogue import CatalogueError, ParentInfo, layer_info, parents_in
@@ -30,6 +28,8 @@ def parent_names(parent: ParentInfo) -> dict[str, str]:
 
     Empty when the bundled layer is not installed (callers then show the ids).
     """
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     try:
         info = layer_info(parent.layer)
     except CatalogueError:

@@ -18,7 +18,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from numpy.typing import NDArray
 from pyproj import CRS
@@ -68,6 +67,8 @@ def _listed(values: list[str]) -> str:
 
 def _zcta_layer(path: Path) -> tuple[str, str, list[str]]:
     """The layer of ``path`` holding ZCTAs, its id column and its columns; raises ZctaFileError otherwise."""
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
@@ -99,6 +100,8 @@ def read_zcta_file(path: str | Path) -> tuple[gpd.GeoDataFrame, list[str]]:
     Raises :class:`ZctaFileError` for anything that is not such a file: another kind of file, a shapefile without a
     ZCTA code column, codes that are not five digits, repeated codes, rows without polygons. The file is only read.
     """
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     path = Path(path)
     if path.suffix.lower() not in _SUFFIXES:
         raise ZctaFileError(path, f"files ending in {path.suffix.lower() or '(no extension)'!r} are not ZCTA files")

@@ -10,7 +10,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
 from ..domain import Layer, PlanError
@@ -69,6 +68,8 @@ def bundled_layer(name: str) -> Layer:
 
 def _file_text_columns(path: Path, file_layer: str | None, id_column: str) -> pd.DataFrame | None:
     """The :data:`KEPT_TEXT_COLUMNS` of a boundary file, indexed by unit id as text; None when it has none."""
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     try:
         info = pyogrio.read_info(path, layer=file_layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
@@ -97,6 +98,8 @@ def layer_from_file(
     with ``state`` and ``zip_type``) when present, so a layer from ``layers build-zcta`` keeps its counties and
     states in the plan.
     """
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     from ..geo.boundary import read_boundary_file
 
     path = Path(path)
@@ -202,6 +205,8 @@ def build_zcta_layer(
     own) are listed in ``<out>-other-zips.csv`` with the ZCTA that holds their point. Both files are written
     atomically; the source is only read. Bad input raises :class:`territory_planner.geo.zcta.ZctaFileError`.
     """
+    import pyogrio  # GDAL: ~33 MB, loaded only when a file is read (issue 16 §4)
+
     from ..exporters.atomic import atomic_path
     from ..geo.zcta import DEFAULT_TOLERANCE, clean_zcta_coverage, counties_of, read_zcta_file
     from ..readers.zipcodes_index import zip_centroids
