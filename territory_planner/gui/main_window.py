@@ -59,7 +59,7 @@ from .workshop_mode import WorkshopMode
 
 log = logging.getLogger(__name__)
 
-#: Milliseconds after a large plan replaced another before the garbage the other left is collected (services/heap).
+#: Milliseconds after a large plan opened before what the opening left is given back (services/heap.release).
 HEAP_COLLECT_DELAY_MS = 1500
 
 
@@ -334,10 +334,11 @@ class MainWindow(QMainWindow):
     # ================================================================================================ documents
     def set_document(self, document: PlanDocument | None) -> None:
         """Show a plan (or none). The previous document is closed."""
-        with heap.opening(len(document.plan.layer) if document is not None else 0):
+        units = len(document.plan.layer) if document is not None else 0
+        with heap.opening(units):
             self._set_document(document)
-        if heap.garbage_waiting():
-            QTimer.singleShot(HEAP_COLLECT_DELAY_MS, heap.collect)  # what the previous plan left, once idle
+        if heap.garbage_waiting() or units >= heap.LARGE_LAYER_UNITS:
+            QTimer.singleShot(HEAP_COLLECT_DELAY_MS, heap.release)  # what the opening left, once idle
 
     def _set_document(self, document: PlanDocument | None) -> None:
         old = self.document

@@ -82,3 +82,38 @@ def test_an_exception_while_opening_still_resumes_the_collector() -> None:
     with pytest.raises(RuntimeError), heap.opening(heap.LARGE_LAYER_UNITS):
         raise RuntimeError("the file is damaged")
     assert gc.isenabled()
+
+
+def test_release_frees_the_old_plans_cycles_and_the_module_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    import linecache
+
+    with heap.opening(heap.LARGE_LAYER_UNITS):
+        old_plan = cycle()
+    with heap.opening(heap.LARGE_LAYER_UNITS):
+        pass
+    linecache.getlines(heap.__file__)  # what PySide6's import hook leaves behind for every module
+    assert heap.__file__ in linecache.cache
+    trimmed: list[int] = []
+    monkeypatch.setattr(heap, "_trim", trimmed.append)
+    heap.release()
+    assert old_plan() is None
+    assert heap.__file__ not in linecache.cache
+    assert trimmed == [0]
+
+
+def test_an_opening_starts_with_the_module_sources_dropped() -> None:
+    import linecache
+
+    linecache.getlines(heap.__file__)
+    with heap.opening(heap.LARGE_LAYER_UNITS - 1):
+        assert heap.__file__ in linecache.cache  # a small plan: nothing to make room for
+    with heap.opening(heap.LARGE_LAYER_UNITS):
+        assert heap.__file__ not in linecache.cache
+
+
+def test_malloc_trim_is_looked_up_once_and_only_where_it_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(heap, "_trim", None)
+    monkeypatch.setattr(heap.sys, "platform", "darwin")
+    assert heap._malloc_trim() is None
+    assert heap._trim is False  # not looked up again
+    heap.release()  # nothing to call: no error
