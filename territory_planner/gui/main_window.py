@@ -12,7 +12,7 @@ edits), and the tables, flags and summary are refreshed once per event-loop turn
 from __future__ import annotations
 
 import logging
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
@@ -282,6 +282,39 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.territories_dock], [300], Qt.Orientation.Vertical)
         self.territories.territory_activated.connect(self.zoom_to_territory)
         self.territories.units_requested.connect(self.zoom_to_units)  # a county of a territory's by-county list
+        self._stale_panels: set[QWidget] = set()  # refreshed when their dock is next shown
+        self._out_of_view: set[QWidget] = set()  # panels whose dock said it left the screen (behind a tab, closed)
+        for panel, dock in self._refreshed_panels():
+            dock.visibilityChanged.connect(lambda visible, panel=panel: self._on_dock_visibility(panel, visible))
+
+    def _refreshed_panels(self) -> list[tuple[Any, QDockWidget]]:
+        """The docked panels an edit refreshes, in the order it refreshes them."""
+        return [
+            (self.sellers, self.sellers_dock),
+            (self.marketing, self.marketing_dock),
+            (self.assumptions, self.assumptions_dock),
+            (self.budget, self.budget_dock),
+        ]
+
+    def _refresh_panel(self, panel: Any, *, hidden_may_wait: bool) -> None:
+        """Refresh ``panel`` now, or (``hidden_may_wait``) when it is next shown if the window is on screen and the
+        panel's dock is not (behind another dock's tab, or closed): a one-unit edit then spends nothing on what
+        nobody sees. A tabbed-away dock stays "visible" to Qt (it is moved off screen), so the dock's own
+        ``visibilityChanged`` says which are in view; whatever shows a dock again emits it, and that refreshes."""
+        if hidden_may_wait and self.isVisible() and panel in self._out_of_view:
+            self._stale_panels.add(panel)
+            return
+        self._stale_panels.discard(panel)
+        panel.refresh()
+
+    def _on_dock_visibility(self, panel: Any, visible: bool) -> None:
+        if not visible:
+            self._out_of_view.add(panel)
+            return
+        self._out_of_view.discard(panel)
+        if panel in self._stale_panels:
+            self._stale_panels.discard(panel)
+            panel.refresh()
 
     def _docks(self) -> list[QDockWidget]:
         return [
@@ -458,12 +491,13 @@ class MainWindow(QMainWindow):
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
-    def refresh_now(self) -> None:
-        """Run a pending refresh at once (tests and callers that need the views current)."""
+    def refresh_now(self, *, hidden_panels: bool = True) -> None:
+        """Run a pending refresh at once (tests and callers that need the views current). With ``hidden_panels``
+        False, panels hidden behind another dock's tab wait until shown, as after an edit."""
         self._refresh_timer.stop()
-        self._refresh_views()
+        self._refresh_views(hidden_may_wait=not hidden_panels)
 
-    def _refresh_views(self) -> None:
+    def _refresh_views(self, hidden_may_wait: bool = True) -> None:
         doc = self.document
         if doc is None:
             self.summary.set_report(None)
@@ -474,10 +508,8 @@ class MainWindow(QMainWindow):
         reselect = self.paint.take_reselect()
         if reselect is not None:
             self.territories.select(reselect)
-        self.sellers.refresh()
-        self.marketing.refresh()
-        self.assumptions.refresh()
-        self.budget.refresh()
+        for panel, _dock in self._refreshed_panels():
+            self._refresh_panel(panel, hidden_may_wait=hidden_may_wait)
         self.flags.set_report(report)
         self.summary.set_report(report, doc.currency)
         if self.state is not None and self.state.set_report(report):

@@ -69,14 +69,15 @@ class DocumentRowsModel(QAbstractTableModel):
     def _key(self, row: Any) -> Any:
         raise NotImplementedError
 
-    def refresh(self) -> None:
-        """Bring the rows up to date; only rows whose numbers changed are repainted."""
+    def refresh(self) -> bool:
+        """Bring the rows up to date; only rows whose numbers changed are repainted. True when the rows themselves
+        changed (the model was reset: views lose their selection), False when at most their figures did."""
         new_rows = self._build()
         if [self._key(r) for r in new_rows] != [self._key(r) for r in self._rows]:
             self.beginResetModel()
             self._rows = new_rows
             self.endResetModel()
-            return
+            return True
         old_rows, self._rows = self._rows, new_rows
         last = self.columnCount() - 1
         for i, (old, new) in enumerate(zip(old_rows, new_rows, strict=True)):
@@ -88,6 +89,7 @@ class DocumentRowsModel(QAbstractTableModel):
                 continue
             for first, stop in changed_runs(before, after):
                 self.dataChanged.emit(self.index(i, first), self.index(i, stop - 1))
+        return False
 
     def _cells(self, row: Any) -> tuple[Any, ...] | None:
         """What each column of ``row`` shows, one comparable value per column, or None to repaint a changed row

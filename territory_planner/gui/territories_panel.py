@@ -117,10 +117,11 @@ class TerritoriesPanel(Panel):
         selected = self.selected_name()
         self._quiet += 1
         try:
-            self.model.refresh()
-            if selected and self.selected_name() != selected and selected in self.model.names():
+            if not self.model.refresh() or not selected:
+                return  # same rows (a stroke): the selection stands
+            if self.selected_name() != selected and selected in self.model.names():
                 self.select(selected)
-            if selected and self.selected_name() is None:
+            if self.selected_name() is None:
                 self._on_view_selection_changed()  # a reset drops the selection without a signal: tell the map
         finally:
             self._quiet -= 1

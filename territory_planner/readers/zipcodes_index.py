@@ -65,8 +65,10 @@ class ZipCentroids:
         frame = pd.DataFrame({"state": self.state, "city": self.city, "lon": self.lon, "lat": self.lat}).dropna()
         frame["city"] = frame["city"].map(_city_key)
         medians = frame.groupby(["state", "city"])[["lon", "lat"]].median()
-        keys = zip(medians.index.get_level_values(0).tolist(), medians.index.get_level_values(1).tolist())
-        return dict(zip(keys, zip(medians["lon"].tolist(), medians["lat"].tolist())))
+        index = medians.index
+        keys = zip(index.get_level_values(0).tolist(), index.get_level_values(1).tolist(), strict=True)
+        points = zip(medians["lon"].tolist(), medians["lat"].tolist(), strict=True)
+        return dict(zip(keys, points, strict=True))
 
 
 def _city_key(city: object) -> str:

@@ -22,6 +22,7 @@ the opening):
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import linecache
@@ -104,10 +105,8 @@ def _malloc_trim() -> Callable[[int], int] | None:
     if _trim is None:
         _trim = False
         if sys.platform.startswith("linux"):
-            try:
+            with contextlib.suppress(OSError):
                 _trim = getattr(ctypes.CDLL(None), "malloc_trim", False)  # absent from musl
-            except OSError:
-                pass
     return _trim or None  # type: ignore[return-value]
 
 

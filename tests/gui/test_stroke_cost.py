@@ -245,3 +245,44 @@ def test_the_summary_strip_asks_for_a_new_layout_only_when_its_rows_change(opene
     verdict = strip.verdict_label
     qtbot.waitUntil(lambda: verdict.height() >= verdict.heightForWidth(verdict.width()))
     assert strip.height() >= strip.heightForWidth(strip.width())
+
+
+def test_panels_behind_another_docks_tab_refresh_when_shown_not_on_every_stroke(
+    opened: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    win = opened
+    win.show()
+    qtbot.waitExposed(win)
+    win.territories_dock.raise_()  # Sellers, Marketing, Assumptions and Budget sit behind its tab
+    qtbot.waitUntil(lambda: win.marketing.visibleRegion().isEmpty())
+    calls: list[str] = []
+    for name in ("sellers", "marketing", "assumptions", "budget"):
+        panel = getattr(win, name)
+        real = panel.refresh
+        monkeypatch.setattr(panel, "refresh", lambda real=real, name=name: (calls.append(name), real())[1])
+    unit, other, _texas = _moved_unit(win)
+    assert win.document.assign_units([unit], other)
+    qtbot.waitUntil(lambda: not win._refresh_timer.isActive())  # the stroke's own refresh has run
+    assert calls == []
+    win.marketing_dock.raise_()
+    qtbot.waitUntil(lambda: calls == ["marketing"])
+    model = win.marketing.model
+    assert model._rows == model._build()  # what it shows is the plan after the stroke
+    win.refresh_now()  # tests and callers that ask for every view current get the hidden ones too
+    assert sorted(calls[1:]) == ["assumptions", "budget", "marketing", "sellers"]
+
+
+def test_a_flags_retext_signals_each_changed_row_once() -> None:
+    from territory_planner.domain.checks import Flag
+    from territory_planner.gui.flags_model import FlagsModel
+
+    model = FlagsModel()
+    first = [Flag("UNFUNDED", "blocking", "territory", t, f"{t} is $1k short") for t in ("Texas", "Ohio", "Utah")]
+    model.set_flags(first)
+    changes: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: changes.append((top.row(), bottom.row())))
+    second = [first[0], Flag("UNFUNDED", "blocking", "territory", "Ohio", "Ohio is $2k short"), first[2]]
+    assert model.set_flags(second) is False  # same rows: rewritten in place
+    assert changes == [(1, 1)]
+    ohio = model.item(0).child(1)
+    assert (ohio.text(), ohio.toolTip()) == ("Ohio is $2k short", "UNFUNDED — Ohio is $2k short")
