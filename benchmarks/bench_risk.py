@@ -120,7 +120,7 @@ def naive_risk(scenario: Scenario, report: Report, draws: int, seed: int) -> tup
     return funded / draws, hires_funded / draws
 
 
-def run_case(label: str, plan: Plan, draws: int, runs: int) -> list[Record]:
+def run_case(label: str, plan: Plan, draws: int, runs: int, layer_name: str = "us-counties") -> list[Record]:
     from territory_planner.domain import evaluate
     from territory_planner.services.risk import run_risk
 
@@ -143,7 +143,7 @@ def run_case(label: str, plan: Plan, draws: int, runs: int) -> list[Record]:
     same = np.allclose([t.p_funded for t in fast.territories], territories, atol=1e-12) and np.allclose(
         [h.p_funded for h in fast.hires], hires, atol=1e-12
     )
-    base = record(f"naive loop over draws, {label}", "synthetic" if n_terr > 11 else "us-counties", n_units, n_terr,
+    base = record(f"naive loop over draws, {label}", "synthetic" if n_terr > 11 else layer_name, n_units, n_terr,
                   naive_times)  # fmt: skip
     rec = with_baseline(record(f"check --risk {label}", base.layer, n_units, n_terr, times), base)
     print(
@@ -170,7 +170,7 @@ def cases(plan: Plan | None) -> list[tuple[str, Plan]]:
 def suite_section(plan: Plan, layer_name: str, runs: int, draws: int = 20_000) -> list[Record]:
     out: list[Record] = []
     for label, case in cases(plan if len(plan.scenario().territories) <= 50 else None):
-        out += run_case(label, case, draws, min(runs, 3))
+        out += run_case(label, case, draws, min(runs, 3), layer_name)
     return out
 
 
