@@ -41,6 +41,7 @@ from .map_markers import SellerMarkers, scenario_markers
 from .marketing_panel import MarketingPanel
 from .messages import Messenger
 from .paint_controller import PaintController
+from .panel_scroller import PanelScroller
 from .planning_actions import PlanningActions
 from .protocols import MapFactory, MapWidget, as_widget
 from .risk_run import RiskResults, open_risk_dialog
@@ -226,9 +227,13 @@ class MainWindow(QMainWindow):
 
     # ================================================================================================ building
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A dock holding ``widget`` in a :class:`PanelScroller`: a dock smaller than its panel scrolls, instead of
+        the panel's minimum size setting the window's (see gui/panel_scroller.py)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        scroller = PanelScroller(widget, dock)
+        scroller.setObjectName(f"{name}Scroller")
+        dock.setWidget(scroller)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -279,7 +284,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.history_dock, self.comments_dock)
         self.flags_dock.raise_()
         self.resizeDocks([self.flags_dock], [430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.territories_dock], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.territories_dock], [self._bottom_dock_height()], Qt.Orientation.Vertical)
         self.territories.territory_activated.connect(self.zoom_to_territory)
         self.territories.units_requested.connect(self.zoom_to_units)  # a county of a territory's by-county list
         self._stale_panels: set[QWidget] = set()  # refreshed when their dock is next shown
@@ -315,6 +320,12 @@ class MainWindow(QMainWindow):
         if panel in self._stale_panels:
             self._stale_panels.discard(panel)
             panel.refresh()
+
+    def _bottom_dock_height(self) -> int:
+        """The tables' first height: 300 px, or 30 % of a short screen (216 px at 1280×720, so the map keeps room)."""
+        screen = self.screen()
+        height = screen.availableGeometry().height() if screen is not None else 1000
+        return max(160, min(300, int(height * 0.3)))
 
     def _docks(self) -> list[QDockWidget]:
         return [

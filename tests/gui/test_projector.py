@@ -113,3 +113,43 @@ def test_long_scenario_name_is_elided_with_a_tooltip_not_the_numbers(qtbot: Any,
     assert QFontMetrics(label.font()).horizontalAdvance(label.text()) <= strip.name_limit(metrics)
     for widget in (*[c for c in strip.chips.values() if c.isVisibleTo(strip)], strip.spend_label):
         _fully_shown(widget, strip)
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_whole_window_fits_the_screen_and_tall_panels_scroll(qtbot: Any, opened: Any, screen: str) -> None:
+    from PySide6.QtWidgets import QTabBar
+
+    win = opened
+    width, height = SCREENS[screen]
+    minimum = win.minimumSizeHint()
+    assert minimum.height() <= height and minimum.width() <= width  # the docked panels' minimums did not add up
+    _show_at(qtbot, win, (width, height))
+    qtbot.waitUntil(lambda: win.height() == height)
+    window = win.rect()
+    assert window.contains(_rect_in(win.statusBar(), win)), "the status bar is off the screen"
+    tabs = [bar for bar in win.findChildren(QTabBar) if "Budget" in [bar.tabText(i) for i in range(bar.count())]]
+    assert tabs and window.contains(_rect_in(tabs[0], win)), "the bottom docks' tabs are off the screen"
+    for dock in (win.budget_dock, win.territories_dock, win.marketing_dock, win.flags_dock, win.comments_dock):
+        dock.raise_()
+        qtbot.waitUntil(lambda dock=dock: not dock.visibleRegion().isEmpty())
+        assert window.contains(_rect_in(dock, win))
+        scroller = dock.widget()
+        panel = scroller.widget()
+        panel_minimum = panel.minimumSizeHint()
+        room = scroller.contentsRect().size()
+
+        def settled(scroller: Any = scroller, panel: Any = panel, minimum: Any = panel_minimum) -> bool:
+            view = scroller.viewport().size()
+            return panel.width() == max(view.width(), minimum.width()) and panel.height() == max(
+                view.height(), minimum.height()
+            )
+
+        qtbot.waitUntil(settled)  # never squeezed below its minimum, and filling the dock otherwise
+        view = scroller.viewport().size()
+        for bar, excess in (
+            (scroller.verticalScrollBar(), panel.height() - view.height()),
+            (scroller.horizontalScrollBar(), panel.width() - view.width()),
+        ):
+            assert bar.isVisible() == (excess > 0) and bar.maximum() == max(0, excess)  # all of it reachable
+        if panel_minimum.width() <= room.width() and panel_minimum.height() <= room.height():
+            assert panel.size() == room, f"{dock.windowTitle()} shows a scroll bar it does not need"
