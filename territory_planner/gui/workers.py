@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from ..services.progress import Cancelled, Progress
@@ -102,20 +103,30 @@ class _Runnable(QRunnable):
             self._progress.check()
             result = self._fn(self._inputs, self._progress)
         except Cancelled:
-            self._relay.stopped.emit()
+            self._report("stopped")
         except BaseException as exc:
             if self._progress.cancelled:  # stopped by the cancel in its own way (a reader's or solver's error)
                 log.info("Task ended after a cancel: %s", exc)
-                self._relay.stopped.emit()
+                self._report("stopped")
                 return
             text = traceback.format_exc()
             log.error("Background task failed:\n%s", text)
-            self._relay.failed.emit(exc, text)
+            self._report("failed", exc, text)
         else:
-            if self._progress.cancelled:
-                self._relay.stopped.emit()
-            else:
-                self._relay.succeeded.emit(result)
+            self._report("stopped" if self._progress.cancelled else "succeeded", result)
+
+    def _report(self, outcome: str, *args: Any) -> None:
+        """Tell the task how it ended, unless what asked for it is gone (its window closed, the process ending):
+        then there is nobody to tell, and the outcome is only logged."""
+        if outcome == "stopped":
+            args = ()
+        try:
+            if shiboken6.isValid(self._relay):
+                getattr(self._relay, outcome).emit(*args)
+                return
+        except RuntimeError:  # deleted between the check and the emit
+            pass
+        log.info("A background task %s after the window that started it closed.", outcome)
 
 
 class TaskRunner(QObject):

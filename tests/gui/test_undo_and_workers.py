@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -184,3 +185,27 @@ def test_progress_without_qt_and_inline_run() -> None:
     with pytest.raises(Cancelled):
         progress(0.1)
     assert run_inline(lambda x, p: x + 1, 1) == 2
+
+
+@pytest.mark.parametrize("ending", ["succeeds", "fails"])
+def test_a_task_that_ends_after_its_window_closed_is_only_logged(
+    qtbot: Any, caplog: pytest.LogCaptureFixture, ending: str
+) -> None:
+    import shiboken6
+
+    runner = TaskRunner()
+    release = threading.Event()
+
+    def slow(inputs: Any, progress: Progress) -> int:
+        release.wait(5)
+        if ending == "fails":
+            raise ValueError("too late")
+        return 1
+
+    task = runner.start("slow", slow)
+    shiboken6.delete(task._relay)  # what the worker reports to is gone, as when the window that asked has closed
+    with caplog.at_level(logging.INFO, logger="territory_planner"):
+        release.set()
+        assert runner.pool.waitForDone(5000)
+    # no "Signal source has been deleted" from the worker thread: the outcome is logged instead
+    assert any("after the window that started it closed" in r.getMessage() for r in caplog.records)
