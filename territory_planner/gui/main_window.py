@@ -12,7 +12,7 @@ edits), and the tables, flags and summary are refreshed once per event-loop turn
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
@@ -29,6 +29,7 @@ from .budget_panel import BudgetPanel
 from .colour_modes import ColourModes
 from .comments_panel import CommentsPanel
 from .conflict_dialog import handle_save_conflict
+from .docks import DockedPanels, bottom_dock_height, make_dock
 from .document import PlanDocument
 from .document_controller import DocumentController
 from .flag_navigation import FlagNavigation
@@ -41,7 +42,6 @@ from .map_markers import SellerMarkers, scenario_markers
 from .marketing_panel import MarketingPanel
 from .messages import Messenger
 from .paint_controller import PaintController
-from .panel_scroller import PanelScroller
 from .planning_actions import PlanningActions
 from .protocols import MapFactory, MapWidget, as_widget
 from .risk_run import RiskResults, open_risk_dialog
@@ -226,22 +226,6 @@ class MainWindow(QMainWindow):
         self._set_document_actions_enabled(False)
 
     # ================================================================================================ building
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        """A dock holding ``widget`` in a :class:`PanelScroller`: a dock smaller than its panel scrolls, instead of
-        the panel's minimum size setting the window's (see gui/panel_scroller.py)."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        scroller = PanelScroller(widget, dock)
-        scroller.setObjectName(f"{name}Scroller")
-        dock.setWidget(scroller)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.addDockWidget(area, dock)
-        return dock
-
     def _build_panels(self) -> None:
         self.summary = SummaryStrip()
         self.territories = TerritoriesPanel()
@@ -262,15 +246,15 @@ class MainWindow(QMainWindow):
         self.sellers.seller_selected.connect(lambda name: self.comments.show_subject("seller", name))
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        self.flags_dock = self._dock("Flags", "FlagsDock", self.flags, right)
-        self.territories_dock = self._dock("Territories", "TerritoriesDock", self.territories, bottom)
-        self.sellers_dock = self._dock("Sellers and hires", "SellersDock", self.sellers, bottom)
-        self.marketing_dock = self._dock("Marketing", "MarketingDock", self.marketing, bottom)
-        self.assumptions_dock = self._dock("Assumptions", "AssumptionsDock", self.assumptions, bottom)
-        self.budget_dock = self._dock("Budget", "BudgetDock", self.budget, bottom)
-        self.history_dock = self._dock("History", "HistoryDock", self.history, right)
-        self.handshake_dock = self._dock("Handshake", "HandshakeDock", self.handshake, bottom)
-        self.comments_dock = self._dock("Comments", "CommentsDock", self.comments, right)
+        self.flags_dock = make_dock(self, "Flags", "FlagsDock", self.flags, right)
+        self.territories_dock = make_dock(self, "Territories", "TerritoriesDock", self.territories, bottom)
+        self.sellers_dock = make_dock(self, "Sellers and hires", "SellersDock", self.sellers, bottom)
+        self.marketing_dock = make_dock(self, "Marketing", "MarketingDock", self.marketing, bottom)
+        self.assumptions_dock = make_dock(self, "Assumptions", "AssumptionsDock", self.assumptions, bottom)
+        self.budget_dock = make_dock(self, "Budget", "BudgetDock", self.budget, bottom)
+        self.history_dock = make_dock(self, "History", "HistoryDock", self.history, right)
+        self.handshake_dock = make_dock(self, "Handshake", "HandshakeDock", self.handshake, bottom)
+        self.comments_dock = make_dock(self, "Comments", "CommentsDock", self.comments, right)
         self.comments.open_count_changed.connect(
             lambda n: self.comments_dock.setWindowTitle(f"Comments ({n} open)" if n else "Comments")
         )
@@ -284,48 +268,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.history_dock, self.comments_dock)
         self.flags_dock.raise_()
         self.resizeDocks([self.flags_dock], [430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.territories_dock], [self._bottom_dock_height()], Qt.Orientation.Vertical)
+        self.resizeDocks([self.territories_dock], [bottom_dock_height(self.screen())], Qt.Orientation.Vertical)
         self.territories.territory_activated.connect(self.zoom_to_territory)
         self.territories.units_requested.connect(self.zoom_to_units)  # a county of a territory's by-county list
-        self._stale_panels: set[QWidget] = set()  # refreshed when their dock is next shown
-        self._out_of_view: set[QWidget] = set()  # panels whose dock said it left the screen (behind a tab, closed)
-        for panel, dock in self._refreshed_panels():
-            dock.visibilityChanged.connect(lambda visible, panel=panel: self._on_dock_visibility(panel, visible))
-
-    def _refreshed_panels(self) -> list[tuple[Any, QDockWidget]]:
-        """The docked panels an edit refreshes, in the order it refreshes them."""
-        return [
-            (self.sellers, self.sellers_dock),
-            (self.marketing, self.marketing_dock),
-            (self.assumptions, self.assumptions_dock),
-            (self.budget, self.budget_dock),
-        ]
-
-    def _refresh_panel(self, panel: Any, *, hidden_may_wait: bool) -> None:
-        """Refresh ``panel`` now, or (``hidden_may_wait``) when it is next shown if the window is on screen and the
-        panel's dock is not (behind another dock's tab, or closed): a one-unit edit then spends nothing on what
-        nobody sees. A tabbed-away dock stays "visible" to Qt (it is moved off screen), so the dock's own
-        ``visibilityChanged`` says which are in view; whatever shows a dock again emits it, and that refreshes."""
-        if hidden_may_wait and self.isVisible() and panel in self._out_of_view:
-            self._stale_panels.add(panel)
-            return
-        self._stale_panels.discard(panel)
-        panel.refresh()
-
-    def _on_dock_visibility(self, panel: Any, visible: bool) -> None:
-        if not visible:
-            self._out_of_view.add(panel)
-            return
-        self._out_of_view.discard(panel)
-        if panel in self._stale_panels:
-            self._stale_panels.discard(panel)
-            panel.refresh()
-
-    def _bottom_dock_height(self) -> int:
-        """The tables' first height: 300 px, or 30 % of a short screen (216 px at 1280×720, so the map keeps room)."""
-        screen = self.screen()
-        height = screen.availableGeometry().height() if screen is not None else 1000
-        return max(160, min(300, int(height * 0.3)))
+        # panels an edit refreshes (in this order) while in view; the others when they come into view
+        self._edit_panels = DockedPanels(self, [self.sellers, self.marketing, self.assumptions, self.budget])
 
     def _docks(self) -> list[QDockWidget]:
         return [
@@ -519,8 +466,7 @@ class MainWindow(QMainWindow):
         reselect = self.paint.take_reselect()
         if reselect is not None:
             self.territories.select(reselect)
-        for panel, _dock in self._refreshed_panels():
-            self._refresh_panel(panel, hidden_may_wait=hidden_may_wait)
+        self._edit_panels.refresh(hidden_may_wait=hidden_may_wait)
         self.flags.set_report(report)
         self.summary.set_report(report, doc.currency)
         if self.state is not None and self.state.set_report(report):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .docks import in_view, when_in_view
 from .document import PlanDocument
 from .territory_state import only_assignments
 
@@ -136,7 +137,8 @@ REFRESH_AFTER_MS = 250
 
 
 class RestingRefresh(QObject):
-    """Refreshes a panel once edits rest, and only while it is shown (a hidden panel catches up when shown).
+    """Refreshes a panel once edits rest, and only while it is in view (gui/docks.py: a dock behind another dock's
+    tab is not); a panel out of view catches up when it comes into view.
 
     For the panels a paint stroke does not change on screen (history, comments, handshake): refreshing them on
     every stroke cost a stroke several milliseconds at ZIP scale (issue 16 §4).
@@ -151,7 +153,8 @@ class RestingRefresh(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
         self.timer.timeout.connect(self._on_timeout)
-        widget.installEventFilter(self)
+        widget.installEventFilter(self)  # shown again (undocked, or a window of its own)
+        when_in_view(widget, self._on_shown)  # its dock's tab picked again
 
     def schedule(self, *_: object) -> None:
         self.dirty = True
@@ -177,10 +180,14 @@ class RestingRefresh(QObject):
         self._refresh()
 
     def _on_timeout(self) -> None:
-        if self._widget.isVisible():
+        if in_view(self._widget):
             self.now()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._widget and event.type() == QEvent.Type.Show and self.dirty:
+    def _on_shown(self) -> None:
+        if self.dirty:
             QTimer.singleShot(0, self._on_timeout)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Show:
+            self._on_shown()
         return False

@@ -288,3 +288,24 @@ def test_a_flags_retext_signals_each_changed_row_once() -> None:
     assert changes == [(1, 1)]
     ohio = model.item(0).child(1)
     assert (ohio.text(), ohio.toolTip()) == ("Ohio is $2k short", "UNFUNDED — Ohio is $2k short")
+
+
+def test_a_resting_panel_behind_another_docks_tab_waits_until_its_tab_is_picked(opened: Any, qtbot: Any) -> None:
+    from territory_planner.gui.panel_base import REFRESH_AFTER_MS
+
+    win = opened
+    win.show()
+    qtbot.waitExposed(win)
+    win.flags_dock.raise_()  # History and Comments sit behind the Flags tab
+    qtbot.waitUntil(lambda: win.history.visibleRegion().isEmpty())
+    resting = win.history._resting
+    calls: list[int] = []
+    real = resting._refresh
+    resting._refresh = lambda: (calls.append(1), real())[1]
+    unit, other, _texas = _moved_unit(win)
+    assert win.document.assign_units([unit], other)
+    qtbot.wait(REFRESH_AFTER_MS * 2)  # edits have rested: a panel in view would have refreshed by now
+    assert calls == [] and resting.dirty
+    win.history_dock.raise_()
+    qtbot.waitUntil(lambda: calls == [1])
+    assert not resting.dirty
